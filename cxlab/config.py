@@ -1,0 +1,322 @@
+"""client.yaml: every setting of an engagement, declared and validated in one place.
+
+Each section is a frozen dataclass whose fields carry their defaults; :func:`load_config` reads the YAML,
+rejects unknown keys and wrong types with a :class:`~cxlab.errors.ConfigError` that names the file and
+the key path, and returns a :class:`ClientConfig`. Analyses receive only the section they need.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .errors import ConfigError
+from .schema import TABLES
+
+CONFIG_FILE = "client.yaml"
+
+
+@dataclass(frozen=True)
+class Branding:
+    colour: str = "#1f4e79"
+    accent: str = "#e07b39"
+    logo: str | None = None  # path relative to the client folder
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where one canonical table comes from and how to read it."""
+
+    file: str
+    #: client column name -> canonical column name
+    columns: dict[str, str] = field(default_factory=dict)
+    #: per canonical column, client value -> canonical value (e.g. survey: {Relazionale: cold})
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: extra client columns kept as they are (e.g. segment attributes)
+    keep: list[str] = field(default_factory=list)
+    sep: str | None = None  # None = detect
+    decimal: str | None = None  # None = detect ("." or ",")
+    encoding: str | None = None  # None = detect (utf-8, utf-8-sig, latin-1)
+    sheet: str | int | None = None  # XLSX sheet name or 0-based index
+    header_row: int | None = None  # 1-based XLSX/CSV header row; None = detect
+    date_format: str | None = None  # strftime format; None = ISO or day-first detection
+    dayfirst: bool = True
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    small_n: int = 30  # groups with fewer responses are flagged
+    over_surveyed: float = 3  # invitations per customer per rolling window
+    pressure_window_days: int = 90
+    ultra_detractor_max: int = 1
+    ultra_promoter_min: int = 9
+    followup_target_hours: float = 48
+    response_rate_band: tuple[float, float] = (0.15, 0.25)
+    confidence: float = 0.95
+
+
+@dataclass(frozen=True)
+class IndicatorSettings:
+    nps_promoter_min: int = 9
+    nps_detractor_max: int = 6
+    csat_rule: Literal["top2box", "mean"] = "top2box"
+    ces_rule: Literal["top3box", "mean"] = "top3box"  # top3box = share of 5-7 on the 1-7 scale
+    blanks: Literal["exclude"] = "exclude"  # a blank answer is not a response to that question
+
+
+@dataclass(frozen=True)
+class ActivitySettings:
+    """Which activities mean what (case-insensitive regular expressions on the activity name)."""
+
+    self_service: list[str] = field(
+        default_factory=lambda: [r"self.?service", r"portal", r"web ?form", r"app\b", r"online", r"area riservata"]
+    )
+    authorisation: list[str] = field(
+        default_factory=lambda: [r"authori[sz]", r"approv", r"autorizz", r"credit check", r"verifica credit"]
+    )
+    chaser: list[str] = field(default_factory=lambda: [r"chaser", r"reminder", r"sollecit", r"follow.?up request"])
+    reopen: list[str] = field(default_factory=lambda: [r"reopen", r"riapert", r"riapr"])
+    answer: list[str] = field(
+        default_factory=lambda: [r"answer", r"reply", r"respon", r"rispost", r"resolved", r"risolt", r"closed", r"chius"]
+    )
+    customer_contact: list[str] = field(
+        default_factory=lambda: [r"call", r"e-?mail received", r"chat", r"chiamat", r"telefonat", r"contact"]
+    )
+    case_window_days: float = 14  # survey-to-case matching window when no case_id is given
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    value_window_months: int = 12
+    horizon_months: int = 12
+    value_top_share: float = 0.20
+    potential_top_share: float = 0.20
+    value_threshold: float | None = None  # absolute, overrides the share
+    potential_threshold: float | None = None
+    min_repeat_customers: int = 200  # below this the trend fallback is used for the whole client
+    discount_rate_annual: float = 0.0
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    #: theme -> keywords/regexes added to (or, with replace_themes, replacing) the default taxonomy
+    themes: dict[str, list[str]] = field(default_factory=dict)
+    replace_themes: bool = False
+    min_comment_chars: int = 3
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    name: str
+    language: Literal["it", "en"] = "en"
+    currency: str = "EUR"
+    locale: str | None = None  # default from language
+    timezone: str = "Europe/Rome"
+    analysis_date: dt.date | None = None  # None = last date in the data
+    branding: Branding = field(default_factory=Branding)
+    tables: dict[str, TableSource] = field(default_factory=dict)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    indicators: IndicatorSettings = field(default_factory=IndicatorSettings)
+    activities: ActivitySettings = field(default_factory=ActivitySettings)
+    segments: SegmentSettings = field(default_factory=SegmentSettings)
+    text: TextSettings = field(default_factory=TextSettings)
+    #: folder holding client.yaml; relative file paths are resolved against it
+    root: Path = field(default=Path("."), compare=False)
+    source: str = field(default=CONFIG_FILE, compare=False)
+
+    @property
+    def effective_locale(self) -> str:
+        return self.locale or ("it_IT" if self.language == "it" else "en_GB")
+
+    def path(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else self.root / p
+
+
+# --------------------------------------------------------------------------------------------------
+# generic, typed construction of the dataclasses above from parsed YAML
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+
+    def fail(expected: str) -> ConfigError:
+        return ConfigError(expected, file=file, column=where, found=repr(value))
+
+    if tp is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return _coerce(value, arg, where, file)
+            except ConfigError as exc:
+                errors.append(exc.expected)
+        raise fail(" or ".join(e for e in errors if e))
+    if origin is Literal:
+        if value in args:
+            return value
+        raise fail("one of " + ", ".join(map(str, args)))
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise fail("a mapping")
+        return _build(tp, value, where, file)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise fail("a mapping")
+        kt, vt = args
+        return {_coerce(k, kt, where, file): _coerce(v, vt, f"{where}.{k}", file) for k, v in value.items()}
+    if origin is list:
+        if not isinstance(value, list):
+            raise fail("a list")
+        return [_coerce(v, args[0], f"{where}[{i}]", file) for i, v in enumerate(value)]
+    if origin is tuple:
+        if not isinstance(value, list | tuple) or len(value) != len(args):
+            raise fail(f"a list of {len(args)} values")
+        return tuple(_coerce(v, a, where, file) for v, a in zip(value, args, strict=True))
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        raise fail("true or false")
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise fail("a whole number")
+    if tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise fail("a number")
+    if tp is str:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        raise fail("text")
+    if tp is dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise fail("a date as YYYY-MM-DD") from None
+    if tp is Path:
+        return Path(str(value))
+    raise fail(_type_name(tp))
+
+
+def _build(cls: type, data: dict, where: str, file: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("root", "source")}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        prefix = f"{where}." if where else ""
+        raise ConfigError(
+            "one of " + ", ".join(fields),
+            file=file,
+            column=prefix + str(unknown[0]),
+            found="an unknown setting",
+        )
+    kwargs = {}
+    for name, f in fields.items():
+        key = f"{where}.{name}" if where else name
+        if name in data:
+            kwargs[name] = _coerce(data[name], hints[name], key, file)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise ConfigError("this setting", file=file, column=key, found="nothing")
+    return cls(**kwargs)
+
+
+def _check_tables(cfg: ClientConfig, file: str) -> None:
+    for table, src in cfg.tables.items():
+        if table not in TABLES:
+            raise ConfigError(
+                "a canonical table: " + ", ".join(TABLES), file=file, column=f"tables.{table}", found="unknown table"
+            )
+        canonical = TABLES[table].column_names
+        for client_col, target in src.columns.items():
+            if target not in canonical:
+                raise ConfigError(
+                    f"a canonical column of '{table}': " + ", ".join(canonical),
+                    file=file,
+                    column=f"tables.{table}.columns.{client_col}",
+                    found=repr(target),
+                )
+        targets = list(src.columns.values())
+        dupes = sorted({t for t in targets if targets.count(t) > 1})
+        if dupes:
+            raise ConfigError(
+                "each canonical column mapped once",
+                file=file,
+                column=f"tables.{table}.columns",
+                found=f"{dupes[0]!r} mapped more than once",
+            )
+        for col in src.values:
+            if col not in canonical:
+                raise ConfigError(
+                    f"a canonical column of '{table}'", file=file, column=f"tables.{table}.values.{col}", found=repr(col)
+                )
+    colour = cfg.branding.colour
+    if not (colour.startswith("#") and len(colour) in (4, 7)):
+        raise ConfigError("a colour like #1f4e79", file=file, column="branding.colour", found=repr(colour))
+
+
+def config_from_dict(data: dict, root: Path | str = ".", source: str = CONFIG_FILE) -> ClientConfig:
+    """Build and validate a :class:`ClientConfig` from already-parsed YAML."""
+    if not isinstance(data, dict):
+        raise ConfigError("a YAML mapping at the top level", file=source, found=type(data).__name__)
+    cfg = _build(ClientConfig, data, "", source)
+    cfg = dataclasses.replace(cfg, root=Path(root), source=source)
+    _check_tables(cfg, source)
+    return cfg
+
+
+def load_config(client_dir: Path | str) -> ClientConfig:
+    """Read ``client.yaml`` from a client folder."""
+    root = Path(client_dir)
+    path = root / CONFIG_FILE if root.is_dir() or not root.suffix else root
+    if path.suffix in (".yaml", ".yml") and path.parent != root:
+        root = path.parent
+    if not path.exists():
+        raise ConfigError("a client folder with a client.yaml", file=str(path), found="no such file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        rows = [mark.line + 1] if mark else None
+        raise ConfigError("valid YAML", file=str(path), rows=rows, found=str(getattr(exc, "problem", exc))) from None
+    return config_from_dict(data or {}, root=path.parent, source=str(path))
+
+
+def config_to_dict(cfg: ClientConfig) -> dict:
+    """The YAML-ready form of a config (for writing client.yaml back, e.g. from widgets)."""
+
+    def plain(v: Any) -> Any:
+        if dataclasses.is_dataclass(v):
+            return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v) if f.name not in ("root", "source")}
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, Path):
+            return str(v)
+        return v
+
+    return plain(cfg)

@@ -1,0 +1,123 @@
+"""The error hierarchy of cxlab and its one message form.
+
+Every problem with a client's input is reported as::
+
+    <file>: column '<column>', rows 3, 8, 12 (+4 more): expected <what was expected>; found <what was found>
+
+Parts that do not apply are left out. Row numbers are 1-based data rows as a spreadsheet user sees them
+(the header is row 1, so the first data row is row 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MAX_ROWS_SHOWN = 5
+
+
+def format_rows(rows: Sequence[int], limit: int = MAX_ROWS_SHOWN) -> str:
+    """'rows 2, 5, 9 (+3 more)' — the first few row numbers of a problem."""
+    rows = list(rows)
+    if not rows:
+        return ""
+    shown = ", ".join(str(r) for r in rows[:limit])
+    more = f" (+{len(rows) - limit} more)" if len(rows) > limit else ""
+    word = "row" if len(rows) == 1 else "rows"
+    return f"{word} {shown}{more}"
+
+
+def format_problem(
+    file: str | None = None,
+    column: str | None = None,
+    rows: Sequence[int] | None = None,
+    expected: str | None = None,
+    found: str | None = None,
+) -> str:
+    """The single message form used by every CxlabError."""
+    where = []
+    if column:
+        where.append(f"column '{column}'")
+    if rows:
+        where.append(format_rows(rows))
+    head = file or "input"
+    message = head + (": " + ", ".join(where) if where else "")
+    details = []
+    if expected:
+        details.append(f"expected {expected}")
+    if found:
+        details.append(f"found {found}")
+    if details:
+        message += ": " + "; ".join(details)
+    return message
+
+
+class CxlabError(Exception):
+    """Base class of every error cxlab raises on purpose."""
+
+    def __init__(
+        self,
+        expected: str | None = None,
+        *,
+        file: str | None = None,
+        column: str | None = None,
+        rows: Sequence[int] | None = None,
+        found: str | None = None,
+    ) -> None:
+        self.file = file
+        self.column = column
+        self.rows = list(rows or [])
+        self.expected = expected
+        self.found = found
+        super().__init__(format_problem(file, column, self.rows, expected, found))
+
+
+class ConfigError(CxlabError):
+    """client.yaml (or another settings file) is missing, malformed or holds an invalid value."""
+
+
+class InputFileError(CxlabError):
+    """A data file cannot be used as a whole."""
+
+
+class MissingFileError(InputFileError):
+    """A data file named in client.yaml does not exist."""
+
+
+class EmptyFileError(InputFileError):
+    """A data file has no header or no data rows."""
+
+
+class FileFormatError(InputFileError):
+    """A data file cannot be parsed (unknown extension, broken XLSX/Parquet, undecodable text)."""
+
+
+class MissingColumnError(CxlabError):
+    """A required canonical column is not in the file, or a mapped source column does not exist."""
+
+
+class InvalidValueError(CxlabError):
+    """Values that cannot be converted to the column's type (text in a number column, bad dates)."""
+
+
+class ValueRangeError(InvalidValueError):
+    """Values outside the allowed range (NPS 11, CSAT 0, negative amounts)."""
+
+
+class DuplicateIdError(CxlabError):
+    """An id column that must be unique holds duplicates."""
+
+
+class MissingValueError(CxlabError):
+    """A required value is blank."""
+
+
+class TableDependencyError(CxlabError):
+    """A table needs another table that is missing (e.g. response rates without invitations)."""
+
+
+class AnalysisError(CxlabError):
+    """An analysis cannot run on the data it was given."""
+
+
+class ReportError(CxlabError):
+    """Executing or exporting a report failed; the message names the notebook cell and the cause."""
