@@ -76,15 +76,33 @@ class ActivitySettings:
     """Which activities mean what (case-insensitive regular expressions on the activity name)."""
 
     self_service: list[str] = field(
-        default_factory=lambda: [r"self.?service", r"portal", r"web ?form", r"app\b", r"online", r"area riservata"]
+        default_factory=lambda: [
+            r"self.?service",
+            r"portal",
+            r"web ?form",
+            r"app\b",
+            r"online",
+            r"area riservata",
+        ]
     )
     authorisation: list[str] = field(
         default_factory=lambda: [r"authori[sz]", r"approv", r"autorizz", r"credit check", r"verifica credit"]
     )
-    chaser: list[str] = field(default_factory=lambda: [r"chaser", r"reminder", r"sollecit", r"follow.?up request"])
+    chaser: list[str] = field(
+        default_factory=lambda: [r"chaser", r"reminder", r"sollecit", r"follow.?up request"]
+    )
     reopen: list[str] = field(default_factory=lambda: [r"reopen", r"riapert", r"riapr"])
     answer: list[str] = field(
-        default_factory=lambda: [r"answer", r"reply", r"respon", r"rispost", r"resolved", r"risolt", r"closed", r"chius"]
+        default_factory=lambda: [
+            r"answer",
+            r"reply",
+            r"respon",
+            r"rispost",
+            r"resolved",
+            r"risolt",
+            r"closed",
+            r"chius",
+        ]
     )
     customer_contact: list[str] = field(
         default_factory=lambda: [r"call", r"e-?mail received", r"chat", r"chiamat", r"telefonat", r"contact"]
@@ -246,7 +264,10 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
     for table, src in cfg.tables.items():
         if table not in TABLES:
             raise ConfigError(
-                "a canonical table: " + ", ".join(TABLES), file=file, column=f"tables.{table}", found="unknown table"
+                "a canonical table: " + ", ".join(TABLES),
+                file=file,
+                column=f"tables.{table}",
+                found="unknown table",
             )
         canonical = TABLES[table].column_names
         for client_col, target in src.columns.items():
@@ -269,7 +290,10 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
         for col in src.values:
             if col not in canonical:
                 raise ConfigError(
-                    f"a canonical column of '{table}'", file=file, column=f"tables.{table}.values.{col}", found=repr(col)
+                    f"a canonical column of '{table}'",
+                    file=file,
+                    column=f"tables.{table}.values.{col}",
+                    found=repr(col),
                 )
     colour = cfg.branding.colour
     if not (colour.startswith("#") and len(colour) in (4, 7)):
@@ -299,7 +323,9 @@ def load_config(client_dir: Path | str) -> ClientConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         rows = [mark.line + 1] if mark else None
-        raise ConfigError("valid YAML", file=str(path), rows=rows, found=str(getattr(exc, "problem", exc))) from None
+        raise ConfigError(
+            "valid YAML", file=str(path), rows=rows, found=str(getattr(exc, "problem", exc))
+        ) from None
     return config_from_dict(data or {}, root=path.parent, source=str(path))
 
 
@@ -308,7 +334,11 @@ def config_to_dict(cfg: ClientConfig) -> dict:
 
     def plain(v: Any) -> Any:
         if dataclasses.is_dataclass(v):
-            return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v) if f.name not in ("root", "source")}
+            return {
+                f.name: plain(getattr(v, f.name))
+                for f in dataclasses.fields(v)
+                if f.name not in ("root", "source")
+            }
         if isinstance(v, dict):
             return {k: plain(x) for k, x in v.items()}
         if isinstance(v, list | tuple):

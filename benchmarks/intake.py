@@ -1,0 +1,122 @@
+"""Intake benchmark: load + validate a 1,000,000-event CSV vs a bare ``pandas.read_csv`` of the same file.
+
+Prints file size, seconds and peak memory of each, and the ratio (target: load+validate ≤ 2.0 × bare read).
+Each measurement runs in a fresh child process so peak memory (ru_maxrss) is its own.
+
+    .venv/bin/python benchmarks/intake.py [--events 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEPARTMENTS = [
+    "Sales",
+    "Customer Service",
+    "Logistics",
+    "Credit",
+    "Billing",
+    "Technical Support",
+    "Warehouse",
+    "Web Portal",
+]
+ACTIVITIES = [
+    "Request received",
+    "Quote sent",
+    "Order confirmed",
+    "Picking",
+    "Shipped",
+    "Delivered",
+    "Customer chaser call",
+    "Credit authorisation request",
+    "Answer sent to customer",
+    "Case reopened",
+]
+
+
+def write_log(path: Path, n_events: int, seed: int = 1) -> None:
+    rng = np.random.default_rng(seed)
+    n_cases = n_events // 20 * 1 or 1
+    case = np.sort(rng.integers(0, n_cases, n_events))
+    start = pd.Timestamp("2025-01-01").value // 10**9
+    ts = start + rng.integers(0, 365 * 86400, n_events)
+    frame = pd.DataFrame(
+        {
+            "case_id": np.char.add("C", case.astype(str)),
+            "timestamp": pd.to_datetime(ts, unit="s").strftime("%Y-%m-%d %H:%M:%S"),
+            "activity": np.asarray(ACTIVITIES)[rng.integers(0, len(ACTIVITIES), n_events)],
+            "department": np.asarray(DEPARTMENTS)[rng.integers(0, len(DEPARTMENTS), n_events)],
+            "customer_id": np.char.add("K", (case % 20000).astype(str)),
+            "channel": np.asarray(["phone", "email", "web"])[rng.integers(0, 3, n_events)],
+            "agent": np.char.add("agent", rng.integers(0, 60, n_events).astype(str)),
+            "is_customer_contact": rng.integers(0, 2, n_events),
+        }
+    )
+    frame.to_csv(path / "events.csv", index=False)
+    (path / "client.yaml").write_text("name: Bench\nlanguage: en\ntables:\n  events:\n    file: events.csv\n")
+
+
+def _peak_mib() -> float:
+    """High-water mark of this process's RSS (VmHWM resets at exec, unlike ru_maxrss)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _bare(folder: str, out: mp.Queue) -> None:
+    import cxlab.io  # noqa: F401  same imports on both sides, so only the reading differs
+
+    base = _peak_mib()
+    t0 = time.perf_counter()
+    frame = pd.read_csv(Path(folder) / "events.csv")
+    out.put((time.perf_counter() - t0, _peak_mib() - base, len(frame)))
+
+
+def _cxlab(folder: str, out: mp.Queue) -> None:
+    from cxlab.io import load_client
+
+    base = _peak_mib()
+    t0 = time.perf_counter()
+    client = load_client(folder)
+    out.put((time.perf_counter() - t0, _peak_mib() - base, len(client.events)))
+
+
+def measure(target, folder: str) -> tuple[float, float, int]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(folder, queue))
+    proc.start()
+    seconds, peak_mib, rows = queue.get()
+    proc.join()
+    return seconds, peak_mib, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_log(folder, args.events)
+        size = (folder / "events.csv").stat().st_size
+        print(f"events CSV: {args.events:,} rows, {size / 2**20:.1f} MiB")
+        bare = min((measure(_bare, tmp) for _ in range(args.repeat)), key=lambda r: r[0])
+        ours = min((measure(_cxlab, tmp) for _ in range(args.repeat)), key=lambda r: r[0])
+        print(f"bare pandas.read_csv : {bare[0]:6.2f} s  peak +{bare[1]:5.0f} MiB  ({bare[2]:,} rows)")
+        print(f"cxlab load+validate  : {ours[0]:6.2f} s  peak +{ours[1]:5.0f} MiB  ({ours[2]:,} rows)")
+        ratio = ours[0] / bare[0]
+        print(f"time ratio (target ≤ 2.0): {ratio:.2f}   memory ratio: {ours[1] / bare[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The ``cxlab`` command line. Every CxlabError becomes one clear line on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CxlabError
+
+
+class _Group(click.Group):
+    """A click group that turns CxlabError into a one-line message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except CxlabError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cxlab")
+def main() -> None:
+    """cxlab: customer-experience diagnosis from a client's raw exports to a client report."""
+
+
+@main.command("demo-data")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--customers", default=600, show_default=True, help="Number of customers.")
+@click.option("--cases", default=4000, show_default=True, help="Number of cases in the event log.")
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--language", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")
+def demo_data(directory: Path, customers: int, cases: int, seed: int, language: str, force: bool) -> None:
+    """Write the demo client (a fictional Italian B2B distributor) to DIRECTORY."""
+    from .demo import generate_demo_client
+
+    if directory.exists() and any(directory.iterdir()):
+        if not force:
+            raise click.UsageError(f"{directory} exists and is not empty (use --force to replace it)")
+        shutil.rmtree(directory)
+    path = generate_demo_client(directory, customers=customers, cases=cases, seed=seed, language=language)
+    click.echo(f"demo client written to {path}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on the first unusable row instead of dropping it.")
+def validate(client_dir: Path, strict: bool) -> None:
+    """Load CLIENT_DIR, print a data-quality summary per table; exit 1 if the data is not usable."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .io import load_client
+
+    client = load_client(client_dir, strict=strict)
+    console = Console(width=120)
+    console.print(f"[bold]{client.name}[/bold]  ({client.language}, {client.config.currency})")
+    table = Table("table", "file", "rows read", "rows kept", "dropped", "blanked", "columns mapped")
+    for _, row in client.quality.summary().iterrows():
+        table.add_row(
+            row["table"],
+            row["file"],
+            f"{row['rows_read']:,}",
+            f"{row['rows_kept']:,}",
+            f"{row['rows_dropped']:,}",
+            f"{row['values_blanked']:,}",
+            str(row["columns_mapped"]),
+        )
+    console.print(table)
+    events = client.events
+    if events is not None:
+        console.print(
+            f"events: {events['case_id'].nunique():,} cases, {len(events):,} events, "
+            f"{events['department'].nunique()} departments"
+        )
+    for issue in client.quality.issues:
+        console.print(f"  [yellow]{issue.table}[/yellow]: {issue.describe()}", highlight=False)
+    for note in client.quality.notes:
+        console.print(f"  note: {note}", highlight=False)
+    console.print("[green]usable[/green]")
+
+
+if __name__ == "__main__":
+    main()
