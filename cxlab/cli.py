@@ -49,6 +49,21 @@ def demo_data(directory: Path, customers: int, cases: int, seed: int, language: 
 
 
 @main.command()
+@click.argument("name", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from-demo", is_flag=True, help="Fill the folder with the demo client's data.")
+@click.option("--language", type=click.Choice(["it", "en"]), default="it", show_default=True)
+def new(name: Path, from_demo: bool, language: str) -> None:
+    """Scaffold an engagement folder NAME: client.yaml, data/, notebooks/, recommendations.yaml."""
+    from .scaffold import new_engagement
+
+    folder = new_engagement(name, language=language, from_demo=from_demo)
+    click.echo(
+        f"engagement created in {folder}: put the client's files in {folder / 'data'} "
+        f"and map them in {folder / 'client.yaml'}"
+    )
+
+
+@main.command()
 @click.argument("client_dir", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on the first unusable row instead of dropping it.")
 def validate(client_dir: Path, strict: bool) -> None:

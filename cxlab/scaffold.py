@@ -1,0 +1,100 @@
+"""``cxlab new``: scaffold an engagement folder a consultant can start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import load_config
+from .errors import ConfigError
+from .resources import notebook_templates
+
+CLIENT_YAML = """\
+# client.yaml — the settings of one engagement. Every key, its type and default: cxlab/config.py.
+name: {name}
+language: {language}        # it | en: the language of the client report
+currency: EUR
+timezone: Europe/Rome       # timestamps with an offset are converted to this local time
+# analysis_date: 2026-10-31 # default: the day after the last dated record
+
+branding:
+  colour: "#1f4e79"         # the client's main colour, used on the cover and in the charts
+  # logo: logo.png          # PNG/SVG in this folder, inlined into the report
+
+# One entry per table you received (all optional). `columns` maps the client's column names to the
+# canonical ones (README, "Data model"); columns already named canonically need no mapping.
+tables: {{}}
+#  customers:
+#    file: data/customers.csv
+#    columns: {{Codice cliente: customer_id, Ragione sociale: name, Settore: industry}}
+#  transactions:
+#    file: data/sales.csv
+#    columns: {{Cliente: customer_id, Data: date, Importo: amount, Margine: margin}}
+#    decimal: ","              # detected when omitted
+#    date_format: "%d/%m/%Y"   # detected when omitted (ISO or day-first)
+#  events:
+#    file: data/tickets.csv
+#    columns: {{Ticket: case_id, Data ora: timestamp, Attività: activity, Reparto: department}}
+#  survey_invitations:
+#    file: data/invitations.csv
+#  survey_responses:
+#    file: data/responses.xlsx
+#    values: {{survey: {{Transazionale: hot, Relazionale: cold}}}}
+#  culture:
+#    file: data/workshop.xlsx
+
+thresholds:
+  small_n: 30               # groups with fewer responses are flagged in charts and tables
+  over_surveyed: 3          # invitations per customer per rolling 90 days
+"""
+
+DATA_README = """\
+# Data for this engagement
+
+Put the client's exports here and name them in `../client.yaml` under `tables:`.
+
+| table | what to ask the client for | minimum columns |
+| --- | --- | --- |
+| customers | CRM customer master | customer id |
+| transactions | sales lines or invoices, 2–3 years | customer id, date, amount (margin if available) |
+| events | ticket / case / order event log (CRM, helpdesk, ERP workflow) | case id, timestamp, activity, department |
+| survey_invitations | survey platform send log | invitation id, customer id, sent at, hot/cold |
+| survey_responses | survey answers with comments | response id, answered at, hot/cold, scores |
+| culture | the workshop questionnaire (`cxlab new` prints a blank one) | department, respondent, question id, score 1–5 |
+
+CSV (comma or semicolon), XLSX and Parquet are read as they are; the files are never modified.
+Run `cxlab validate ..` after each delivery to see what was read and what was dropped, and why.
+"""
+
+RECOMMENDATIONS_YAML = """\
+# recommendations.yaml — the consultant's decisions on the generated recommendations.
+# Accept, reject, re-word or re-prioritise any rule's output by its id, and add custom ones.
+# The Recommendation review widget writes this file; the report shows only accepted recommendations.
+"""
+
+
+def new_engagement(path: Path | str, *, language: str = "it", from_demo: bool = False, seed: int = 7) -> Path:
+    """Create an engagement folder: client.yaml, data/, notebooks/, recommendations.yaml."""
+    folder = Path(path)
+    if folder.exists() and any(folder.iterdir()):
+        raise ConfigError("a new or empty folder", file=str(folder), found="a folder that already has files")
+    if language not in ("it", "en"):
+        raise ConfigError("it or en", column="language", found=repr(language))
+    if from_demo:
+        from .demo import generate_demo_client
+
+        generate_demo_client(folder, seed=seed, language=language)
+    else:
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        (folder / "client.yaml").write_text(
+            CLIENT_YAML.format(name=folder.name, language=language), encoding="utf-8"
+        )
+        (folder / "data" / "README.md").write_text(DATA_README, encoding="utf-8")
+    if not (folder / "recommendations.yaml").exists():
+        (folder / "recommendations.yaml").write_text(RECOMMENDATIONS_YAML, encoding="utf-8")
+    notebooks = folder / "notebooks"
+    notebooks.mkdir(exist_ok=True)
+    for template in notebook_templates().iterdir():
+        if template.name.endswith(".ipynb"):
+            (notebooks / template.name).write_bytes(template.read_bytes())
+    load_config(folder)  # the scaffold must itself be valid
+    return folder
