@@ -81,8 +81,8 @@ class ActivitySettings:
             r"portal",
             r"web ?form",
             r"app\b",
-            r"online",
             r"area riservata",
+            r"fai da te",
         ]
     )
     authorisation: list[str] = field(
@@ -92,6 +92,16 @@ class ActivitySettings:
         default_factory=lambda: [r"chaser", r"reminder", r"sollecit", r"follow.?up request"]
     )
     reopen: list[str] = field(default_factory=lambda: [r"reopen", r"riapert", r"riapr"])
+    #: the organisation waits on the customer (a form or documents asked for): the customer's next contact
+    #: is a reply, not a chaser
+    customer_request: list[str] = field(
+        default_factory=lambda: [
+            r"form sent",
+            r"(?:documents|information) requested from (?:the )?customer(?! service)",
+            r"modulo inviato",
+            r"richiest[ao] (?:di )?(?:documenti|informazioni) al cliente",
+        ]
+    )
     answer: list[str] = field(
         default_factory=lambda: [
             r"answer",
@@ -102,10 +112,22 @@ class ActivitySettings:
             r"risolt",
             r"closed",
             r"chius",
+            r"quote sent",
+            r"inviat[oa] al cliente",
+            r"preventivo inviato",
         ]
     )
     customer_contact: list[str] = field(
-        default_factory=lambda: [r"call", r"e-?mail received", r"chat", r"chiamat", r"telefonat", r"contact"]
+        default_factory=lambda: [
+            r"(?<!outbound )call",
+            r"inbound",
+            r"e-?mail received",
+            r"form received",
+            r"chat",
+            r"chiamat",
+            r"telefonat",
+            r"contact",
+        ]
     )
     case_window_days: float = 14  # survey-to-case matching window when no case_id is given
 
@@ -120,6 +142,10 @@ class SegmentSettings:
     potential_threshold: float | None = None
     min_repeat_customers: int = 200  # below this the trend fallback is used for the whole client
     discount_rate_annual: float = 0.0
+    value_basis: Literal["sales", "margin"] = "sales"  # current value axis
+    min_history_days: int = 30  # customers whose first purchase is more recent get the trend fallback
+    trend_months: int = 6  # trend fallback: run rate of the last N months vs the N before
+    purchase_merge: Literal["D", "W"] = "D"  # purchases merged per day (CDNOW convention) or per week
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,112 @@
+"""Culture charts: department × pillar dot chart, self vs others dumbbell (Italian / English labels)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..i18n import translate
+from ..questionnaire import PILLARS
+from .theme import PALETTE
+
+_L = {
+    "score": {"it": "Punteggio (1–5)", "en": "Score (1–5)"},
+    "pillar": {"it": "Pilastro", "en": "Pillar"},
+    "department": {"it": "Reparto", "en": "Department"},
+    "respondents": {"it": "Partecipanti", "en": "Respondents"},
+    "dots_title": {
+        "it": "Cultura del cliente per reparto e pilastro",
+        "en": "Customer culture by department and pillar",
+    },
+    "svo_title": {
+        "it": "Come ogni reparto si vede e come lo vedono gli altri",
+        "en": "How each department sees itself and how the others see it",
+    },
+    "self_score": {"it": "Autovalutazione", "en": "Self-rating"},
+    "by_others": {"it": "Valutato dagli altri", "en": "Rated by others"},
+    "of_others": {"it": "Valuta gli altri", "en": "Rates the others"},
+    "rating": {"it": "Valutazione", "en": "Rating"},
+    "gap": {"it": "Scarto", "en": "Gap"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return translate(_L, key, lang)
+
+
+def culture_dot_chart(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """One row per pillar: a dot per department (score 1–5) and a grey bar from lowest to highest,
+    so the spread between departments reads at a glance. Takes :func:`cxlab.culture.pillar_scores`."""
+    data = scores.copy()
+    data["pillar_label"] = [translate(PILLARS, p, lang) for p in data["pillar"]]
+    data["department"] = data["department"].astype(str)
+    order = [translate(PILLARS, p, lang) for p in PILLARS]
+    departments = sorted(data["department"].unique())
+    y = alt.Y("pillar_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    span = (
+        alt.Chart(data)
+        .mark_rule(color="#c8ccd2", strokeWidth=8, strokeCap="round")
+        .encode(y=y, x=alt.X("min(score):Q", scale=alt.Scale(domain=[1, 5])), x2="max(score):Q")
+    )
+    dots = (
+        alt.Chart(data)
+        .mark_circle(size=110, opacity=0.9)
+        .encode(
+            y=y,
+            x=alt.X("score:Q", title=_t("score", lang), scale=alt.Scale(domain=[1, 5])),
+            color=alt.Color(
+                "department:N",
+                title=_t("department", lang),
+                scale=alt.Scale(domain=departments, range=(PALETTE * 4)[: len(departments)]),
+            ),
+            tooltip=[
+                alt.Tooltip("department:N", title=_t("department", lang)),
+                alt.Tooltip("pillar_label:N", title=_t("pillar", lang)),
+                alt.Tooltip("score:Q", title=_t("score", lang), format=".2f"),
+                alt.Tooltip("n_respondents:Q", title=_t("respondents", lang)),
+            ],
+        )
+    )
+    return alt.layer(span, dots).properties(title=_t("dots_title", lang), width=460, height=180)
+
+
+def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """Dumbbell: per department the self-rating, the rating by the others and (when known) the rating it
+    gives the others, joined by a line. Takes :func:`cxlab.culture.self_vs_others`."""
+    data = svo.copy()
+    data["department"] = data["department"].astype(str)
+    long = data.melt(
+        id_vars=["department"],
+        value_vars=["self_score", "by_others", "of_others"],
+        var_name="measure",
+        value_name="value",
+    ).dropna(subset=["value"])
+    long["measure_label"] = [_t(m, lang) for m in long["measure"]]
+    order = list(data.sort_values("gap", ascending=False)["department"])
+    labels = [_t(m, lang) for m in ("self_score", "by_others", "of_others")]
+    y = alt.Y("department:N", title=None, sort=order)
+    line = (
+        alt.Chart(long)
+        .mark_rule(color="#b0b5bb", strokeWidth=2)
+        .encode(y=y, x=alt.X("min(value):Q", scale=alt.Scale(domain=[1, 5])), x2="max(value):Q")
+    )
+    points = (
+        alt.Chart(long)
+        .mark_point(size=120, filled=True, opacity=1)
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=_t("score", lang), scale=alt.Scale(domain=[1, 5])),
+            color=alt.Color(
+                "measure_label:N",
+                title=_t("rating", lang),
+                scale=alt.Scale(domain=labels, range=[PALETTE[0], PALETTE[1], PALETTE[5]]),
+            ),
+            shape=alt.Shape("measure_label:N", title=_t("rating", lang), scale=alt.Scale(domain=labels)),
+            tooltip=[
+                alt.Tooltip("department:N", title=_t("department", lang)),
+                alt.Tooltip("measure_label:N", title=_t("rating", lang)),
+                alt.Tooltip("value:Q", title=_t("score", lang), format=".2f"),
+            ],
+        )
+    )
+    return alt.layer(line, points).properties(title=_t("svo_title", lang), width=460, height=alt.Step(26))

@@ -1,0 +1,355 @@
+"""Charts of the silo handoff analysis (Altair; input = the tables of :mod:`cxlab.handoffs`).
+
+handoff_heatmap(matrix, value="count", lang="en")          # from × to, colour = value, numbers on cells
+handoff_flow(flow, lang="en")                              # Sankey-like flow of transitions by step
+worst_handoffs_chart(worst, ranking="waiting_time", lang="en")
+satisfaction_by_handoffs_chart(table, metric="nps", lang="en")   # points with interval bars and n
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..errors import AnalysisError
+from ..i18n import translate
+from .theme import PALETTE, POLARITY_COLOURS
+
+LABELS: dict[str, dict[str, str]] = {
+    "from": {"en": "From department", "it": "Dal reparto"},
+    "to": {"en": "To department", "it": "Al reparto"},
+    "count": {"en": "Handoffs", "it": "Passaggi"},
+    "cases": {"en": "Cases", "it": "Pratiche"},
+    "share_of_cases": {"en": "Share of cases", "it": "Quota di pratiche"},
+    "median_wait_h": {"en": "Median wait (h)", "it": "Attesa mediana (h)"},
+    "p90_wait_h": {"en": "90th percentile wait (h)", "it": "Attesa al 90° percentile (h)"},
+    "total_wait_h": {"en": "Total waiting time (h)", "it": "Attesa totale (h)"},
+    "ping_pong_rate": {"en": "Ping-pong rate", "it": "Tasso di ping-pong"},
+    "heatmap_title": {"en": "Handoffs between departments", "it": "Passaggi tra reparti"},
+    "flow_title": {
+        "en": "How cases move between departments",
+        "it": "Come le pratiche passano tra i reparti",
+    },
+    "step": {"en": "Step", "it": "Passo"},
+    "department": {"en": "Department", "it": "Reparto"},
+    "worst_waiting_time": {
+        "en": "Worst handoffs by total waiting time",
+        "it": "Passaggi peggiori per attesa totale",
+    },
+    "worst_satisfaction": {
+        "en": "Worst handoffs by NPS points lost",
+        "it": "Passaggi peggiori per punti NPS persi",
+    },
+    "value_waiting_time": {"en": "Total waiting time (h)", "it": "Attesa totale (h)"},
+    "value_satisfaction": {"en": "NPS points lost", "it": "Punti NPS persi"},
+    "handoff": {"en": "Handoff", "it": "Passaggio"},
+    "handoffs_bucket": {"en": "Handoffs in the case", "it": "Passaggi nella pratica"},
+    "nps": {"en": "NPS", "it": "NPS"},
+    "csat_top2": {"en": "CSAT (% 4–5)", "it": "CSAT (% 4–5)"},
+    "n": {"en": "Responses", "it": "Risposte"},
+    "low": {"en": "Lower bound", "it": "Limite inferiore"},
+    "high": {"en": "Upper bound", "it": "Limite superiore"},
+    "sat_title_nps": {"en": "NPS by number of handoffs", "it": "NPS per numero di passaggi"},
+    "sat_title_csat_top2": {"en": "CSAT by number of handoffs", "it": "CSAT per numero di passaggi"},
+    "small_n": {"en": "Few responses", "it": "Poche risposte"},
+    "gap": {"en": "NPS points lost (others − affected)", "it": "Punti NPS persi (altri − coinvolti)"},
+    "finding": {"en": "Dynamic", "it": "Dinamica"},
+    "toxic_title": {
+        "en": "Toxic dynamics and what they cost in NPS",
+        "it": "Dinamiche tossiche e quanto costano in NPS",
+    },
+}
+
+
+FINDING_TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    "tortuous_flow": {
+        "title": {
+            "en": "Tortuous flow: self-service that ends in a call",
+            "it": "Percorso tortuoso: il self-service finisce in una telefonata",
+        },
+        "explanation": {
+            "en": "The customer tried to help themselves, failed and had to contact us anyway.",
+            "it": "Il cliente ha provato a fare da sé, non ci è riuscito e ha dovuto contattarci comunque.",
+        },
+    },
+    "slow_internal_communication": {
+        "title": {
+            "en": "Slow internal communication: waiting on an authorisation",
+            "it": "Comunicazione interna lenta: in attesa di un'autorizzazione",
+        },
+        "explanation": {
+            "en": "The case waits on another department's authorisation while the customer chases us.",
+            "it": "La pratica attende l'autorizzazione di un altro reparto mentre il cliente ci sollecita.",
+        },
+    },
+    "contradictory_answers": {
+        "title": {
+            "en": "Contradictory answers",
+            "it": "Risposte contraddittorie",
+        },
+        "explanation": {
+            "en": "Several people answered the same question, and the customer came back or the case was reopened.",
+            "it": "Più persone hanno risposto alla stessa domanda e il cliente è tornato o la pratica è stata riaperta.",
+        },
+    },
+}
+
+
+def finding_title(name: str, lang: str = "en") -> str:
+    """The report title of a toxic dynamic (``tortuous_flow`` …) in the report language."""
+    entry = FINDING_TEXTS.get(name)
+    return translate({name: entry["title"]}, name, lang) if entry else name
+
+
+def finding_explanation(name: str, lang: str = "en") -> str:
+    """One sentence that says what the toxic dynamic means for the customer."""
+    entry = FINDING_TEXTS.get(name)
+    return translate({name: entry["explanation"]}, name, lang) if entry else name
+
+
+def _t(key: str, lang: str) -> str:
+    return translate(LABELS, key, lang)
+
+
+def _need(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisError(f"the output of {what}", column=missing[0], found="no such column")
+
+
+def handoff_heatmap(
+    matrix: pd.DataFrame, value: str = "count", lang: str = "en", title: str | None = None
+) -> alt.LayerChart:
+    """Department × department heatmap of :func:`cxlab.handoffs.handoff_matrix`; ``value`` is any of its
+    numeric columns (count, median_wait_h, p90_wait_h, total_wait_h, ping_pong_rate, share_of_cases)."""
+    _need(matrix, ["from_department", "to_department", value], "handoff_matrix")
+    data = matrix.copy()
+    for c in ("from_department", "to_department"):
+        data[c] = data[c].astype(str)
+    volume = pd.concat(
+        [data.groupby("from_department")["count"].sum(), data.groupby("to_department")["count"].sum()]
+    )
+    order = list(volume.groupby(level=0).sum().sort_values(ascending=False, kind="stable").index)
+    fmt = ".0%" if value in ("ping_pong_rate", "share_of_cases") else ",.0f"
+    base = alt.Chart(data).encode(
+        x=alt.X("to_department:N", title=_t("to", lang), sort=order, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("from_department:N", title=_t("from", lang), sort=order),
+    )
+    tooltip = [
+        alt.Tooltip("from_department:N", title=_t("from", lang)),
+        alt.Tooltip("to_department:N", title=_t("to", lang)),
+        *[
+            alt.Tooltip(
+                f"{c}:Q",
+                title=_t(c, lang),
+                format=".0%" if c in ("ping_pong_rate", "share_of_cases") else ",.1f",
+            )
+            for c in (
+                "count",
+                "share_of_cases",
+                "median_wait_h",
+                "p90_wait_h",
+                "total_wait_h",
+                "ping_pong_rate",
+            )
+            if c in data.columns
+        ],
+    ]
+    rect = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", title=_t(value, lang), scale=alt.Scale(scheme="orangered")),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text(f"{value}:Q", format=fmt),
+        color=alt.condition(
+            f"datum.{value} > {float(data[value].max()) / 2 if len(data) else 0}",
+            alt.value("white"),
+            alt.value("#222"),
+        ),
+    )
+    return (rect + text).properties(title=title or _t("heatmap_title", lang), width=360, height=300)
+
+
+def handoff_flow(
+    flow: pd.DataFrame, lang: str = "en", min_share: float = 0.01, title: str | None = None
+) -> alt.LayerChart:
+    """Sankey-like flow from :func:`cxlab.handoffs.flow_steps`: columns are visits (step 0 = first
+    department), a band from department A at step s to B at step s+1 is as thick as the cases that moved;
+    the node circles show how many cases are in each department at each step. Transitions below
+    ``min_share`` of all cases are left out to keep the picture readable."""
+    _need(flow, ["step", "from_department", "to_department", "cases", "share"], "flow_steps")
+    links = flow[(flow["share"] >= min_share)].copy()
+    links["next_step"] = links["step"] + 1
+    nodes = (
+        flow.groupby(["step", "from_department"], as_index=False)["cases"]
+        .sum()
+        .rename(columns={"from_department": "department"})
+    )
+    # cases that stop appear as nodes one step to the right (the "end" of the flow)
+    if len(flow):
+        end_label = flow.loc[~flow["to_department"].isin(flow["from_department"]), "to_department"]
+        stops = flow[flow["to_department"].isin(end_label)].assign(step=lambda f: f["step"] + 1)
+        stops = stops.groupby(["step", "to_department"], as_index=False)["cases"].sum()
+        nodes = pd.concat([nodes, stops.rename(columns={"to_department": "department"})], ignore_index=True)
+    nodes = nodes[nodes["cases"] / max(flow.loc[flow["step"] == 0, "cases"].sum(), 1) >= min_share]
+    stop_labels = set(flow["to_department"]) - set(flow["from_department"])  # "end": drawn at the bottom
+    volume = nodes[~nodes["department"].isin(stop_labels)].groupby("department")["cases"].sum()
+    order = list(volume.sort_values(ascending=False, kind="stable").index)
+    order += sorted((set(links["to_department"]) | set(nodes["department"])) - set(order))
+    y_scale = alt.Scale(domain=order)
+    x_axis = alt.Axis(tickMinStep=1, format="d", title=_t("step", lang))
+    x_scale = alt.Scale(padding=24, nice=False)  # room for the node circles at both ends
+    band = (
+        alt.Chart(links)
+        .mark_rule(opacity=0.35, strokeCap="round")
+        .encode(
+            x=alt.X("step:Q", axis=x_axis, scale=x_scale),
+            x2="next_step:Q",
+            y=alt.Y(
+                "from_department:N",
+                scale=y_scale,
+                title=_t("department", lang),
+                axis=alt.Axis(labelLimit=200),
+            ),
+            y2="to_department:N",
+            strokeWidth=alt.StrokeWidth("cases:Q", scale=alt.Scale(range=[1, 28]), title=_t("cases", lang)),
+            color=alt.Color("from_department:N", scale=alt.Scale(domain=order, range=PALETTE), legend=None),
+            tooltip=[
+                alt.Tooltip("step:Q", title=_t("step", lang)),
+                alt.Tooltip("from_department:N", title=_t("from", lang)),
+                alt.Tooltip("to_department:N", title=_t("to", lang)),
+                alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+                alt.Tooltip("share:Q", title=_t("share_of_cases", lang), format=".1%"),
+            ],
+        )
+    )
+    node = (
+        alt.Chart(nodes)
+        .mark_circle(opacity=0.9)
+        .encode(
+            x=alt.X("step:Q", axis=x_axis, scale=x_scale),
+            y=alt.Y("department:N", scale=y_scale),
+            size=alt.Size("cases:Q", scale=alt.Scale(range=[30, 900]), legend=None),
+            color=alt.Color("department:N", scale=alt.Scale(domain=order, range=PALETTE), legend=None),
+            tooltip=[
+                alt.Tooltip("department:N", title=_t("department", lang)),
+                alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+            ],
+        )
+    )
+    return (band + node).properties(title=title or _t("flow_title", lang), width=480, height=300)
+
+
+def worst_handoffs_chart(
+    worst: pd.DataFrame, ranking: str = "waiting_time", lang: str = "en", title: str | None = None
+) -> alt.Chart:
+    """Horizontal bars of :func:`cxlab.handoffs.worst_handoffs` for one ranking (waiting_time or
+    satisfaction), worst on top."""
+    _need(worst, ["ranking", "rank", "from_department", "to_department", "value"], "worst_handoffs")
+    data = worst[worst["ranking"] == ranking].copy()
+    data["handoff"] = data["from_department"].astype(str) + " → " + data["to_department"].astype(str)
+    return (
+        alt.Chart(data)
+        .mark_bar(color=POLARITY_COLOURS["negative"])
+        .encode(
+            x=alt.X("value:Q", title=_t(f"value_{ranking}", lang)),
+            y=alt.Y(
+                "handoff:N", sort=alt.EncodingSortField("rank", order="ascending"), title=_t("handoff", lang)
+            ),
+            tooltip=[
+                alt.Tooltip("handoff:N", title=_t("handoff", lang)),
+                alt.Tooltip("value:Q", title=_t(f"value_{ranking}", lang), format=",.1f"),
+                alt.Tooltip("count:Q", title=_t("count", lang), format=","),
+                alt.Tooltip("median_wait_h:Q", title=_t("median_wait_h", lang), format=",.1f"),
+                alt.Tooltip("ping_pong_rate:Q", title=_t("ping_pong_rate", lang), format=".0%"),
+            ],
+        )
+        .properties(title=title or _t(f"worst_{ranking}", lang), width=360)
+    )
+
+
+def satisfaction_by_handoffs_chart(
+    table: pd.DataFrame, metric: str = "nps", lang: str = "en", title: str | None = None
+) -> alt.LayerChart:
+    """Points with interval bars from :func:`cxlab.handoffs.satisfaction_by_handoffs`: NPS (``metric="nps"``)
+    or CSAT top-2-box (``metric="csat_top2"``) per handoff bucket; hollow points mark small groups."""
+    low, high, n = (
+        ("nps_low", "nps_high", "n_nps") if metric == "nps" else ("csat_low", "csat_high", "n_csat")
+    )
+    _need(table, ["bucket", metric, low, high, n], "satisfaction_by_handoffs")
+    data = table.copy()
+    data["bucket"] = data["bucket"].astype(str)
+    data["small"] = data[n] < 30 if "small_n" not in data.columns else data["small_n"].astype(bool)
+    fmt = ".0f" if metric == "nps" else ".0%"
+    x = alt.X(
+        "bucket:O", title=_t("handoffs_bucket", lang), sort=list(data["bucket"]), axis=alt.Axis(labelAngle=0)
+    )
+    y_title = _t(metric, lang)
+    interval = (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=2, color=PALETTE[0])
+        .encode(x=x, y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q")
+    )
+    points = (
+        alt.Chart(data)
+        .mark_point(size=80, filled=True, color=PALETTE[0])
+        .encode(
+            x=x,
+            y=alt.Y(f"{metric}:Q", title=y_title),
+            opacity=alt.condition("datum.small", alt.value(0.4), alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("bucket:O", title=_t("handoffs_bucket", lang)),
+                alt.Tooltip(f"{metric}:Q", title=y_title, format=fmt),
+                alt.Tooltip(f"{low}:Q", title=_t("low", lang), format=fmt),
+                alt.Tooltip(f"{high}:Q", title=_t("high", lang), format=fmt),
+                alt.Tooltip(f"{n}:Q", title=_t("n", lang), format=","),
+                alt.Tooltip("small:N", title=_t("small_n", lang)),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(dy=-12, fontSize=10, color="#555")
+        .encode(x=x, y=alt.Y(f"{high}:Q"), text=alt.Text(f"{n}:Q", format=","))
+    )
+    layers = [interval, points, labels]
+    if metric == "nps":
+        layers.insert(
+            0,
+            alt.Chart(pd.DataFrame({"zero": [0]}))
+            .mark_rule(color="#999", strokeDash=[4, 4])
+            .encode(y="zero:Q"),
+        )
+    return alt.layer(*layers).properties(
+        title=title or _t(f"sat_title_{metric}", lang), width=360, height=240
+    )
+
+
+def toxic_dynamics_chart(
+    findings: pd.DataFrame, lang: str = "en", title: str | None = None
+) -> alt.LayerChart:
+    """NPS points lost by the customers of each toxic dynamic (others − affected), with its interval,
+    from :func:`cxlab.handoffs.toxic_dynamics` (needs linked survey responses)."""
+    _need(findings, ["finding", "cases", "nps_gap", "gap_low", "gap_high"], "toxic_dynamics")
+    data = findings.dropna(subset=["nps_gap"]).drop(columns=["example_cases"], errors="ignore").copy()
+    data["label"] = [finding_title(f, lang) for f in data["finding"]]
+    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=420))
+    x_title = _t("gap", lang)
+    tooltip = [
+        alt.Tooltip("label:N", title=_t("finding", lang)),
+        alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+        alt.Tooltip("nps_gap:Q", title=x_title, format=".0f"),
+        alt.Tooltip("gap_low:Q", title=_t("low", lang), format=".0f"),
+        alt.Tooltip("gap_high:Q", title=_t("high", lang), format=".0f"),
+    ]
+    if "department" in data.columns:
+        tooltip.append(alt.Tooltip("department:N", title=_t("department", lang)))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=POLARITY_COLOURS["negative"], opacity=0.85)
+        .encode(x=alt.X("nps_gap:Q", title=x_title), y=y, tooltip=tooltip)
+    )
+    interval = (
+        alt.Chart(data).mark_rule(color="#222", strokeWidth=2).encode(x="gap_low:Q", x2="gap_high:Q", y=y)
+    )
+    return alt.layer(bars, interval).properties(title=title or _t("toxic_title", lang), width=360)

@@ -1,0 +1,146 @@
+"""Charts of the customer journey (Altair; input = the tables of :mod:`cxlab.journey`).
+
+journey_map_chart(stages, lang="en")        # emotional line (NPS per stage with intervals) over volume bars
+arrival_channels_chart(channels, lang="en") # channel mix of arrival with NPS per channel
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..errors import AnalysisError
+from ..i18n import translate
+from .theme import PALETTE, POLARITY_COLOURS
+
+LABELS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Customer journey: volume, time and satisfaction by stage",
+        "it": "Percorso del cliente: volumi, tempi e soddisfazione per fase",
+    },
+    "stage": {"en": "Stage", "it": "Fase"},
+    "cases": {"en": "Cases", "it": "Pratiche"},
+    "share_of_cases": {"en": "Share of cases", "it": "Quota di pratiche"},
+    "median_dwell_h": {"en": "Median time in stage (h)", "it": "Tempo mediano nella fase (h)"},
+    "median_reached_after_h": {"en": "Reached after (median h)", "it": "Raggiunta dopo (h, mediana)"},
+    "nps": {"en": "NPS", "it": "NPS"},
+    "emotion": {"en": "NPS vs overall", "it": "NPS rispetto al totale"},
+    "nps_low": {"en": "Lower bound", "it": "Limite inferiore"},
+    "nps_high": {"en": "Upper bound", "it": "Limite superiore"},
+    "n_nps": {"en": "Responses", "it": "Risposte"},
+    "chasers": {"en": "Customer chasers", "it": "Solleciti del cliente"},
+    "mood": {"en": "Satisfaction", "it": "Soddisfazione"},
+    "channel": {"en": "Channel of first contact", "it": "Canale del primo contatto"},
+    "share": {"en": "Share of cases", "it": "Quota di pratiche"},
+    "channels_title": {"en": "How customers arrive", "it": "Come arrivano i clienti"},
+    "median_lead_time_h": {"en": "Median lead time (h)", "it": "Durata mediana (h)"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return translate(LABELS, key, lang)
+
+
+def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.VConcatChart:
+    """The journey map from :func:`cxlab.journey.journey_map`: on top the *emotional line* (NPS of the
+    cases that went through each stage, with interval bars; points coloured by whether the stage is
+    above or below the overall NPS), below the volume of cases per stage with the median time spent."""
+    if "stage" not in stages.columns or "order" not in stages.columns:
+        raise AnalysisError("the output of journey_map", column="stage", found="no such column")
+    data = stages.copy()
+    order = list(data.sort_values("order")["stage"].astype(str))
+    x = alt.X("stage:N", sort=order, title=_t("stage", lang), axis=alt.Axis(labelAngle=-30))
+    tooltip = [
+        alt.Tooltip("stage:N", title=_t("stage", lang)),
+        alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+    ]
+    for col, fmt in (
+        ("median_dwell_h", ",.1f"),
+        ("median_reached_after_h", ",.1f"),
+        ("chasers", ","),
+        ("nps", ".0f"),
+        ("n_nps", ","),
+    ):
+        if col in data.columns:
+            tooltip.append(alt.Tooltip(f"{col}:Q", title=_t(col, lang), format=fmt))
+    volume = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0], opacity=0.8)
+        .encode(x=x, y=alt.Y("cases:Q", title=_t("cases", lang)), tooltip=tooltip)
+        .properties(width=480, height=120)
+    )
+    dwell = (
+        alt.Chart(data)
+        .mark_text(dy=-6, fontSize=10, color="#333")
+        .encode(x=x, y=alt.Y("cases:Q"), text=alt.Text("median_dwell_h:Q", format=",.0f"))
+    )
+    bottom = volume + dwell
+    if "nps" not in data.columns:
+        return alt.vconcat(bottom).properties(title=title or _t("title", lang))
+    data["mood"] = (data["emotion"] >= 0).map({True: "positive", False: "negative"})
+    colour = alt.Color(
+        "mood:N",
+        scale=alt.Scale(
+            domain=["positive", "negative"],
+            range=[POLARITY_COLOURS["positive"], POLARITY_COLOURS["negative"]],
+        ),
+        title=_t("mood", lang),
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(color="#555", strokeDash=[2, 2])
+        .encode(x=x, y=alt.Y("nps:Q", title=_t("nps", lang)))
+    )
+    interval = (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=2, opacity=0.6)
+        .encode(x=x, y="nps_low:Q", y2="nps_high:Q", color=colour)
+    )
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=120)
+        .encode(x=x, y="nps:Q", color=colour, tooltip=tooltip)
+    )
+    overall = (
+        float((data["nps"] - data["emotion"]).dropna().iloc[0]) if data["emotion"].notna().any() else 0.0
+    )
+    baseline = (
+        alt.Chart(pd.DataFrame({"overall": [overall]}))
+        .mark_rule(color="#999", strokeDash=[4, 4])
+        .encode(y="overall:Q")
+    )
+    top = alt.layer(baseline, line, interval, points).properties(width=480, height=200)
+    return alt.vconcat(top, bottom).properties(title=title or _t("title", lang))
+
+
+def arrival_channels_chart(
+    channels: pd.DataFrame, lang: str = "en", title: str | None = None
+) -> alt.LayerChart:
+    """Channel mix of arrival from :func:`cxlab.journey.arrival_channels`: bars of the share of cases,
+    labelled with the NPS of each channel when responses were linked."""
+    if "channel" not in channels.columns:
+        raise AnalysisError("the output of arrival_channels", column="channel", found="no such column")
+    data = channels.copy()
+    tooltip = [
+        alt.Tooltip("channel:N", title=_t("channel", lang)),
+        alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+        alt.Tooltip("share:Q", title=_t("share", lang), format=".0%"),
+        alt.Tooltip("median_lead_time_h:Q", title=_t("median_lead_time_h", lang), format=",.1f"),
+    ]
+    if "nps" in data.columns:
+        tooltip.append(alt.Tooltip("nps:Q", title=_t("nps", lang), format=".0f"))
+    y = alt.Y("channel:N", sort="-x", title=_t("channel", lang))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0])
+        .encode(x=alt.X("share:Q", axis=alt.Axis(format="%"), title=_t("share", lang)), y=y, tooltip=tooltip)
+    )
+    layers = [bars]
+    if "nps" in data.columns:
+        data["nps_label"] = "NPS " + data["nps"].round(0).astype("Int64").astype(str).replace("<NA>", "–")
+        layers.append(
+            alt.Chart(data)
+            .mark_text(align="left", dx=4, fontSize=10)
+            .encode(x="share:Q", y=y, text="nps_label:N")
+        )
+    return alt.layer(*layers).properties(title=title or _t("channels_title", lang), width=360)

@@ -1,0 +1,302 @@
+"""Charts of the customer value segmentation (Altair; input = the tables of :mod:`cxlab.segments`).
+
+    value_potential_scatter(segmented, lang="en", max_points=5000)   # value × potential, threshold lines
+    segment_bars(summary, lang="en")                                  # share of customers vs share of value
+    segment_table(summary, lang="en", currency="EUR")                 # formatted summary table (DataFrame)
+    movement_heatmap(movement, lang="en", normalise=True)             # transition matrix between two dates
+
+Large clients: above ``max_points`` customers the scatter is drawn as bins (on a log scale of both axes)
+with circle size = customers per bin and colour = segment, so the spec stays small.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..errors import MissingColumnError
+from ..i18n import format_money, format_number, format_percent, translate
+from .theme import SEGMENT_COLOURS
+
+SEGMENT_ORDER = ["premium", "potential", "dilemma", "maintain"]
+_NEW = "new"
+
+LABELS: dict[str, dict[str, str]] = {
+    "scatter_title": {"en": "Current value and future potential", "it": "Valore attuale e potenziale futuro"},
+    "value": {"en": "Current value (last 12 months)", "it": "Valore attuale (ultimi 12 mesi)"},
+    "future_value": {"en": "Future potential (next 12 months)", "it": "Potenziale futuro (prossimi 12 mesi)"},
+    "segment": {"en": "Segment", "it": "Segmento"},
+    "customer_id": {"en": "Customer", "it": "Cliente"},
+    "customers": {"en": "Customers", "it": "Clienti"},
+    "prob_alive": {"en": "Probability still active", "it": "Probabilità ancora attivo"},
+    "method": {"en": "Forecast method", "it": "Metodo di previsione"},
+    "value_threshold": {"en": "Value threshold", "it": "Soglia di valore"},
+    "potential_threshold": {"en": "Potential threshold", "it": "Soglia di potenziale"},
+    "bars_title": {"en": "Segments: customers and value", "it": "Segmenti: clienti e valore"},
+    "measure": {"en": "Measure", "it": "Misura"},
+    "share": {"en": "Share", "it": "Quota"},
+    "share_customers": {"en": "Share of customers", "it": "Quota di clienti"},
+    "share_of_value": {"en": "Share of current value", "it": "Quota del valore attuale"},
+    "share_of_future": {"en": "Share of future potential", "it": "Quota del potenziale futuro"},
+    "movement_title": {"en": "Movement between segments", "it": "Spostamenti tra segmenti"},
+    "from_segment": {"en": "Segment before", "it": "Segmento prima"},
+    "to_segment": {"en": "Segment after", "it": "Segmento dopo"},
+    "share_of_from": {"en": "Share of the row", "it": "Quota della riga"},
+    "premium": {"en": "Premium", "it": "Premium"},
+    "potential": {"en": "Potential", "it": "Potenziale"},
+    "dilemma": {"en": "Dilemma", "it": "Dilemma"},
+    "maintain": {"en": "Maintain", "it": "Mantenimento"},
+    _NEW: {"en": "New", "it": "Nuovo"},
+    "bgnbd_gg": {"en": "BG/NBD + Gamma-Gamma", "it": "BG/NBD + Gamma-Gamma"},
+    "trend": {"en": "Trend (short history)", "it": "Tendenza (storico breve)"},
+    # table headers
+    "label": {"en": "Segment", "it": "Segmento"},
+    "value_col": {"en": "Current value", "it": "Valore attuale"},
+    "future_col": {"en": "Future potential", "it": "Potenziale futuro"},
+    "nps": {"en": "NPS", "it": "NPS"},
+    "csat": {"en": "CSAT (4–5)", "it": "CSAT (4–5)"},
+    "handoffs_per_case": {"en": "Handoffs per case", "it": "Passaggi per pratica"},
+    "service_level": {"en": "Suggested service level", "it": "Livello di servizio suggerito"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return translate(LABELS, key, lang)
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    for col in columns:
+        if col not in frame.columns:
+            raise MissingColumnError(f"the output of {what}", file=what, column=col, found="no such column")
+
+
+def _colour_scale(lang: str) -> alt.Scale:
+    keys = SEGMENT_ORDER
+    return alt.Scale(domain=[_t(k, lang) for k in keys], range=[SEGMENT_COLOURS[k] for k in keys])
+
+
+def _thresholds(
+    segmented: pd.DataFrame, value_threshold: float | None, potential_threshold: float | None
+) -> tuple[float | None, float | None]:
+    attrs = getattr(segmented, "attrs", {}) or {}
+    v = value_threshold if value_threshold is not None else attrs.get("value_threshold")
+    p = potential_threshold if potential_threshold is not None else attrs.get("potential_threshold")
+    if v is None and "value_high" in segmented and segmented["value_high"].any():
+        v = float(segmented.loc[segmented["value_high"], "value"].min())
+    if p is None and "potential_high" in segmented and segmented["potential_high"].any():
+        p = float(segmented.loc[segmented["potential_high"], "future_value"].min())
+    return v, p
+
+
+def _symlog_constant(values: pd.Series) -> float:
+    v = values.to_numpy(float)
+    v = v[np.isfinite(v) & (v > 0)]
+    return float(max(1.0, np.median(v) / 10)) if len(v) else 1.0
+
+
+def value_potential_scatter(
+    segmented: pd.DataFrame,
+    lang: str = "en",
+    *,
+    value_threshold: float | None = None,
+    potential_threshold: float | None = None,
+    max_points: int = 5000,
+    bins: int = 40,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Value × potential per customer, coloured by segment, with the two threshold lines.
+
+    Thresholds default to ``segmented.attrs`` (set by :func:`cxlab.segments.segment_customers`). Above
+    ``max_points`` customers the points are binned (``bins`` per axis on a log scale) and drawn as circles
+    sized by the number of customers.
+    """
+    _require(segmented, ("customer_id", "value", "future_value", "segment"), "segment_customers")
+    v_thr, p_thr = _thresholds(segmented, value_threshold, potential_threshold)
+    x_title, y_title = _t("value", lang), _t("future_value", lang)
+    colour = alt.Color("segment_label:N", title=_t("segment", lang), scale=_colour_scale(lang))
+    seg_label = segmented["segment"].astype(str).map(lambda k: _t(k, lang))
+    # symlog keeps zero values visible and spreads the usual long tail of customer value; its linear zone
+    # (constant) is a tenth of the typical value, so the axis is not mostly empty space below it
+    x_scale = alt.Scale(type="symlog", constant=_symlog_constant(segmented["value"]))
+    y_scale = alt.Scale(type="symlog", constant=_symlog_constant(segmented["future_value"]))
+    binned = len(segmented) > max_points
+    if not binned:
+        cols = [c for c in ("customer_id", "value", "future_value", "prob_alive", "method") if c in segmented]
+        data = segmented[cols].copy()
+        data["customer_id"] = data["customer_id"].astype(str)
+        data["segment_label"] = seg_label.to_numpy()
+        if "method" in data:
+            data["method"] = data["method"].astype(str).map(lambda k: _t(k, lang))
+        tooltip = [
+            alt.Tooltip("customer_id:N", title=_t("customer_id", lang)),
+            alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+            alt.Tooltip("value:Q", title=x_title, format=",.0f"),
+            alt.Tooltip("future_value:Q", title=y_title, format=",.0f"),
+        ]
+        if "prob_alive" in data:
+            tooltip.append(alt.Tooltip("prob_alive:Q", title=_t("prob_alive", lang), format=".0%"))
+        if "method" in data:
+            tooltip.append(alt.Tooltip("method:N", title=_t("method", lang)))
+        points = (
+            alt.Chart(data)
+            .mark_circle(size=28, opacity=0.7)
+            .encode(
+                x=alt.X("value:Q", title=x_title, scale=x_scale),
+                y=alt.Y("future_value:Q", title=y_title, scale=y_scale),
+                color=colour,
+                tooltip=tooltip,
+            )
+        )
+    else:
+        # display binning only (no metric): log1p-spaced bins, one circle per bin and segment
+        v = np.log1p(np.clip(segmented["value"].to_numpy(float), 0, None))
+        f = np.log1p(np.clip(segmented["future_value"].to_numpy(float), 0, None))
+        v_edges = np.linspace(0, max(v.max(), 1e-9), bins + 1)
+        f_edges = np.linspace(0, max(f.max(), 1e-9), bins + 1)
+        vb = np.clip(np.searchsorted(v_edges, v, side="right") - 1, 0, bins - 1)
+        fb = np.clip(np.searchsorted(f_edges, f, side="right") - 1, 0, bins - 1)
+        grid = pd.DataFrame({"vb": vb, "fb": fb, "segment_label": seg_label.to_numpy()})
+        data = grid.groupby(["vb", "fb", "segment_label"], observed=True).size().reset_index(name="customers")
+        data["value"] = np.expm1((v_edges[data["vb"]] + v_edges[data["vb"] + 1]) / 2)
+        data["future_value"] = np.expm1((f_edges[data["fb"]] + f_edges[data["fb"] + 1]) / 2)
+        data = data.drop(columns=["vb", "fb"])
+        points = (
+            alt.Chart(data)
+            .mark_circle(opacity=0.7)
+            .encode(
+                x=alt.X("value:Q", title=x_title, scale=x_scale),
+                y=alt.Y("future_value:Q", title=y_title, scale=y_scale),
+                color=colour,
+                size=alt.Size("customers:Q", title=_t("customers", lang), scale=alt.Scale(range=[10, 400])),
+                tooltip=[
+                    alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+                    alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
+                    alt.Tooltip("value:Q", title=x_title, format=",.0f"),
+                    alt.Tooltip("future_value:Q", title=y_title, format=",.0f"),
+                ],
+            )
+        )
+    layers: list[alt.Chart] = [points]
+    if v_thr is not None and np.isfinite(v_thr):
+        layers.append(
+            alt.Chart(pd.DataFrame({"value": [float(v_thr)], "what": [_t("value_threshold", lang)]}))
+            .mark_rule(strokeDash=[4, 4], color="#555")
+            .encode(
+                x="value:Q", tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("value:Q", format=",.0f")]
+            )
+        )
+    if p_thr is not None and np.isfinite(p_thr):
+        layers.append(
+            alt.Chart(
+                pd.DataFrame({"future_value": [float(p_thr)], "what": [_t("potential_threshold", lang)]})
+            )
+            .mark_rule(strokeDash=[4, 4], color="#555")
+            .encode(
+                y="future_value:Q",
+                tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("future_value:Q", format=",.0f")],
+            )
+        )
+    return alt.layer(*layers).properties(title=title or _t("scatter_title", lang), width=420, height=320)
+
+
+def segment_bars(summary: pd.DataFrame, lang: str = "en", *, title: str | None = None) -> alt.Chart:
+    """Grouped bars per segment: share of customers, of current value and of future potential."""
+    _require(summary, ("segment", "customers", "share_customers", "share_of_value"), "segment_summary")
+    measures = [m for m in ("share_customers", "share_of_value", "share_of_future") if m in summary]
+    long = summary.melt(
+        id_vars=["segment", "customers"], value_vars=measures, var_name="measure", value_name="share"
+    )
+    long["segment_label"] = long["segment"].astype(str).map(lambda k: _t(k, lang))
+    long["measure_label"] = long["measure"].map(lambda k: _t(k, lang))
+    long = long[["segment_label", "measure_label", "share", "customers"]]
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "segment_label:N",
+                title=_t("segment", lang),
+                sort=[_t(k, lang) for k in SEGMENT_ORDER],
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("measure_label:N", sort=[_t(m, lang) for m in measures]),
+            y=alt.Y("share:Q", title=_t("share", lang), axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "measure_label:N",
+                title=_t("measure", lang),
+                sort=[_t(m, lang) for m in measures],
+                scale=alt.Scale(range=["#95a5a6", "#1f4e79", "#2a9d8f"]),
+            ),
+            tooltip=[
+                alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+                alt.Tooltip("measure_label:N", title=_t("measure", lang)),
+                alt.Tooltip("share:Q", title=_t("share", lang), format=".1%"),
+                alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
+            ],
+        )
+        .properties(title=title or _t("bars_title", lang), width=420, height=260)
+    )
+
+
+def segment_table(summary: pd.DataFrame, lang: str = "en", currency: str = "EUR") -> pd.DataFrame:
+    """The segment summary as a presentation table: localised headers and formatted numbers (strings)."""
+    _require(
+        summary, ("segment", "customers", "share_customers", "value", "share_of_value"), "segment_summary"
+    )
+    rows: dict[str, list[str]] = {
+        _t("label", lang): [_t(str(k), lang) for k in summary["segment"]],
+        _t("customers", lang): [format_number(v, lang) for v in summary["customers"]],
+        _t("share_customers", lang): [format_percent(v, lang) for v in summary["share_customers"]],
+        _t("value_col", lang): [format_money(v, lang, currency) for v in summary["value"]],
+        _t("share_of_value", lang): [format_percent(v, lang) for v in summary["share_of_value"]],
+    }
+    if "future_value" in summary:
+        rows[_t("future_col", lang)] = [format_money(v, lang, currency) for v in summary["future_value"]]
+    if "nps" in summary:
+        rows[_t("nps", lang)] = [format_number(v, lang, 1) for v in summary["nps"]]
+    if "csat" in summary:
+        rows[_t("csat", lang)] = [format_percent(v, lang) for v in summary["csat"]]
+    if "handoffs_per_case" in summary:
+        rows[_t("handoffs_per_case", lang)] = [
+            format_number(v, lang, 2) for v in summary["handoffs_per_case"]
+        ]
+    if "service_level" in summary:
+        rows[_t("service_level", lang)] = list(summary["service_level"])
+    return pd.DataFrame(rows)
+
+
+def movement_heatmap(
+    movement: pd.DataFrame, lang: str = "en", *, normalise: bool = True, title: str | None = None
+) -> alt.LayerChart:
+    """The transition matrix between two analysis dates: before (rows) × after (columns), numbers on cells."""
+    _require(movement, ("from_segment", "to_segment", "customers", "share_of_from"), "segment_movement")
+    data = movement[["from_segment", "to_segment", "customers", "share_of_from"]].copy()
+    data["from_label"] = data["from_segment"].astype(str).map(lambda k: _t(k, lang))
+    data["to_label"] = data["to_segment"].astype(str).map(lambda k: _t(k, lang))
+    data["share_of_from"] = data["share_of_from"].fillna(0.0)
+    data = data[["from_label", "to_label", "customers", "share_of_from"]]
+    value = "share_of_from" if normalise else "customers"
+    rows = [_t(k, lang) for k in [*SEGMENT_ORDER, _NEW]]
+    cols = [_t(k, lang) for k in SEGMENT_ORDER]
+    base = alt.Chart(data).encode(
+        x=alt.X("to_label:N", title=_t("to_segment", lang), sort=cols, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("from_label:N", title=_t("from_segment", lang), sort=rows),
+    )
+    fmt = ".0%" if normalise else ","
+    heat = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", title=_t(value, lang), scale=alt.Scale(scheme="blues")),
+        tooltip=[
+            alt.Tooltip("from_label:N", title=_t("from_segment", lang)),
+            alt.Tooltip("to_label:N", title=_t("to_segment", lang)),
+            alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
+            alt.Tooltip("share_of_from:Q", title=_t("share_of_from", lang), format=".0%"),
+        ],
+    )
+    # white numbers on the dark cells
+    dark = alt.datum[value] > (0.5 if normalise else float(data["customers"].max()) / 2)
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text(f"{value}:Q", format=fmt),
+        color=alt.condition(dark, alt.value("white"), alt.value("#222")),
+    )
+    return alt.layer(heat, text).properties(title=title or _t("movement_title", lang), width=300, height=260)

@@ -1,0 +1,222 @@
+"""The rule model: a recommendation rule written as data (frozen dataclasses, no code per rule).
+
+A :class:`Rule` names the findings it needs, a trigger (all ``when`` conditions hold, and at least one
+``when_any`` condition when given), an evidence sentence and a recommendation in Italian and English
+whose ``{finding.key}`` placeholders are filled with the actual figures, an owner department (which may
+itself be a placeholder such as ``{handoff.worst_pair_to}``), an effort, and how impact and urgency
+(1–5 each) follow from the figures. Priority = impact × urgency (1–25).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..errors import ConfigError
+from ..findings import KEY_PATTERN, FindingValue, format_value
+
+Op = Literal[">", ">=", "<", "<=", "==", "!="]
+Effort = Literal["low", "medium", "high"]
+EFFORTS: tuple[Effort, ...] = ("low", "medium", "high")
+
+_OPS = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)\}")
+
+#: the levers of DESIGN §2 a rule can pull (used to group the action plan)
+LEVERS: dict[str, dict[str, str]] = {
+    "sponsorship": {"en": "Management sponsorship", "it": "Sponsorship del management"},
+    "cx_owner": {"en": "An accountable CX manager", "it": "Un responsabile CX"},
+    "empowerment": {"en": "Front-line empowerment", "it": "Autonomia della prima linea"},
+    "training": {"en": "Hiring and training", "it": "Selezione e formazione"},
+    "hot_cold": {"en": "Measure hot and cold", "it": "Misurare a caldo e a freddo"},
+    "indicators": {"en": "The right indicators", "it": "Gli indicatori giusti"},
+    "knowledge": {"en": "Templates and shared knowledge", "it": "Modelli e conoscenza condivisa"},
+    "self_service": {"en": "Self-service that works", "it": "Self-service che funziona"},
+    "handoff_owner": {"en": "Owned handoffs with service levels", "it": "Passaggi con responsabile e SLA"},
+    "internal_customer": {"en": "Colleagues as internal customers", "it": "Colleghi come clienti interni"},
+    "service_levels": {"en": "Service levels per segment", "it": "Livelli di servizio per segmento"},
+}
+
+
+#: generic owners (not departments of the client) and their Italian names
+OWNERS: dict[str, dict[str, str]] = {
+    "Management": {"en": "Management", "it": "Direzione"},
+    "CX manager": {"en": "CX manager", "it": "Responsabile CX"},
+    "HR": {"en": "HR", "it": "Risorse umane"},
+    "Marketing": {"en": "Marketing", "it": "Marketing"},
+}
+
+
+class RuleError(ConfigError):
+    """A rule is malformed, or two rules share an id."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in both report languages."""
+
+    it: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.it if lang == "it" else self.en
+
+    def fill(self, figures: Mapping[str, FindingValue], lang: str) -> str:
+        """The sentence in ``lang`` with every ``{key}`` replaced by the formatted figure."""
+        return fill(self.get(lang), figures, lang)
+
+    def placeholders(self) -> set[str]:
+        return set(PLACEHOLDER.findall(self.it)) | set(PLACEHOLDER.findall(self.en))
+
+
+def fill(template: str, figures: Mapping[str, FindingValue], lang: str) -> str:
+    return PLACEHOLDER.sub(lambda m: format_value(m.group(1), figures[m.group(1)], lang), template)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``findings[key] <op> value``."""
+
+    key: str
+    op: Op
+    value: float | str | bool
+
+    def holds(self, figures: Mapping[str, FindingValue]) -> bool:
+        actual = figures[self.key]
+        if isinstance(self.value, bool) or isinstance(actual, bool):
+            if self.op not in ("==", "!="):
+                return False
+            return _OPS[self.op](bool(actual), bool(self.value))
+        if isinstance(self.value, str) or isinstance(actual, str):
+            if self.op not in ("==", "!="):
+                return False
+            return _OPS[self.op](str(actual), str(self.value))
+        return bool(_OPS[self.op](float(actual), float(self.value)))
+
+    def describe(self) -> str:
+        return f"{self.key} {self.op} {self.value}"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A figure mapped linearly onto 1–5: ``low`` -> 1, ``high`` -> 5, clamped.
+
+    Give ``low > high`` when a smaller figure is worse (e.g. a culture score: low=4, high=2).
+    """
+
+    key: str
+    low: float
+    high: float
+
+    def score(self, figures: Mapping[str, FindingValue]) -> float:
+        x = float(figures[self.key])
+        t = (x - self.low) / (self.high - self.low)
+        return 1.0 + 4.0 * min(1.0, max(0.0, t))
+
+
+Level = Scale | float
+
+
+def level(value: Level, figures: Mapping[str, FindingValue]) -> float:
+    return value.score(figures) if isinstance(value, Scale) else float(value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lever of the playbook, triggered by evidence."""
+
+    id: str
+    topic: str
+    lever: str
+    needs: tuple[str, ...]
+    when: tuple[Condition, ...]
+    title: Text
+    evidence: Text
+    action: Text
+    owner: str
+    effort: Effort
+    impact: Level
+    urgency: Level
+    when_any: tuple[Condition, ...] = ()
+    #: where the rule came from: the entry-point name ("builtin" for cxlab's own playbook)
+    source: str = field(default="builtin", compare=False)
+
+    def __post_init__(self) -> None:
+        validate_rule(self)
+
+    def missing(self, figures: Mapping[str, FindingValue]) -> tuple[str, ...]:
+        """The needed keys that the findings do not have."""
+        return tuple(k for k in self.needs if k not in figures)
+
+    def triggered(self, figures: Mapping[str, FindingValue]) -> bool:
+        """True when every needed key is present and the trigger holds."""
+        if self.missing(figures):
+            return False
+        if not all(c.holds(figures) for c in self.when):
+            return False
+        return not self.when_any or any(c.holds(figures) for c in self.when_any)
+
+    def scores(self, figures: Mapping[str, FindingValue]) -> tuple[float, float, float]:
+        """(impact, urgency, priority) from the figures; priority = impact × urgency, 1–25."""
+        impact = level(self.impact, figures)
+        urgency = level(self.urgency, figures)
+        return round(impact, 2), round(urgency, 2), round(impact * urgency, 1)
+
+    def owner_for(self, figures: Mapping[str, FindingValue]) -> str:
+        return fill(self.owner, figures, "en")
+
+
+def validate_rule(rule: Rule) -> None:
+    """Check a rule's data: placeholders and conditions only use needed keys, levels in range."""
+
+    def fail(column: str, expected: str, found: object) -> RuleError:
+        return RuleError(expected, file=f"rule {rule.id!r}", column=column, found=repr(found))
+
+    if not re.match(r"^[a-z][a-z0-9_.-]*$", rule.id or ""):
+        raise fail("id", "a lower-case id (letters, digits, _ . -)", rule.id)
+    for key in rule.needs:
+        if not KEY_PATTERN.match(key):
+            raise fail("needs", "finding keys like 'topic.name'", key)
+    needs = set(rule.needs)
+    for cond in (*rule.when, *rule.when_any):
+        if cond.key not in needs:
+            raise fail("when", f"a condition on a needed key ({', '.join(rule.needs)})", cond.key)
+        if cond.op not in _OPS:
+            raise fail("when", "an operator: " + " ".join(_OPS), cond.op)
+    if not rule.when and not rule.when_any:
+        raise fail("when", "at least one condition", "none")
+    for name in ("title", "evidence", "action"):
+        text = getattr(rule, name)
+        if not isinstance(text, Text) or not text.it.strip() or not text.en.strip():
+            raise fail(name, "a Text with Italian and English wording", text)
+        unknown = text.placeholders() - needs
+        if unknown:
+            raise fail(name, "placeholders of needed keys only", sorted(unknown)[0])
+    unknown = set(PLACEHOLDER.findall(rule.owner)) - needs
+    if unknown or not rule.owner.strip():
+        raise fail("owner", "a department, or a placeholder of a needed key", rule.owner)
+    if rule.effort not in EFFORTS:
+        raise fail("effort", "one of " + ", ".join(EFFORTS), rule.effort)
+    for name in ("impact", "urgency"):
+        value = getattr(rule, name)
+        if isinstance(value, Scale):
+            if value.key not in needs:
+                raise fail(name, "a Scale on a needed key", value.key)
+            if value.low == value.high or not (math.isfinite(value.low) and math.isfinite(value.high)):
+                raise fail(name, "a Scale with two different finite ends", (value.low, value.high))
+        elif not (isinstance(value, int | float) and 1 <= value <= 5):
+            raise fail(name, "a number from 1 to 5 or a Scale", value)
+    if not isinstance(rule.lever, str) or not rule.lever.strip():
+        # third-party playbooks may bring their own levers; LEVERS only supplies labels for ours
+        raise fail("lever", "a lever name, e.g. one of " + ", ".join(LEVERS), rule.lever)

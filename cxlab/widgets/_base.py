@@ -1,0 +1,182 @@
+"""What every cxlab widget shares: its front-end files, messages shown in the widget, saving.
+
+A widget never lets a traceback reach the consultant: actions coming from the page run through
+:meth:`CxWidget._run`, which turns a :class:`~cxlab.errors.CxlabError` (or a file-system error) into the
+message bar of the widget. The notebook API (``save()``, ``submit()``) raises as usual.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+import yaml
+
+from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
+from ..errors import ConfigError, CxlabError
+from ..resources import widget_files
+
+
+def asset(name: str) -> Path:
+    """Path of a shipped front-end file (``widgets/<name>`` in the repo, ``cxlab/_data/widgets`` in a wheel)."""
+    return Path(str(widget_files() / name))
+
+
+def client_root(client: Any) -> Path:
+    """The client folder from a path, a ClientConfig or a loaded Client."""
+    if isinstance(client, ClientConfig):
+        return Path(client.root)
+    config = getattr(client, "config", None)
+    if isinstance(config, ClientConfig):
+        return Path(config.root)
+    path = Path(client)
+    return path.parent if path.suffix in (".yaml", ".yml") else path
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a file so that a crash never leaves it half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def update_client_yaml(root: Path | str, mutate: Callable[[dict], None]) -> ClientConfig:
+    """Change client.yaml in place: ``mutate`` edits the parsed YAML; keys it does not touch are kept.
+
+    The result is validated with :func:`~cxlab.config.config_from_dict` before anything is written, so
+    an invalid change raises :class:`~cxlab.errors.ConfigError` and leaves the file as it was.
+    (YAML comments are not preserved: PyYAML does not keep them.)
+    """
+    root = client_root(root)
+    path = root / CONFIG_FILE
+    load_config(root)  # the current file must be valid before we touch it
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    mutate(data)
+    config = config_from_dict(data, root=root, source=str(path))
+    atomic_write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110))
+    return config
+
+
+class CxWidget(anywidget.AnyWidget):
+    """Base of the cxlab widgets: language, a message bar, and safe handling of page actions."""
+
+    _css = asset("cxlab.css")
+
+    #: "it" or "en": the language of the labels in the page
+    lang = t.Unicode("en").tag(sync=True)
+    #: the last message shown in the widget (errors, confirmations)
+    message = t.Unicode("").tag(sync=True)
+    #: "", "ok", "error" or "info"
+    status = t.Unicode("").tag(sync=True)
+    #: the file written by the last save
+    saved_to = t.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._on_page_message)
+
+    # -- messages ---------------------------------------------------------------------------------
+
+    def _say(self, text: str, status: str = "info") -> None:
+        self.message, self.status = text, status
+
+    def _error(self, text: str) -> None:
+        self._say(text, "error")
+
+    def _actions(self) -> dict[str, Callable[[dict], Any]]:
+        """Page action name -> handler receiving the message content."""
+        return {}
+
+    def _on_page_message(self, _widget: Any, content: Any, _buffers: Sequence[Any]) -> None:
+        if not isinstance(content, dict):
+            return
+        handler = self._actions().get(str(content.get("action")))
+        if handler is not None:
+            self._run(handler, content)
+
+    def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a page action; problems become the widget's message instead of a traceback."""
+        try:
+            return fn(*args)
+        except CxlabError as exc:
+            self._error(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            self._error(f"{where}{exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - the page must show a message, never a traceback
+            self._error(f"unexpected problem ({type(exc).__name__}): {exc}")
+        return None
+
+    # -- static view --------------------------------------------------------------------------------
+
+    def to_html(self) -> str:
+        """A static HTML view of the widget's current state (for exported reports)."""
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        # nbconvert falls back to text/html when the notebook holds no widget state (papermill runs)
+        try:
+            data["text/html"] = self.to_html()
+        except Exception as exc:  # noqa: BLE001 - a broken static view must not break the live one
+            data["text/html"] = static_box(type(self).__name__, f"<p>{escape(exc)}</p>")
+        return data, metadata
+
+
+# ------------------------------------------------------------------------------------------------------
+# small HTML helpers for the static views (inline styles: the report has no widget CSS)
+
+
+def escape(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def static_box(title: str, body: str) -> str:
+    return (
+        '<div class="cxlab-static" style="border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;'
+        'margin:6px 0;font-family:system-ui,sans-serif;font-size:13px;max-width:100%;overflow-x:auto">'
+        f'<div style="font-weight:600;margin-bottom:6px">{escape(title)}</div>{body}</div>'
+    )
+
+
+def static_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    cell = 'style="border-bottom:1px solid #eaeef2;padding:3px 8px;text-align:left;vertical-align:top"'
+    head = "".join(f"<th {cell}>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td {cell}>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return (
+        f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+def static_message(widget: CxWidget) -> str:
+    if not widget.message:
+        return ""
+    colour = {"error": "#b42318", "ok": "#067647"}.get(widget.status, "#344054")
+    return f'<p style="color:{colour};margin:6px 0 0">{escape(widget.message)}</p>'
+
+
+__all__ = [
+    "ConfigError",
+    "CxWidget",
+    "asset",
+    "atomic_write_text",
+    "client_root",
+    "static_box",
+    "static_table",
+    "update_client_yaml",
+]

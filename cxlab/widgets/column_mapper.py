@@ -1,0 +1,320 @@
+"""Column mapper: map a client's file columns to cxlab's canonical columns and save them in client.yaml."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import traitlets as t
+
+from ..config import ClientConfig, TableSource, load_config
+from ..errors import ConfigError, CxlabError, MissingColumnError
+from ..schema import TABLES
+from ._base import (
+    CxWidget,
+    asset,
+    client_root,
+    escape,
+    static_box,
+    static_message,
+    static_table,
+    update_client_yaml,
+)
+from .suggest import suggest_mapping
+
+SAMPLES = 4  # sample values shown per column
+SUGGEST_ROWS = 500  # rows looked at for the value-based suggestions
+
+
+def read_samples(path: Path, source: TableSource) -> pd.DataFrame:
+    """The client's file as given (all columns as text): the one place the mapper reads data."""
+    from ..io import read_raw
+
+    return read_raw(path, source)
+
+
+class ColumnMapper(CxWidget):
+    """Map the columns of one client file to a canonical table.
+
+    ``ColumnMapper("clients/acme", "customers")`` uses ``tables.customers`` of client.yaml;
+    ``ColumnMapper("clients/acme", "customers", file="data/crm.csv")`` starts a new table. The value the
+    notebook reads back is :attr:`mapping` (client column -> canonical column, "" = not used);
+    :meth:`save` writes it under ``tables.<table>.columns`` in client.yaml, keeping every other key.
+    """
+
+    _esm = asset("column_mapper.js")
+
+    table = t.Unicode("").tag(sync=True)
+    file = t.Unicode("").tag(sync=True)
+    #: tables configured in client.yaml: [{"table", "file"}]
+    tables = t.List().tag(sync=True)
+    #: the file's columns: [{"name", "samples", "kind", "suggestion", "score", "reason"}]
+    columns = t.List().tag(sync=True)
+    #: the canonical columns of the table: [{"name", "kind", "required", "expected", "help"}]
+    canonical = t.List().tag(sync=True)
+    #: client column -> canonical column ("" = not used)
+    mapping = t.Dict().tag(sync=True)
+    #: live validation: [{"level": "error"|"warning"|"ok", "column", "text"}]
+    validation = t.List().tag(sync=True)
+    #: rows read / kept by a trial load with the current mapping
+    summary = t.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        client: Any,
+        table: str | None = None,
+        file: str | None = None,
+        lang: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._root = client_root(client)
+        self._config: ClientConfig = load_config(self._root)
+        self._frame: pd.DataFrame | None = None
+        self._extra_file: dict[str, str] = {}
+        super().__init__(lang=lang or self._config.language, **kwargs)
+        self.tables = [{"table": k, "file": v.file} for k, v in self._config.tables.items()]
+        table = table or next(iter(self._config.tables), None)
+        if table is None:
+            raise ConfigError(
+                "a table name (customers, transactions, events, ...) and its file",
+                file=self._config.source,
+                column="tables",
+                found="no table in client.yaml",
+            )
+        if file:
+            self._extra_file[table] = file
+            if table not in self._config.tables:
+                self.tables = [*self.tables, {"table": table, "file": file}]
+        self.observe(self._on_mapping, names="mapping")
+        self.observe(self._on_table, names="table")
+        self._open(table)
+
+    # -- loading ------------------------------------------------------------------------------------
+
+    def _source(self, table: str) -> TableSource:
+        src = self._config.tables.get(table)
+        file = self._extra_file.get(table)
+        if src is None:
+            if not file:
+                raise ConfigError(
+                    f"tables.{table}.file in client.yaml, or ColumnMapper(..., file=...)",
+                    file=self._config.source,
+                    column=f"tables.{table}",
+                    found="no such table",
+                )
+            return TableSource(file=file)
+        return dataclasses.replace(src, file=file) if file else src
+
+    def _open(self, table: str) -> None:
+        if table not in TABLES:
+            raise ConfigError("a canonical table: " + ", ".join(TABLES), column="table", found=repr(table))
+        src = self._source(table)
+        frame = read_samples(self._config.path(src.file), src)
+        self._frame = frame
+        suggestions = suggest_mapping(frame.head(SUGGEST_ROWS), table)
+        columns = []
+        for row in suggestions.itertuples(index=False):
+            values = frame[row.column].dropna().astype("str")
+            samples = values[values.str.strip() != ""].drop_duplicates().head(SAMPLES).tolist()
+            columns.append(
+                {
+                    "name": row.column,
+                    "samples": [s[:60] for s in samples],
+                    "kind": row.kind,
+                    "suggestion": row.suggestion or "",
+                    "score": float(row.score),
+                    "reason": row.reason,
+                }
+            )
+        spec = TABLES[table]
+        canonical = [
+            {"name": c.name, "kind": c.kind, "required": c.required, "expected": c.expected(), "help": c.help}
+            for c in spec.columns
+        ]
+        # saved mapping first, then columns already named canonically, then the suggestions
+        present = {c["name"] for c in columns}
+        saved = {k: v for k, v in src.columns.items() if k in present}
+        mapping: dict[str, str] = {}
+        for col in columns:
+            name = col["name"]
+            if name in saved:
+                mapping[name] = saved[name]
+            elif name in spec.column_names and name not in saved.values():
+                mapping[name] = name
+        for col in columns:  # a saved mapping is the consultant's decision: suggest only for a new one
+            name, target = col["name"], col["suggestion"]
+            if not saved and name not in mapping and target and target not in mapping.values():
+                mapping[name] = target
+        mapping = {c["name"]: mapping.get(c["name"], "") for c in columns}
+        with self.hold_trait_notifications():
+            self.file = src.file
+            self.canonical = canonical
+            self.columns = columns
+            if self.table != table:
+                self.set_trait("table", table)
+        self.mapping = mapping
+        self._validate()
+
+    def _on_table(self, change: dict) -> None:
+        if change["new"] and self._frame is not None and change["new"] != change["old"]:
+            self._run(self._open, change["new"])
+
+    def _on_mapping(self, _change: dict) -> None:
+        if self.status == "ok":
+            self._say("", "")  # "saved" no longer describes the edited mapping
+        self._run(self._validate)
+
+    # -- validation -------------------------------------------------------------------------------
+
+    def problems(self) -> list[dict[str, str]]:
+        """Problems of the mapping itself (no data read): unknown names, duplicates, missing required."""
+        spec = TABLES[self.table]
+        names = set(spec.column_names)
+        out: list[dict[str, str]] = []
+        present = {c["name"] for c in self.columns}
+        used: dict[str, list[str]] = {}
+        for client_col, target in self.mapping.items():
+            if client_col not in present:
+                out.append(
+                    {
+                        "level": "error",
+                        "column": client_col,
+                        "text": f"'{client_col}' is not a column of {self.file}",
+                    }
+                )
+            elif target and target not in names:
+                out.append(
+                    {
+                        "level": "error",
+                        "column": client_col,
+                        "text": f"'{target}' is not a column of the {self.table} table "
+                        f"(expected one of {', '.join(spec.column_names)})",
+                    }
+                )
+            elif target:
+                used.setdefault(target, []).append(client_col)
+        for target, sources in used.items():
+            if len(sources) > 1:
+                listed = " and ".join(f"'{s}'" for s in sources)
+                out.append(
+                    {
+                        "level": "error",
+                        "column": sources[-1],
+                        "text": f"'{target}' is mapped from both {listed}",
+                    }
+                )
+        for col in spec.required:
+            if col not in used:
+                out.append(
+                    {
+                        "level": "error",
+                        "column": "",
+                        "text": f"the required column '{col}' is not mapped ({spec.column(col).expected()})",
+                    }
+                )
+        return out
+
+    def _validate(self) -> None:
+        problems = self.problems()
+        summary: dict[str, Any] = {}
+        if not any(p["level"] == "error" for p in problems):
+            # a trial load with the library's reader tells what the analyses would get
+            from ..io import load_table
+
+            src = self._candidate_source()
+            try:
+                frame, report = load_table(self.table, src, self._config)
+            except CxlabError as exc:
+                problems.append({"level": "error", "column": exc.column or "", "text": str(exc)})
+            else:
+                reverse = {v: k for k, v in self.mapping.items() if v}
+                for issue in report.issues:
+                    level = "warning" if issue.action in ("dropped", "blanked") else "info"
+                    problems.append(
+                        {
+                            "level": level,
+                            "column": reverse.get(issue.column or "", issue.column or ""),
+                            "text": issue.describe(),
+                        }
+                    )
+                summary = {"rows_read": report.rows_read, "rows_kept": len(frame)}
+                problems.insert(
+                    0,
+                    {
+                        "level": "ok",
+                        "column": "",
+                        "text": f"{len(frame)} of {report.rows_read} rows usable with this mapping",
+                    },
+                )
+        self.validation = problems
+        self.summary = summary
+
+    @property
+    def valid(self) -> bool:
+        return not any(p["level"] == "error" for p in self.validation)
+
+    def _candidate_source(self) -> TableSource:
+        src = self._source(self.table)
+        columns = {k: v for k, v in self.mapping.items() if v and k != v}
+        return dataclasses.replace(src, columns=columns)
+
+    # -- actions -------------------------------------------------------------------------------------
+
+    def apply_suggestions(self) -> None:
+        """Set every column to its suggested canonical name."""
+        self.mapping = {c["name"]: c["suggestion"] for c in self.columns}
+
+    def save(self) -> Path:
+        """Write the mapping into client.yaml (``tables.<table>``); raises if the mapping is invalid."""
+        self._validate()
+        errors = [p for p in self.validation if p["level"] == "error"]
+        if errors:
+            raise MissingColumnError(
+                "a valid mapping before saving",
+                file=self.file,
+                column=errors[0]["column"] or None,
+                found=errors[0]["text"],
+            )
+        src = self._candidate_source()
+        table = self.table
+
+        def mutate(data: dict) -> None:
+            tables = data.get("tables") or {}
+            entry = dict(tables.get(table) or {})
+            entry["file"] = src.file
+            entry["columns"] = dict(src.columns)
+            tables[table] = entry
+            data["tables"] = tables
+
+        self._config = update_client_yaml(self._root, mutate)
+        self._extra_file.pop(table, None)
+        self.tables = [{"table": k, "file": v.file} for k, v in self._config.tables.items()]
+        path = self._root / "client.yaml"
+        self.saved_to = str(path)
+        mapped = sum(1 for v in self.mapping.values() if v)
+        self._say(f"saved {mapped} mapped columns of {table} to {path.name}", "ok")
+        return path
+
+    def _actions(self) -> dict:
+        return {
+            "save": lambda _c: self.save(),
+            "suggest": lambda _c: self.apply_suggestions(),
+        }
+
+    # -- static view ----------------------------------------------------------------------------------
+
+    def to_html(self) -> str:
+        rows = [
+            (c["name"], ", ".join(c["samples"][:3]), self.mapping.get(c["name"], "") or "—", c["reason"])
+            for c in self.columns
+        ]
+        body = static_table(("client column", "sample values", "canonical column", "why suggested"), rows)
+        checks = "".join(f"<li>{escape(p['level'])}: {escape(p['text'])}</li>" for p in self.validation[:12])
+        return static_box(
+            f"Column mapping — {self.table} ({self.file})",
+            body
+            + (f"<ul style='margin:6px 0 0 18px;padding:0'>{checks}</ul>" if checks else "")
+            + static_message(self),
+        )

@@ -1,0 +1,326 @@
+"""Handoff explorer: pick departments or a handoff pair; see the handoff matrix, the waits, the link to
+satisfaction and example cases (ids and timelines) for that pair.
+
+Every figure comes from :mod:`cxlab.handoffs`; the widget only selects and shows. :meth:`save` writes the
+example cases of the chosen pair to ``exports/`` in the client folder, to discuss them with the client.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import traitlets as t
+
+from ..errors import ConfigError
+from ._base import CxWidget, asset, escape, static_box, static_message, static_table
+from .segment_explorer import _loaded, _num
+
+EXAMPLES = 6  # example cases shown for a pair
+METRICS = (
+    "count",
+    "share_of_cases",
+    "median_wait_h",
+    "p90_wait_h",
+    "total_wait_h",
+    "ping_pong_rate",
+    "nps_points_lost",
+)
+
+
+class HandoffExplorer(CxWidget):
+    """Explore the handoffs between departments of a client (a loaded Client or its folder).
+
+    The value the notebook reads back is :attr:`pair` ([from, to]), :attr:`selected_departments` and
+    :attr:`detail` (the pair's figures); :meth:`example_cases` returns the example timelines as a table.
+    """
+
+    _esm = asset("handoff_explorer.js")
+
+    departments = t.List().tag(sync=True)
+    #: departments shown in the matrix ([] = all)
+    selected_departments = t.List().tag(sync=True)
+    #: the chosen handoff [from_department, to_department]
+    pair = t.List().tag(sync=True)
+    #: which figure colours the matrix (one of METRICS)
+    metric = t.Unicode("total_wait_h").tag(sync=True)
+    #: one row per department pair shown: from, to and the figures of METRICS
+    matrix = t.List().tag(sync=True)
+    #: figures of the chosen pair (matrix row + NPS with / without the handoff)
+    detail = t.Dict().tag(sync=True)
+    #: example cases of the chosen pair with their timelines
+    examples = t.List().tag(sync=True)
+    #: NPS by number of handoffs per case: [{"bucket", "cases", "nps", "nps_low", "nps_high"}]
+    by_handoffs = t.List().tag(sync=True)
+
+    def __init__(
+        self, client: Any, pair: tuple[str, str] | None = None, lang: str | None = None, **kwargs: Any
+    ) -> None:
+        from .. import handoffs as H
+
+        loaded = _loaded(client)
+        config = loaded.config
+        self._root = Path(config.root)
+        events = loaded.require("events", "the handoff explorer")
+        acts = config.activities
+        self._events = H.prepare_events(events, acts)
+        self._matrix = H.handoff_matrix(self._events, acts)
+        self._cases = H.case_metrics(self._events, acts)
+        self._handoffs = H.handoffs(self._events, acts)
+        self._pair_sat: pd.DataFrame | None = None
+        by_handoffs: list[dict] = []
+        if loaded.survey_responses is not None:
+            linked = H.link_satisfaction(self._cases, loaded.survey_responses, acts)
+            self._linked = linked
+            if len(linked):
+                self._pair_sat = H.satisfaction_by_pair(
+                    linked, self._events, acts, config.indicators, config.thresholds
+                )
+                sb = H.satisfaction_by_handoffs(linked, config.indicators, config.thresholds)
+                by_handoffs = [
+                    {
+                        "bucket": str(r["bucket"]),
+                        "cases": int(r["cases"]),
+                        "nps": _num(r["nps"]),
+                        "nps_low": _num(r["nps_low"]),
+                        "nps_high": _num(r["nps_high"]),
+                        "small_n": bool(r["small_n"]),
+                    }
+                    for r in sb.to_dict("records")
+                ]
+        else:
+            self._linked = None
+        departments = sorted(str(d) for d in self._events["department"].cat.categories)
+        worst = H.worst_handoffs(self._matrix, self._pair_sat, top=1)
+        default = (
+            [str(worst["from_department"].iat[0]), str(worst["to_department"].iat[0])] if len(worst) else []
+        )
+        super().__init__(
+            lang=lang or config.language, departments=departments, by_handoffs=by_handoffs, **kwargs
+        )
+        self.observe(self._on_selection, names=["selected_departments", "pair"])
+        self.observe(lambda _c: self._run(self._check_metric), names="metric")
+        self._run(self._show_matrix)
+        if pair is not None:
+            self.pair = list(pair)
+        else:
+            self.pair = default
+
+    # -- selection -------------------------------------------------------------------------------------
+
+    def _check_metric(self) -> None:
+        if self.metric not in METRICS:
+            raise ConfigError("one of " + ", ".join(METRICS), column="metric", found=repr(self.metric))
+
+    def _on_selection(self, change: dict) -> None:
+        if change["name"] == "selected_departments":
+            self._run(self._show_matrix)
+        self._run(self._show_pair)
+
+    def _matrix_rows(self) -> pd.DataFrame:
+        m = self._matrix
+        if self._pair_sat is not None:
+            m = m.merge(
+                self._pair_sat[
+                    [
+                        "from_department",
+                        "to_department",
+                        "nps_with",
+                        "nps_without",
+                        "nps_gap",
+                        "nps_points_lost",
+                        "significant",
+                        "n_with",
+                    ]
+                ],
+                on=["from_department", "to_department"],
+                how="left",
+            )
+        return m
+
+    def _show_matrix(self) -> None:
+        chosen = [d for d in self.selected_departments]
+        unknown = sorted(set(chosen) - set(self.departments))
+        if unknown:
+            raise ConfigError(
+                "departments of the events table: " + ", ".join(self.departments),
+                column="department",
+                found=repr(unknown[0]),
+            )
+        m = self._matrix_rows()
+        if chosen:
+            m = m[m["from_department"].astype(str).isin(chosen) & m["to_department"].astype(str).isin(chosen)]
+        self.matrix = [
+            {
+                "from": str(r["from_department"]),
+                "to": str(r["to_department"]),
+                **{k: _num(r.get(k)) for k in METRICS},
+            }
+            for r in m.to_dict("records")
+        ]
+
+    def _show_pair(self) -> None:
+        if not self.pair:
+            self.detail, self.examples = {}, []
+            return
+        if len(self.pair) != 2:
+            raise ConfigError("a pair [from department, to department]", column="pair", found=repr(self.pair))
+        a, b = (str(x) for x in self.pair)
+        m = self._matrix_rows()
+        row = m[(m["from_department"].astype(str) == a) & (m["to_department"].astype(str) == b)]
+        if row.empty:
+            self.detail = {"from": a, "to": b, "count": 0}
+            self.examples = []
+            self._say(f"no case is handed from {a} to {b}", "info")
+            return
+        if self.status == "info":
+            self._say("", "")
+        r = row.iloc[0].to_dict()
+        self.detail = {
+            "from": a,
+            "to": b,
+            **{
+                k: (bool(r[k]) if k == "significant" and not pd.isna(r[k]) else _num(r.get(k)))
+                for k in (
+                    *METRICS,
+                    "cases",
+                    "mean_wait_h",
+                    "nps_with",
+                    "nps_without",
+                    "nps_gap",
+                    "significant",
+                    "n_with",
+                )
+                if k in r
+            },
+        }
+        self.examples = self._examples(a, b)
+
+    def _examples(self, a: str, b: str) -> list[dict]:
+        h = self._handoffs
+        hits = h[(h["from_department"].astype(str) == a) & (h["to_department"].astype(str) == b)]
+        top = (
+            hits.sort_values("wait_hours", ascending=False, kind="stable")
+            .drop_duplicates("case_id")
+            .head(EXAMPLES)
+        )
+        ids = top["case_id"].tolist()
+        cases = self._cases.set_index("case_id").loc[ids]
+        ev = self._events[self._events["case_id"].isin(ids)]
+        nps = {}
+        if self._linked is not None and "nps" in self._linked.columns:
+            linked = self._linked[self._linked["case_id"].isin(ids)].dropna(subset=["nps"])
+            nps = linked.groupby("case_id")["nps"].first().to_dict()
+        out = []
+        for case_id, wait in zip(ids, top["wait_hours"], strict=True):  # a handful of example cases
+            c = cases.loc[case_id]
+            timeline = ev[ev["case_id"] == case_id]
+            out.append(
+                {
+                    "case_id": str(case_id),
+                    "customer_id": None if pd.isna(c.get("customer_id")) else str(c.get("customer_id")),
+                    "wait_hours": _num(wait),
+                    "handoffs": int(c["handoffs"]),
+                    "ping_pongs": int(c["ping_pongs"]),
+                    "chasers": int(c["chasers"]),
+                    "lead_time_hours": _num(c["lead_time_hours"]),
+                    "nps": _num(nps.get(case_id)),
+                    "events": [
+                        {
+                            "t": pd.Timestamp(e["timestamp"]).strftime("%Y-%m-%d %H:%M"),
+                            "department": str(e["department"]),
+                            "activity": str(e["activity"]),
+                            "agent": "" if pd.isna(e.get("agent")) else str(e.get("agent")),
+                            "contact": bool(e.get("is_contact", False)),
+                        }
+                        for e in timeline.to_dict("records")
+                    ],
+                }
+            )
+        return out
+
+    # -- export ----------------------------------------------------------------------------------------------
+
+    def example_cases(self) -> pd.DataFrame:
+        """The example timelines of the chosen pair: one row per event."""
+        rows = [
+            {
+                "case_id": ex["case_id"],
+                "customer_id": ex["customer_id"],
+                "wait_hours": ex["wait_hours"],
+                "nps": ex["nps"],
+                **e,
+            }
+            for ex in self.examples
+            for e in ex["events"]
+        ]
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "case_id",
+                "customer_id",
+                "wait_hours",
+                "nps",
+                "t",
+                "department",
+                "activity",
+                "agent",
+                "contact",
+            ],
+        )
+        return frame.rename(columns={"t": "timestamp"})
+
+    def save(self) -> Path:
+        """Write the example cases of the chosen pair to ``exports/handoff_<from>_<to>.csv``."""
+        if not self.examples:
+            raise ConfigError("a handoff pair with cases", column="pair", found=repr(self.pair))
+        slug = "_".join(re.sub(r"[^A-Za-z0-9]+", "-", str(x)).strip("-").lower() for x in self.pair)
+        path = self._root / "exports" / f"handoff_{slug}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.example_cases().to_csv(path, index=False)
+        self.saved_to = str(path)
+        self._say(f"{len(self.examples)} example cases saved to exports/{path.name}", "ok")
+        return path
+
+    def _actions(self) -> dict:
+        return {"save": lambda _c: self.save()}
+
+    # -- static view ---------------------------------------------------------------------------------------
+
+    def to_html(self) -> str:
+        from ..i18n import format_duration_hours, format_number, format_percent
+
+        lang = self.lang
+        top = sorted(self.matrix, key=lambda r: -(r.get("total_wait_h") or 0))[:8]
+        rows = [
+            (
+                f"{r['from']} → {r['to']}",
+                format_number(r["count"], lang),
+                format_duration_hours(r["median_wait_h"], lang),
+                format_duration_hours(r["p90_wait_h"], lang),
+                format_percent(r["ping_pong_rate"], lang),
+                format_number(r["nps_points_lost"], lang, 1) if r.get("nps_points_lost") is not None else "–",
+            )
+            for r in top
+        ]
+        d = self.detail
+        pair = ""
+        if d.get("count"):
+            pair = (
+                f"<p>Selected: <b>{escape(d['from'])} → {escape(d['to'])}</b>; example cases: "
+                + escape(", ".join(ex["case_id"] for ex in self.examples))
+                + "</p>"
+            )
+        return static_box(
+            "Handoffs between departments (by total waiting time)",
+            static_table(
+                ("handoff", "handoffs", "median wait", "p90 wait", "ping-pong", "NPS points lost"), rows
+            )
+            + pair
+            + static_message(self),
+        )
+
+
+__all__ = ["HandoffExplorer"]

@@ -1,0 +1,277 @@
+"""Segment explorer: value × potential scatter with threshold sliders; segment counts and value shares
+update as the thresholds move; the chosen thresholds save to ``segments`` in client.yaml.
+
+Segments are computed by :func:`cxlab.segments.segment_customers` on every change (the widget holds no
+segmentation logic of its own).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import traitlets as t
+
+from ._base import CxWidget, asset, escape, static_box, static_message, static_table, update_client_yaml
+
+MAX_POINTS = 1500  # customers drawn in the scatter (a fixed random sample above that)
+
+
+def _loaded(client: Any) -> Any:
+    if hasattr(client, "tables") and hasattr(client, "config"):
+        return client
+    from ..io import load_client
+    from ._base import client_root
+
+    return load_client(client_root(client))
+
+
+class SegmentExplorer(CxWidget):
+    """Tune the segment thresholds of a client live.
+
+    ``mode`` "share": "high" is the top :attr:`value_share` / :attr:`potential_share` of customers;
+    ``mode`` "absolute": "high" is at least :attr:`value_threshold` / :attr:`potential_threshold` (money).
+    The value the notebook reads back is :attr:`settings` (a :class:`~cxlab.config.SegmentSettings`) and
+    :attr:`segmented` (the per-customer table); :meth:`save` writes the thresholds to client.yaml.
+    """
+
+    _esm = asset("segment_explorer.js")
+
+    mode = t.Unicode("share").tag(sync=True)
+    value_share = t.Float(0.2).tag(sync=True)
+    potential_share = t.Float(0.2).tag(sync=True)
+    value_threshold = t.Float(0.0).tag(sync=True)
+    potential_threshold = t.Float(0.0).tag(sync=True)
+    #: [[current value, future potential, segment index]] for the sampled customers
+    points = t.List().tag(sync=True)
+    #: per segment: segment, label, colour, customers, share_customers, share_of_value, share_of_future, nps, service_level
+    summary = t.List().tag(sync=True)
+    #: axis maxima and the currency, for the scatter
+    axes = t.Dict().tag(sync=True)
+    #: the thresholds in effect (computed by the library from the shares in "share" mode)
+    effective = t.Dict().tag(sync=True)
+
+    def __init__(self, client: Any, lang: str | None = None, **kwargs: Any) -> None:
+        from ..charts.theme import SEGMENT_COLOURS
+        from ..handoffs import case_metrics
+
+        loaded = _loaded(client)
+        self._client = loaded
+        config = loaded.config
+        self._root = Path(config.root)
+        self._transactions = loaded.require("transactions", "the segment explorer")
+        self._settings = config.segments
+        self._case_metrics = (
+            case_metrics(loaded.events, config.activities) if loaded.events is not None else None
+        )
+        self._colours = SEGMENT_COLOURS
+        self.segmented: pd.DataFrame | None = None
+        s = self._settings
+        absolute = s.value_threshold is not None or s.potential_threshold is not None
+        super().__init__(
+            lang=lang or config.language,
+            mode="absolute" if absolute else "share",
+            value_share=s.value_top_share,
+            potential_share=s.potential_top_share,
+            **kwargs,
+        )
+        self._sample: np.ndarray | None = None
+        self._compute(self._settings)
+        if absolute:
+            self.value_threshold = float(self.effective["value_threshold"])
+            self.potential_threshold = float(self.effective["potential_threshold"])
+        self.observe(
+            self._on_change,
+            names=["mode", "value_share", "potential_share", "value_threshold", "potential_threshold"],
+        )
+
+    # -- computing -------------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Any:
+        """The segment settings the widget currently shows (what :meth:`save` writes)."""
+        s = self._settings
+        if self.mode == "absolute":
+            return dataclasses.replace(
+                s,
+                value_threshold=float(self.value_threshold),
+                potential_threshold=float(self.potential_threshold),
+            )
+        return dataclasses.replace(
+            s,
+            value_top_share=float(self.value_share),
+            potential_top_share=float(self.potential_share),
+            value_threshold=None,
+            potential_threshold=None,
+        )
+
+    def _on_change(self, change: dict) -> None:
+        if change["name"] == "mode" and change["new"] == "absolute" and self.effective:
+            # start from the thresholds now in effect, so switching mode moves nothing
+            with self.hold_trait_notifications():
+                self.value_threshold = float(self.effective["value_threshold"])
+                self.potential_threshold = float(self.effective["potential_threshold"])
+        if self._run(self._check) is None:
+            return
+        self._run(self._compute, self.settings)
+
+    def _check(self) -> bool:
+        from ..errors import ConfigError
+
+        if self.mode not in ("share", "absolute"):
+            raise ConfigError("share or absolute", column="mode", found=repr(self.mode))
+        if self.mode == "share":
+            for name in ("value_share", "potential_share"):
+                v = getattr(self, name)
+                if not 0 < v <= 1 or math.isnan(v):
+                    raise ConfigError(
+                        "a share above 0 % and up to 100 %",
+                        file="client.yaml",
+                        column="segments." + name.replace("_share", "_top_share"),
+                        found=f"{v:.0%}",
+                    )
+        else:
+            for name in ("value_threshold", "potential_threshold"):
+                v = getattr(self, name)
+                if v < 0 or math.isnan(v):
+                    raise ConfigError(
+                        "an amount of 0 or more",
+                        file="client.yaml",
+                        column="segments." + name,
+                        found=f"{v:g}",
+                    )
+        if self.status == "error":
+            self._say("", "")
+        return True
+
+    def _compute(self, settings: Any) -> None:
+        from ..segments import segment_customers, segment_summary
+
+        client = self._client
+        seg = segment_customers(self._transactions, client.analysis_date, settings, client.customers)
+        summary = segment_summary(
+            seg, client.survey_responses, self._case_metrics, client.config.indicators, lang=self.lang
+        )
+        self.segmented = seg
+        order = list(seg["segment"].cat.categories)
+        if self._sample is None:
+            n = len(seg)
+            rng = np.random.default_rng(0)
+            self._sample = (
+                np.sort(rng.choice(n, MAX_POINTS, replace=False)) if n > MAX_POINTS else np.arange(n)
+            )
+        sample = seg.iloc[self._sample]
+        codes = sample["segment"].cat.codes.to_numpy()
+        self.points = [
+            [round(float(v), 2), round(float(p), 2), int(c)]
+            for v, p, c in zip(sample["value"], sample["future_value"], codes, strict=True)
+        ]
+        rows = []
+        for rec in summary.to_dict("records"):
+            rows.append(
+                {
+                    "segment": str(rec["segment"]),
+                    "label": str(rec.get("label", rec["segment"])),
+                    "colour": self._colours.get(str(rec["segment"]), "#999999"),
+                    "customers": int(rec["customers"]),
+                    "share_customers": _num(rec.get("share_customers")),
+                    "share_of_value": _num(rec.get("share_of_value")),
+                    "share_of_future": _num(rec.get("share_of_future")),
+                    "nps": _num(rec.get("nps")),
+                    "service_level": str(rec.get("service_level") or ""),
+                }
+            )
+        self.summary = rows
+        self.axes = {
+            "segments": order,
+            "colours": [self._colours.get(s, "#999999") for s in order],
+            "value_max": float(seg["value"].max() or 1.0),
+            "potential_max": float(seg["future_value"].max() or 1.0),
+            "currency": client.config.currency,
+            "customers": len(seg),
+        }
+        self.effective = {
+            "value_threshold": float(seg.attrs["value_threshold"]),
+            "potential_threshold": float(seg.attrs["potential_threshold"]),
+        }
+
+    # -- saving ------------------------------------------------------------------------------------------
+
+    def save(self) -> Path:
+        """Write the thresholds to ``segments`` in client.yaml (shares, or absolute amounts)."""
+        self._check()
+        s = self.settings
+
+        def mutate(data: dict) -> None:
+            section = dict(data.get("segments") or {})
+            if self.mode == "absolute":
+                section["value_threshold"] = round(float(s.value_threshold), 2)
+                section["potential_threshold"] = round(float(s.potential_threshold), 2)
+            else:
+                section["value_top_share"] = round(float(s.value_top_share), 4)
+                section["potential_top_share"] = round(float(s.potential_top_share), 4)
+                section.pop("value_threshold", None)  # an absolute threshold would override the share
+                section.pop("potential_threshold", None)
+            data["segments"] = section
+
+        config = update_client_yaml(self._root, mutate)
+        self._settings = config.segments
+        path = self._root / "client.yaml"
+        self.saved_to = str(path)
+        self._say(f"segment thresholds saved to {path.name}", "ok")
+        return path
+
+    def _actions(self) -> dict:
+        return {"save": lambda _c: self.save()}
+
+    # -- static view -------------------------------------------------------------------------------------
+
+    def to_html(self) -> str:
+        from ..i18n import format_money, format_number, format_percent
+
+        lang = self.lang
+        rows = [
+            (
+                r["label"],
+                format_number(r["customers"], lang),
+                format_percent(r["share_customers"], lang),
+                format_percent(r["share_of_value"], lang),
+                format_number(r["nps"], lang) if r["nps"] is not None else "–",
+                r["service_level"],
+            )
+            for r in self.summary
+        ]
+        currency = self.axes.get("currency", "EUR")
+        rule = (
+            f"top {format_percent(self.value_share, lang)} by value, top {format_percent(self.potential_share, lang)} by potential"
+            if self.mode == "share"
+            else "absolute thresholds"
+        )
+        head = (
+            f"<p>Thresholds ({escape(rule)}): current value ≥ "
+            f"{escape(format_money(self.effective.get('value_threshold'), lang, currency))}, future potential ≥ "
+            f"{escape(format_money(self.effective.get('potential_threshold'), lang, currency))}</p>"
+        )
+        return static_box(
+            "Customer segments",
+            head
+            + static_table(
+                ("segment", "customers", "share of customers", "share of value", "NPS", "service level"), rows
+            )
+            + static_message(self),
+        )
+
+
+def _num(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+__all__ = ["SegmentExplorer"]
