@@ -103,6 +103,10 @@ def run_one(n_events: int, repeats: int) -> dict:
     h.case_metrics(log)
     h.handoff_matrix(log)
     raw = time.perf_counter() - t0
+    # like for like with pm4py's handover-of-work: transition counts only, from the raw (unsorted) log
+    t0 = time.perf_counter()
+    h.handoff_matrix(log)
+    matrix_only = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     return {
         "events": len(log),
@@ -111,6 +115,7 @@ def run_one(n_events: int, repeats: int) -> dict:
         "generate_s": gen,
         "compute_s": min(times),
         "case_metrics_plus_matrix_unprepared_s": raw,
+        "matrix_only_s": matrix_only,
         "peak_rss_gib": peak,
     }
 
@@ -184,8 +189,11 @@ def main() -> None:
         if t is None:
             print("pm4py: failed (see stderr)")
         elif 1 in results:
+            r = results[1]
             print(
-                f"pm4py handover-of-work on 1M events: {t:.2f} s; ratio pm4py / cxlab compute = {t / results[1]['compute_s']:.1f}x"
+                f"pm4py handover-of-work on 1M events: {t:.2f} s; ratio pm4py / cxlab: "
+                f"{t / r['matrix_only_s']:.1f}x vs handoff_matrix alone ({r['matrix_only_s']:.3f} s), "
+                f"{t / r['compute_s']:.1f}x vs the whole compute"
             )
         else:
             print(f"pm4py handover-of-work on 1M events: {t:.2f} s")

@@ -529,3 +529,15 @@ def test_chaser_holders():
         "cases": [1, 1],
         "share_of_chasers": [2 / 3, 1 / 3],
     }
+
+
+def test_link_without_case_id_column(log):
+    resp = responses().drop(columns="case_id")
+    linked = h.link_satisfaction(h.case_metrics(log), resp)
+    # r1 now links by customer kc1 → c1 (answered a day after c1 ended); r2 → c2; r5 → c3
+    assert linked["response_id"].tolist() == ["r1", "r2", "r5"]
+    assert set(linked["link"]) == {"customer_window"}
+    # without customers in the log only case_id links are possible
+    no_customers = h.case_metrics(log.drop(columns="customer_id"))
+    assert "customer_id" not in no_customers.columns
+    assert h.link_satisfaction(no_customers, responses())["response_id"].tolist() == ["r1"]

@@ -15,7 +15,7 @@ import yaml
 from cxlab.config import load_config
 from cxlab.errors import CxlabError
 from cxlab.questionnaire import QUESTION_IDS
-from cxlab.widgets import ColumnMapper, CultureForm, asset, suggest_mapping
+from cxlab.widgets import ColumnMapper, CultureForm, asset, drop_widget_state, suggest_mapping
 from cxlab.widgets.suggest import value_kind
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -212,6 +212,13 @@ def test_mapper_apply_suggestions_and_switch_table(client: Path) -> None:
     assert w.mapping["Importo"] == "amount" and w.valid
     w.table = "customers"  # not in client.yaml and no file: a message, not a traceback
     assert w.status == "error" and "tables.customers" in w.message
+    assert w.table == "transactions" and w.mapping["Importo"] == "amount"  # still the table that opened
+    with (client / "client.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("  customers:\n    file: data/clienti.csv\n")
+    w = ColumnMapper(client, "transactions")
+    assert [t["table"] for t in w.tables] == ["transactions", "customers"]
+    w.table = "customers"  # what the table picker in the page does
+    assert w.file == "data/clienti.csv" and w.mapping["Codice Cliente"] == "customer_id" and w.valid
 
 
 def test_mapper_static_view(client: Path) -> None:
@@ -477,3 +484,150 @@ def test_review_custom_recommendations_and_static_view(client: Path) -> None:
     )
     html = w._repr_mimebundle_()[0]["text/html"]
     assert "Recommendations (4)" in html and "✗ rejected" in html and "Review price lists" in html
+
+
+def test_mapper_validates_big_files_on_their_first_rows(
+    client: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxlab.widgets.column_mapper as cm
+
+    monkeypatch.setattr(cm, "TRIAL_ROWS", 2)
+    (client / "data" / "vendite.csv").write_text(SALES + "C0009;31/02/2026;abc;1\n", encoding="utf-8")
+    w = ColumnMapper(client, "transactions")
+    w.mapping = {"Cliente": "customer_id", "Data documento": "date", "Importo": "amount", "Margine": "margin"}
+    assert w.summary == {"rows_read": 2, "rows_kept": 2, "rows_in_file": 5}
+    assert w.validation[0]["text"] == "2 of the first 2 rows (of 5) usable with this mapping"
+    # a problem inside the sample names the client's file, not the temporary copy
+    w.mapping = {**w.mapping, "Cliente": "transaction_id", "Margine": "customer_id", "Importo": "amount"}
+    w.mapping = {**w.mapping, "Data documento": "amount", "Importo": "date"}
+    errors = [p["text"] for p in w.validation if p["level"] == "error"]
+    assert errors and all("data/vendite.csv" in e and "sample.parquet" not in e for e in errors)
+
+
+def test_exported_html_shows_the_static_view(client: Path) -> None:
+    """A notebook run without a browser (papermill / nbconvert) exports the widget as readable HTML."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from cxlab.widgets import ColumnMapper, CultureForm\n"
+            f"ColumnMapper({str(client)!r}, 'transactions', lang='en')"
+        ),
+        nbformat.v4.new_code_cell(f"CultureForm({str(client)!r}, lang='en')"),
+    ]
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(client)}}
+    ).execute()
+    outputs = [o for cell in nb.cells for o in cell.outputs]
+    assert all(o.output_type == "execute_result" for o in outputs), [o.get("ename") for o in outputs]
+    # as executed, the notebook holds widget state: nbconvert would embed live widget boxes that need a CDN
+    assert "widgets" in nb.metadata
+    body, _ = HTMLExporter().from_notebook_node(drop_widget_state(nb))
+    assert "Column mapping — transactions (data/vendite.csv)" in body
+    assert "Importo" in body and "4 of 4 rows usable" in body
+    assert "Culture workshop" in body
+    # no widget view without widget state: nothing that would render as an empty or broken box
+    assert 'type="application/vnd.jupyter.widget-view+json"' not in body
+
+
+def test_update_client_yaml_validates_before_writing(client: Path) -> None:
+    from cxlab.errors import ConfigError
+    from cxlab.widgets import update_client_yaml
+
+    before = (client / "client.yaml").read_text(encoding="utf-8")
+    with pytest.raises(ConfigError, match="segments.value_top_share"):
+        update_client_yaml(client, lambda d: d.setdefault("segments", {}).update(value_top_share="lots"))
+    assert (client / "client.yaml").read_text(encoding="utf-8") == before
+    update_client_yaml(client, lambda d: d.setdefault("segments", {}).update(value_top_share=0.3))
+    assert (
+        load_config(client).segments.value_top_share == 0.3 and load_config(client).thresholds.small_n == 25
+    )
+
+
+def test_unexpected_failures_become_a_message(client: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = ColumnMapper(client, "transactions")
+
+    def broken() -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(w, "save", broken)
+    _page(w, "save")
+    assert w.status == "error" and w.message == "unexpected problem (RuntimeError): disk on fire"
+    monkeypatch.setattr(
+        w, "save", lambda: (_ for _ in ()).throw(PermissionError(13, "Permission denied", "client.yaml"))
+    )
+    _page(w, "save")
+    assert w.message == "client.yaml: Permission denied"
+    _page(w, "no-such-action")  # ignored
+    w._on_page_message(w, "not a dict", [])
+    assert w.message == "client.yaml: Permission denied"
+
+
+def test_mapper_maps_survey_values(client: Path) -> None:
+    """Client survey types (Relazionale / Transazionale) are suggested as cold / hot and saved as values."""
+    (client / "data" / "risposte.csv").write_text(
+        "ID;Data;Tipo;Voto\nR001;02/01/2026;Relazionale;9\nR002;03/01/2026;Transazionale;3\n"
+        "R003;04/01/2026;Relazionale;10\nR004;05/01/2026;Sondaggio speciale;7\n",
+        encoding="utf-8",
+    )
+    w = ColumnMapper(client, "survey_responses", file="data/risposte.csv", lang="en")
+    assert w.mapping["Tipo"] == "survey" and w.mapping["Voto"] == "nps"
+    assert w.values == {"survey": {"Relazionale": "cold", "Transazionale": "hot"}}
+    tipo = next(c for c in w.columns if c["name"] == "Tipo")
+    assert tipo["distinct"] == ["Relazionale", "Transazionale", "Sondaggio speciale"]
+    # the unmapped value costs a row: the live validation says so
+    assert w.summary == {"rows_read": 4, "rows_kept": 3}
+    w.values = {"survey": {**w.values["survey"], "Sondaggio speciale": "warm"}}
+    assert any("expected one of hot, cold" in p["text"] for p in w.validation if p["level"] == "error")
+    w.values = {"survey": {**w.values["survey"], "Sondaggio speciale": "cold"}}
+    assert w.summary == {"rows_read": 4, "rows_kept": 4}
+    w.save()
+    src = load_config(client).tables["survey_responses"]
+    assert src.values == {
+        "survey": {"Relazionale": "cold", "Transazionale": "hot", "Sondaggio speciale": "cold"}
+    }
+    assert src.columns["Voto"] == "nps" and src.columns["Tipo"] == "survey"
+
+
+def test_review_adds_custom_recommendations(client: Path) -> None:
+    w = _review(client, lang="en")
+    w._on_page_message(
+        w,
+        {
+            "action": "add",
+            "id": "pricing_review",
+            "text": "Review price lists.",
+            "owner": "Sales",
+            "priority": 12,
+        },
+        [],
+    )
+    assert w.status != "error", w.message
+    card = next(c for c in w.cards if c["id"] == "pricing_review")
+    assert (
+        card["status"] == "accepted" and card["text"] == "Review price lists." and card["source"] == "custom"
+    )
+    # invalid: a rule's id, a priority off the scale, no text
+    w._on_page_message(
+        w, {"action": "add", "id": "handoff_pingpong", "text": "x", "owner": "Sales", "priority": 5}, []
+    )
+    assert w.status == "error" and "different from the generated" in w.message
+    w._on_page_message(w, {"action": "add", "id": "x2", "text": "x", "owner": "Sales", "priority": 30}, [])
+    assert w.status == "error" and "from 1 to 25" in w.message
+    w._on_page_message(w, {"action": "add", "id": "x3", "text": "", "owner": "Sales", "priority": 3}, [])
+    assert w.status == "error" and "non-empty text" in w.message
+    w.save()
+    custom = yaml.safe_load((client / "recommendations.yaml").read_text(encoding="utf-8"))["custom"]
+    assert custom == [
+        {
+            "id": "pricing_review",
+            "text": {"en": "Review price lists."},
+            "owner": "Sales",
+            "priority": 12.0,
+            "effort": "medium",
+            "status": "accepted",
+        }
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -32,6 +33,11 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(demo_dir, tmp_path / "demo"))
 
 
+def _at(client, root: Path):
+    """The loaded demo client, saving into ``root`` (a copy of its folder): no reload per test."""
+    return dataclasses.replace(client, config=dataclasses.replace(client.config, root=root))
+
+
 def _page(widget, action: str) -> None:
     widget._on_page_message(widget, {"action": action}, [])
 
@@ -41,7 +47,7 @@ def _page(widget, action: str) -> None:
 
 
 def test_segment_explorer_updates_live_and_saves_shares(demo, demo_copy: Path) -> None:
-    w = SegmentExplorer(demo_copy)
+    w = SegmentExplorer(_at(demo, demo_copy))
     assert w.mode == "share" and w.value_share == 0.2 and w.lang == "it"
     counts = {r["segment"]: r["customers"] for r in w.summary}
     assert sum(counts.values()) == 600 and len(w.points) == 600
@@ -70,8 +76,8 @@ def test_segment_explorer_updates_live_and_saves_shares(demo, demo_copy: Path) -
     assert load_config(demo_copy).tables["transactions"].decimal == ","
 
 
-def test_segment_explorer_absolute_thresholds(demo_copy: Path) -> None:
-    w = SegmentExplorer(demo_copy, lang="en")
+def test_segment_explorer_absolute_thresholds(demo, demo_copy: Path) -> None:
+    w = SegmentExplorer(_at(demo, demo_copy), lang="en")
     w.mode = "absolute"  # starts from the thresholds in effect: nothing moves
     assert w.value_threshold == pytest.approx(w.effective["value_threshold"])
     w.value_threshold = 5000.0
@@ -83,7 +89,7 @@ def test_segment_explorer_absolute_thresholds(demo_copy: Path) -> None:
     w.save()
     segments = yaml.safe_load((demo_copy / "client.yaml").read_text(encoding="utf-8"))["segments"]
     assert segments["value_threshold"] == 5000.0 and segments["potential_threshold"] == 4000.0
-    # reopening starts in absolute mode with the saved amounts
+    # reopening (from the folder) starts in absolute mode with the saved amounts
     again = SegmentExplorer(demo_copy)
     assert again.mode == "absolute" and again.value_threshold == 5000.0
     # back to shares removes the absolute amounts (they would override the shares)
@@ -93,8 +99,8 @@ def test_segment_explorer_absolute_thresholds(demo_copy: Path) -> None:
     assert "value_threshold" not in segments and segments["value_top_share"] == 0.2
 
 
-def test_segment_explorer_invalid_thresholds(demo_copy: Path) -> None:
-    w = SegmentExplorer(demo_copy, lang="en")
+def test_segment_explorer_invalid_thresholds(demo) -> None:
+    w = SegmentExplorer(demo, lang="en")
     summary = w.summary
     w.value_share = 0.0
     assert w.status == "error" and "segments.value_top_share" in w.message and "expected a share" in w.message
@@ -190,3 +196,22 @@ def test_culture_form_appends_to_the_demo_workshop(demo_copy: Path) -> None:
     pd.testing.assert_frame_equal(after.head(len(before)), before)  # earlier answers untouched
     assert after.tail(2)["respondent"].tolist() == ["workshop-1", "workshop-1"]
     assert len(load_client(demo_copy).culture) == len(before) + 2
+
+
+def test_recommendation_review_on_the_demo_findings(demo, demo_copy: Path) -> None:
+    """Without findings given, the widget collects them through the library (the whole pipeline)."""
+    from cxlab.findings import collect_findings
+    from cxlab.recommend import action_plan
+    from cxlab.widgets import RecommendationReview
+
+    client = _at(demo, demo_copy)
+    w = RecommendationReview(client, lang="en")
+    assert len(w.cards) >= 10 and w.cards[0]["evidence"]
+    first, second = w.cards[0]["id"], w.cards[1]["id"]
+    w._on_page_message(w, {"action": "set", "id": first, "field": "status", "value": "rejected"}, [])
+    w._on_page_message(w, {"action": "set", "id": second, "field": "owner", "value": "COO"}, [])
+    _page(w, "save")
+    assert w.status == "ok", w.message
+    shown = action_plan(collect_findings(client), demo_copy)
+    assert first not in [r.id for r in shown]
+    assert next(r for r in shown if r.id == second).owner == "COO"

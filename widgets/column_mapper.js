@@ -9,7 +9,7 @@ const T = {
     title: "Mappatura colonne", table: "Tabella", file: "file", column: "Colonna del cliente",
     samples: "Valori di esempio", canonical: "Colonna canonica", why: "Suggerimento", unused: "— non usata —",
     required: "obbligatoria", suggest: "Applica suggerimenti", save: "Salva in client.yaml",
-    checks: "Verifica", rows: "righe utilizzabili",
+    checks: "Verifica", rows: "righe utilizzabili", values: "Valori", asIs: "— invariato —", means: "significa",
   },
 };
 
@@ -99,6 +99,31 @@ function render({ model, el }) {
       validation.filter((p) => !p.column || p.level === "ok").concat(validation.filter((p) => p.column && p.level !== "ok"))
         .slice(0, 15).map((p) => h("li", { class: p.level }, p.text)));
 
+    // value mapping for canonical columns with fixed values (survey: hot / cold)
+    const valueMaps = model.get("values") || {};
+    const valueRows = [];
+    for (const col of model.get("columns") || []) {
+      const target = mapping[col.name];
+      const spec = canonical.find((c) => c.name === target);
+      if (!spec || !(spec.allowed || []).length || !(col.distinct || []).length) continue;
+      for (const v of col.distinct) {
+        const current = (valueMaps[target] || {})[v] || "";
+        valueRows.push(h("tr", {},
+          h("td", {}, h("strong", {}, col.name)), h("td", { class: "cx-samples" }, v), h("td", {}, L.means),
+          h("td", {}, h("select", {
+            "data-value-of": col.name, "data-value": v,
+            onchange: (e) => {
+              const next = { ...model.get("values") };
+              next[target] = { ...(next[target] || {}) };
+              if (e.target.value) next[target][v] = e.target.value; else delete next[target][v];
+              model.set("values", next);
+              model.save_changes();
+            },
+          }, h("option", { value: "", selected: current === "" }, L.asIs),
+            spec.allowed.map((a) => h("option", { value: a, selected: a === current }, a))))));
+      }
+    }
+
     body.replaceChildren(
       h("h3", {}, L.title),
       h("div", { class: "cx-bar" }, L.table, tableSelect,
@@ -106,13 +131,15 @@ function render({ model, el }) {
       h("table", { class: "cx-table" },
         h("thead", {}, h("tr", {}, h("th", {}, L.column), h("th", {}, L.samples), h("th", {}, L.canonical), h("th", {}, L.why))),
         h("tbody", {}, rows)),
+      valueRows.length ? h("div", {}, h("strong", {}, L.values),
+        h("table", { class: "cx-table", "data-testid": "values" }, h("tbody", {}, valueRows))) : h("span"),
       h("div", { class: "cx-bar" },
         h("button", { onclick: () => model.send({ action: "suggest" }) }, L.suggest),
         h("button", { class: "cx-primary", "data-testid": "save", onclick: () => model.send({ action: "save" }) }, L.save)),
       h("div", {}, h("strong", {}, L.checks), checks));
   };
 
-  for (const name of ["mapping", "columns", "canonical", "validation", "tables", "table", "file", "lang"]) {
+  for (const name of ["mapping", "values", "columns", "canonical", "validation", "tables", "table", "file", "lang"]) {
     model.on("change:" + name, draw);
   }
   draw();

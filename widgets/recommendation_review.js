@@ -5,13 +5,15 @@ const T = {
     owner: "Owner", priority: "Priority (1–25)", effort: "Effort", due: "Due", evidence: "Evidence",
     all: "all", accepted: "accepted", rejected: "rejected", proposed: "to review", unsaved: "unsaved changes",
     edited: "edited", efforts: { low: "low", medium: "medium", high: "high" }, file: "file",
+    add: "Add your own recommendation", id: "Short id", text: "Recommendation", titleF: "Title", addBtn: "Add",
   },
   it: {
     title: "Revisione delle raccomandazioni", accept: "Accetta", reject: "Scarta", undo: "Annulla",
     save: "Salva le decisioni", owner: "Responsabile", priority: "Priorità (1–25)", effort: "Impegno", due: "Entro",
     evidence: "Evidenza", all: "tutte", accepted: "accettate", rejected: "scartate", proposed: "da rivedere",
     unsaved: "modifiche non salvate", edited: "modificata", efforts: { low: "basso", medium: "medio", high: "alto" },
-    file: "file",
+    file: "file", add: "Aggiungi una raccomandazione", id: "Id breve", text: "Raccomandazione", titleF: "Titolo",
+    addBtn: "Aggiungi",
   },
 };
 
@@ -59,11 +61,11 @@ function render({ model, el }) {
         h("span", { class: "cx-badge" }, "P " + c.priority),
         h("span", { class: "cx-badge " + (c.status === "accepted" ? "ok" : c.status === "rejected" ? "error" : "") },
           l[c.status] || c.status),
-        c.edited.length ? h("span", { class: "cx-badge warning", title: c.edited.join(", ") }, l.edited) : null,
+        c.edited.some((f) => f !== "status") ? h("span", { class: "cx-badge warning", title: c.edited.join(", ") }, l.edited) : null,
         h("span", { class: "cx-muted" }, c.id)),
       h("div", { class: "cx-title" }, c.title),
       c.evidence ? h("div", { class: "cx-evidence" }, l.evidence + ": " + c.evidence) : null,
-      h("textarea", { "data-field": "text", value: c.text, onchange: (e) => set(c.id, "text", e.target.value) }),
+      h("textarea", { "data-field": "text", value: c.text, rows: Math.max(3, Math.ceil(c.text.length / 52)), onchange: (e) => set(c.id, "text", e.target.value) }),
       h("div", { class: "cx-bar" },
         h("label", {}, l.owner + " ",
           h("input", { type: "text", list: listId, "data-field": "owner", value: c.owner, size: 14,
@@ -102,7 +104,27 @@ function render({ model, el }) {
         h("button", { class: "cx-primary", "data-testid": "save", onclick: () => model.send({ action: "save" }) }, l.save),
         model.get("dirty") ? h("span", { class: "cx-badge warning" }, l.unsaved) : null,
         h("span", { class: "cx-muted" }, `${l.file}: ${model.get("file")}`)),
-      h("div", { class: "cx-cards" }, shown.map(card)));
+      h("div", { class: "cx-cards" }, shown.map(card)),
+      addForm());
+  };
+
+  const addForm = () => {
+    const l = L();
+    const f = {
+      id: h("input", { type: "text", size: 14, "data-field": "new-id", placeholder: "pricing_review" }),
+      title: h("input", { type: "text", size: 30, "data-field": "new-title" }),
+      text: h("textarea", { "data-field": "new-text" }),
+      owner: h("input", { type: "text", size: 14, "data-field": "new-owner" }),
+      priority: h("input", { type: "number", min: 1, max: 25, value: 10, style: "width:4.5em", "data-field": "new-priority" }),
+    };
+    return h("details", { style: "margin-top:8px" }, h("summary", {}, l.add),
+      h("div", { class: "cx-bar" }, l.id, f.id, l.titleF, f.title),
+      h("div", {}, l.text, f.text),
+      h("div", { class: "cx-bar" }, l.owner, f.owner, l.priority, f.priority,
+        h("button", { "data-testid": "add", onclick: () => model.send({
+          action: "add", id: f.id.value, title: f.title.value, text: f.text.value, owner: f.owner.value,
+          priority: Number(f.priority.value),
+        }) }, l.addBtn)));
   };
   for (const name of ["cards", "dirty", "owners", "lang", "file"]) model.on("change:" + name, draw);
   draw();

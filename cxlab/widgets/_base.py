@@ -19,7 +19,7 @@ import traitlets as t
 import yaml
 
 from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
-from ..errors import ConfigError, CxlabError
+from ..errors import CxlabError
 from ..resources import widget_files
 
 
@@ -138,6 +138,19 @@ class CxWidget(anywidget.AnyWidget):
         return data, metadata
 
 
+def drop_widget_state(notebook: Any) -> Any:
+    """Remove the saved widget state of an executed notebook (nbformat node, changed in place).
+
+    papermill/nbclient store the state of every widget in the notebook metadata; nbconvert then embeds
+    a widget box that needs the widget manager from a CDN and cannot load anywidget modules offline.
+    Without the state, nbconvert falls back to each output's ``text/html``: the static view of the cxlab
+    widgets. The report exporter calls this before rendering HTML.
+    """
+    metadata = notebook.get("metadata", {}) if isinstance(notebook, dict) else notebook.metadata
+    metadata.pop("widgets", None)
+    return notebook
+
+
 # ------------------------------------------------------------------------------------------------------
 # small HTML helpers for the static views (inline styles: the report has no widget CSS)
 
@@ -171,11 +184,11 @@ def static_message(widget: CxWidget) -> str:
 
 
 __all__ = [
-    "ConfigError",
     "CxWidget",
     "asset",
     "atomic_write_text",
     "client_root",
+    "drop_widget_state",
     "static_box",
     "static_table",
     "update_client_yaml",

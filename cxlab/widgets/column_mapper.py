@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,12 @@ from ._base import (
     static_table,
     update_client_yaml,
 )
-from .suggest import suggest_mapping
+from .suggest import suggest_mapping, suggest_values
 
 SAMPLES = 4  # sample values shown per column
 SUGGEST_ROWS = 500  # rows looked at for the value-based suggestions
+DISTINCT = 30  # columns with at most this many distinct values list them (for value mapping)
+TRIAL_ROWS = 100_000  # live validation of a bigger file reads its first rows only (a check per click)
 
 
 def read_samples(path: Path, source: TableSource) -> pd.DataFrame:
@@ -56,6 +59,8 @@ class ColumnMapper(CxWidget):
     canonical = t.List().tag(sync=True)
     #: client column -> canonical column ("" = not used)
     mapping = t.Dict().tag(sync=True)
+    #: canonical column -> {client value: canonical value} (e.g. survey: {Relazionale: cold})
+    values = t.Dict().tag(sync=True)
     #: live validation: [{"level": "error"|"warning"|"ok", "column", "text"}]
     validation = t.List().tag(sync=True)
     #: rows read / kept by a trial load with the current mapping
@@ -72,6 +77,7 @@ class ColumnMapper(CxWidget):
         self._root = client_root(client)
         self._config: ClientConfig = load_config(self._root)
         self._frame: pd.DataFrame | None = None
+        self._sample_dir: tempfile.TemporaryDirectory | None = None
         self._extra_file: dict[str, str] = {}
         super().__init__(lang=lang or self._config.language, **kwargs)
         self.tables = [{"table": k, "file": v.file} for k, v in self._config.tables.items()]
@@ -87,7 +93,7 @@ class ColumnMapper(CxWidget):
             self._extra_file[table] = file
             if table not in self._config.tables:
                 self.tables = [*self.tables, {"table": table, "file": file}]
-        self.observe(self._on_mapping, names="mapping")
+        self.observe(self._on_mapping, names=["mapping", "values"])
         self.observe(self._on_table, names="table")
         self._open(table)
 
@@ -107,30 +113,43 @@ class ColumnMapper(CxWidget):
             return TableSource(file=file)
         return dataclasses.replace(src, file=file) if file else src
 
-    def _open(self, table: str) -> None:
+    def _open(self, table: str) -> bool:
         if table not in TABLES:
             raise ConfigError("a canonical table: " + ", ".join(TABLES), column="table", found=repr(table))
         src = self._source(table)
-        frame = read_samples(self._config.path(src.file), src)
+        frame = read_samples(self._config.path(src.file), src).rename(columns=str)
         self._frame = frame
+        self._sample_dir = None  # a new file: a new trial sample
         suggestions = suggest_mapping(frame.head(SUGGEST_ROWS), table)
         columns = []
+        head = frame.head(TRIAL_ROWS)
         for row in suggestions.itertuples(index=False):
             values = frame[row.column].dropna().astype("str")
             samples = values[values.str.strip() != ""].drop_duplicates().head(SAMPLES).tolist()
+            counts = head[row.column].dropna().astype("str").str.strip().value_counts()
+            counts = counts[counts.index != ""]
+            distinct = counts.index.tolist() if len(counts) <= DISTINCT else []
             columns.append(
                 {
                     "name": row.column,
                     "samples": [s[:60] for s in samples],
                     "kind": row.kind,
-                    "suggestion": row.suggestion or "",
+                    "suggestion": row.suggestion if isinstance(row.suggestion, str) else "",
                     "score": float(row.score),
                     "reason": row.reason,
+                    "distinct": distinct,
                 }
             )
         spec = TABLES[table]
         canonical = [
-            {"name": c.name, "kind": c.kind, "required": c.required, "expected": c.expected(), "help": c.help}
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "required": c.required,
+                "expected": c.expected(),
+                "help": c.help,
+                "allowed": list(c.allowed or ()),
+            }
             for c in spec.columns
         ]
         # saved mapping first, then columns already named canonically, then the suggestions
@@ -148,7 +167,17 @@ class ColumnMapper(CxWidget):
             if not saved and name not in mapping and target and target not in mapping.values():
                 mapping[name] = target
         mapping = {c["name"]: mapping.get(c["name"], "") for c in columns}
+        # value mappings: the saved ones, plus suggestions for columns with fixed values (survey: hot/cold)
+        values = {k: dict(v) for k, v in src.values.items()}
+        distinct = {c["name"]: c["distinct"] for c in columns}
+        for client_col, target in mapping.items():
+            allowed = spec.column(target).allowed if target else None
+            if allowed and target not in values:
+                guessed = suggest_values(distinct.get(client_col, []), allowed)
+                if guessed:
+                    values[target] = guessed
         with self.hold_trait_notifications():
+            self.values = values
             self.file = src.file
             self.canonical = canonical
             self.columns = columns
@@ -156,10 +185,12 @@ class ColumnMapper(CxWidget):
                 self.set_trait("table", table)
         self.mapping = mapping
         self._validate()
+        return True
 
     def _on_table(self, change: dict) -> None:
         if change["new"] and self._frame is not None and change["new"] != change["old"]:
-            self._run(self._open, change["new"])
+            if not self._run(self._open, change["new"]):
+                self.table = change["old"]  # keep showing (and saving) the table that did open
 
     def _on_mapping(self, _change: dict) -> None:
         if self.status == "ok":
@@ -205,6 +236,26 @@ class ColumnMapper(CxWidget):
                         "text": f"'{target}' is mapped from both {listed}",
                     }
                 )
+        for target, pairs in self.values.items():
+            if target not in names:
+                out.append(
+                    {
+                        "level": "error",
+                        "column": "",
+                        "text": f"values: '{target}' is not a column of the {self.table} table",
+                    }
+                )
+                continue
+            allowed = spec.column(target).allowed
+            for client_value, value in pairs.items():
+                if allowed and value and value not in allowed:
+                    out.append(
+                        {
+                            "level": "error",
+                            "column": next((k for k, v in self.mapping.items() if v == target), ""),
+                            "text": f"'{client_value}' is mapped to '{value}': expected one of {', '.join(allowed)}",
+                        }
+                    )
         for col in spec.required:
             if col not in used:
                 out.append(
@@ -223,11 +274,15 @@ class ColumnMapper(CxWidget):
             # a trial load with the library's reader tells what the analyses would get
             from ..io import load_table
 
-            src = self._candidate_source()
+            src, sample = self._trial_source(self._candidate_source())
+
+            def own_name(text: str) -> str:
+                return text.replace(sample, self.file) if sample else text
+
             try:
                 frame, report = load_table(self.table, src, self._config)
             except CxlabError as exc:
-                problems.append({"level": "error", "column": exc.column or "", "text": str(exc)})
+                problems.append({"level": "error", "column": exc.column or "", "text": own_name(str(exc))})
             else:
                 reverse = {v: k for k, v in self.mapping.items() if v}
                 for issue in report.issues:
@@ -236,20 +291,29 @@ class ColumnMapper(CxWidget):
                         {
                             "level": level,
                             "column": reverse.get(issue.column or "", issue.column or ""),
-                            "text": issue.describe(),
+                            "text": own_name(issue.describe()),
                         }
                     )
                 summary = {"rows_read": report.rows_read, "rows_kept": len(frame)}
-                problems.insert(
-                    0,
-                    {
-                        "level": "ok",
-                        "column": "",
-                        "text": f"{len(frame)} of {report.rows_read} rows usable with this mapping",
-                    },
-                )
+                text = f"{len(frame)} of {report.rows_read} rows usable with this mapping"
+                if sample:
+                    summary["rows_in_file"] = len(self._frame)
+                    text = f"{len(frame)} of the first {report.rows_read} rows (of {len(self._frame)}) usable with this mapping"
+                problems.insert(0, {"level": "ok", "column": "", "text": text})
         self.validation = problems
         self.summary = summary
+
+    def _trial_source(self, src: TableSource) -> tuple[TableSource, str]:
+        """The source to trial-load: the file itself, or a Parquet copy of its first rows when it is big."""
+        frame = self._frame
+        if frame is None or len(frame) <= TRIAL_ROWS:
+            return src, ""
+        if self._sample_dir is None:
+            self._sample_dir = tempfile.TemporaryDirectory(prefix="cxlab-mapper-")
+            path = Path(self._sample_dir.name) / "sample.parquet"
+            frame.head(TRIAL_ROWS).rename(columns=str).to_parquet(path, index=False)
+        sample = str(Path(self._sample_dir.name) / "sample.parquet")
+        return dataclasses.replace(src, file=sample, sheet=None, header_row=None), sample
 
     @property
     def valid(self) -> bool:
@@ -258,7 +322,8 @@ class ColumnMapper(CxWidget):
     def _candidate_source(self) -> TableSource:
         src = self._source(self.table)
         columns = {k: v for k, v in self.mapping.items() if v and k != v}
-        return dataclasses.replace(src, columns=columns)
+        values = {k: {str(a): str(b) for a, b in v.items() if b} for k, v in self.values.items()}
+        return dataclasses.replace(src, columns=columns, values={k: v for k, v in values.items() if v})
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -285,6 +350,10 @@ class ColumnMapper(CxWidget):
             entry = dict(tables.get(table) or {})
             entry["file"] = src.file
             entry["columns"] = dict(src.columns)
+            if src.values:
+                entry["values"] = {k: dict(v) for k, v in src.values.items()}
+            else:
+                entry.pop("values", None)
             tables[table] = entry
             data["tables"] = tables
 

@@ -177,6 +177,43 @@ class RecommendationReview(CxWidget):
         self.dirty = True
         self._refresh()
 
+    def add_custom(
+        self,
+        rec_id: str,
+        text: str,
+        owner: str,
+        priority: float,
+        title: str | None = None,
+        effort: str = "medium",
+    ) -> None:
+        """Add a recommendation of the consultant's own (accepted; in the widget's language)."""
+        from ..recommend.overrides import overrides_from_dict, overrides_to_dict
+
+        rec_id = str(rec_id).strip()
+        if rec_id in {r.id for r in self._generated}:
+            raise ConfigError(
+                "an id different from the generated recommendations",
+                file=self.file,
+                column="custom.id",
+                found=repr(rec_id),
+            )
+        lang = self.lang if self.lang in ("it", "en") else "en"
+        if isinstance(priority, str):
+            try:
+                priority = float(priority.replace(",", "."))
+            except ValueError:
+                pass  # the validation names the bad value
+        entry: dict[str, Any] = {"id": rec_id, "text": {lang: text}, "owner": owner, "priority": priority}
+        if title:
+            entry["title"] = {lang: title}
+        if effort != "medium":
+            entry["effort"] = effort
+        data = overrides_to_dict(self._overrides)
+        data["custom"] = [*data["custom"], entry]
+        self._overrides = overrides_from_dict(data, source=self._overrides.source)
+        self.dirty = True
+        self._refresh()
+
     def save(self) -> Path:
         """Write the decisions to ``recommendations.yaml`` in the client folder."""
         from ..recommend.overrides import save_overrides
@@ -199,7 +236,18 @@ class RecommendationReview(CxWidget):
             self._say("", "")
 
     def _actions(self) -> dict:
-        return {"set": self._set_from_page, "save": lambda _c: self.save()}
+        def add(content: dict) -> None:
+            self.add_custom(
+                str(content.get("id") or ""),
+                str(content.get("text") or ""),
+                str(content.get("owner") or ""),
+                content.get("priority"),  # type: ignore[arg-type]
+                title=content.get("title") or None,
+            )
+            if self.status == "error":
+                self._say("", "")
+
+        return {"set": self._set_from_page, "save": lambda _c: self.save(), "add": add}
 
     # -- static view ---------------------------------------------------------------------------------
 

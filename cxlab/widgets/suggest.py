@@ -254,6 +254,37 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "rated_department": ("rated department", "about department", "reparto valutato", "reparto giudicato"),
 }
 
+#: allowed canonical value -> client values that mean it (normalised)
+VALUE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "hot": (
+        "hot",
+        "transactional",
+        "transazionale",
+        "caldo",
+        "a caldo",
+        "post interaction",
+        "post interazione",
+        "evento",
+        "event",
+        "touchpoint",
+        "puntuale",
+    ),
+    "cold": (
+        "cold",
+        "relational",
+        "relazionale",
+        "freddo",
+        "a freddo",
+        "barometer",
+        "barometro",
+        "periodica",
+        "periodic",
+        "annuale",
+        "semestrale",
+        "relationship",
+    ),
+}
+
 _TRUE_FALSE = {"true", "false", "yes", "no", "y", "n", "si", "sì", "vero", "falso", "t", "f", "x"}
 _ID_PATTERN = re.compile(r"^[A-Za-z]{0,6}[-_/]?\d{2,}([-_/]\w+)?$")
 _DATE_FORMATS = (
@@ -265,6 +296,7 @@ _DATE_FORMATS = (
     "%d-%m-%Y",
     "%Y%m%d",
 )
+_BARE_ID = {"id", "codice", "code", "key", "numero", "nr", "n", "no"}
 THRESHOLD = 0.5
 NAME_WEIGHT = 0.65
 
@@ -294,6 +326,28 @@ def name_score(name: str, column: str) -> tuple[float, str]:
         if score > best:
             best, best_syn = score, syn
     return best, best_syn
+
+
+def suggest_values(values: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
+    """Client value -> allowed canonical value, for the values that look like one (e.g. Relazionale -> cold)."""
+    out: dict[str, str] = {}
+    for value in values:
+        norm = normalise(value)
+        if norm in allowed:
+            continue  # already canonical
+        best, best_score = None, 0.0
+        for target in allowed:
+            for syn in (target, *VALUE_SYNONYMS.get(target, ())):
+                score = (
+                    1.0
+                    if norm == syn or syn in norm.split()
+                    else difflib.SequenceMatcher(None, norm, syn).ratio()
+                )
+                if score > best_score:
+                    best, best_score = target, score
+        if best is not None and best_score >= 0.75:
+            out[str(value)] = best
+    return out
 
 
 def value_kind(values: pd.Series) -> str:
@@ -410,6 +464,8 @@ def suggest_mapping(frame: pd.DataFrame, table: str | Table, threshold: float = 
         kinds[col] = kind
         for target in spec.columns:
             n_score, syn = name_score(col, target.name)
+            if target.unique and normalise(col) in _BARE_ID and n_score < 0.9:
+                n_score, syn = 0.9, normalise(col)  # a bare 'ID' is the table's own id
             fit = value_fit(kind, target)
             score = NAME_WEIGHT * n_score + (1 - NAME_WEIGHT) * fit
             if fit == 0.0:
@@ -442,4 +498,8 @@ def suggest_mapping(frame: pd.DataFrame, table: str | Table, threshold: float = 
                 "reason": reason or _KIND_WORDS.get(kinds[col], ""),
             }
         )
-    return pd.DataFrame(rows, columns=["column", "kind", "suggestion", "score", "reason"])
+    out = pd.DataFrame(rows, columns=["column", "kind", "suggestion", "score", "reason"])
+    out["suggestion"] = pd.Series(
+        [r["suggestion"] for r in rows], index=out.index, dtype=object
+    )  # None, not NaN
+    return out
