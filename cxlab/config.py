@@ -150,10 +150,14 @@ class SegmentSettings:
 
 @dataclass(frozen=True)
 class TextSettings:
-    #: theme -> keywords/regexes added to (or, with replace_themes, replacing) the default taxonomy
+    #: theme -> keywords/regexes added to (or, with replace_themes, replacing) the default taxonomy;
+    #: each entry is a regular expression matched case-insensitively at the start of a word
+    #: ("consegn" matches consegna, consegne); a default theme key adds to that theme's patterns
     themes: dict[str, list[str]] = field(default_factory=dict)
     replace_themes: bool = False
     min_comment_chars: int = 3
+    #: sentiment scores with |score| below this are "neutral"
+    neutral_band: float = 0.15
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,127 @@
+"""Charts of the comment analysis (Altair; input = the tables of :mod:`cxlab.text`).
+
+theme_sentiment_chart(summary, lang="en")                  # theme × polarity stacked bars (counts)
+theme_trend_chart(trend, metric="mentions", lang="en")     # one line per theme over the periods
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..config import TextSettings
+from ..errors import AnalysisError
+from ..i18n import translate
+from ..text.themes import taxonomy
+from .theme import PALETTE, POLARITY_COLOURS
+
+LABELS: dict[str, dict[str, str]] = {
+    "theme": {"en": "Theme", "it": "Tema"},
+    "comments": {"en": "Comments", "it": "Commenti"},
+    "polarity": {"en": "Sentiment", "it": "Sentiment"},
+    "negative": {"en": "Negative", "it": "Negativo"},
+    "neutral": {"en": "Neutral", "it": "Neutro"},
+    "positive": {"en": "Positive", "it": "Positivo"},
+    "mentions": {"en": "Mentions", "it": "Menzioni"},
+    "share": {"en": "Share of comments", "it": "Quota dei commenti"},
+    "mean_sentiment": {"en": "Mean sentiment (−1…1)", "it": "Sentiment medio (−1…1)"},
+    "negative_share": {"en": "Share of negative comments", "it": "Quota di commenti negativi"},
+    "nps": {"en": "NPS of those who mention it", "it": "NPS di chi lo cita"},
+    "period": {"en": "Period", "it": "Periodo"},
+    "sentiment_title": {
+        "en": "What customers talk about, and how",
+        "it": "Di cosa parlano i clienti, e come",
+    },
+    "trend_title": {"en": "Themes over time", "it": "Temi nel tempo"},
+}
+POLARITY_ORDER = ["negative", "neutral", "positive"]
+
+
+def _t(key: str, lang: str) -> str:
+    return translate(LABELS, key, lang)
+
+
+def _need(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisError(f"the output of {what}", column=missing[0], found="no such column")
+
+
+def theme_sentiment_chart(summary: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.Chart:
+    """Horizontal bars per theme, split by polarity (negative / neutral / positive comment counts),
+    themes in the order of :func:`cxlab.text.theme_summary` (most negative comments first)."""
+    _need(summary, ["theme", "label", "negative", "neutral", "positive", "mentions"], "theme_summary")
+    data = summary[summary["mentions"] > 0]
+    order = list(data["label"])
+    long = data.melt(
+        id_vars=["label", "mentions"] + [c for c in ("mean_sentiment", "nps") if c in data.columns],
+        value_vars=POLARITY_ORDER,
+        var_name="polarity",
+        value_name="comments",
+    )
+    long["polarity_label"] = [_t(p, lang) for p in long["polarity"]]
+    long["polarity_order"] = long["polarity"].map({p: i for i, p in enumerate(POLARITY_ORDER)})
+    tooltip = [
+        alt.Tooltip("label:N", title=_t("theme", lang)),
+        alt.Tooltip("polarity_label:N", title=_t("polarity", lang)),
+        alt.Tooltip("comments:Q", title=_t("comments", lang), format=",.0f"),
+        alt.Tooltip("mentions:Q", title=_t("mentions", lang), format=",.0f"),
+    ]
+    if "mean_sentiment" in long.columns:
+        tooltip.append(alt.Tooltip("mean_sentiment:Q", title=_t("mean_sentiment", lang), format=".2f"))
+    if "nps" in long.columns:
+        tooltip.append(alt.Tooltip("nps:Q", title=_t("nps", lang), format=".0f"))
+    return (
+        alt.Chart(long, title=title or _t("sentiment_title", lang))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=_t("theme", lang), sort=order),
+            x=alt.X("comments:Q", title=_t("comments", lang), stack="zero"),
+            color=alt.Color(
+                "polarity_label:N",
+                title=_t("polarity", lang),
+                scale=alt.Scale(
+                    domain=[_t(p, lang) for p in POLARITY_ORDER],
+                    range=[POLARITY_COLOURS[p] for p in POLARITY_ORDER],
+                ),
+                sort=[_t(p, lang) for p in POLARITY_ORDER],
+            ),
+            order=alt.Order("polarity_order:Q"),
+            tooltip=tooltip,
+        )
+    )
+
+
+def theme_trend_chart(
+    trend: pd.DataFrame,
+    metric: str = "mentions",
+    lang: str = "en",
+    themes: list[str] | None = None,
+    settings: TextSettings | None = None,
+    title: str | None = None,
+) -> alt.Chart:
+    """Lines per theme over the periods of :func:`cxlab.text.theme_trend`; ``metric`` is one of
+    mentions, share, mean_sentiment, negative_share, nps; ``themes`` limits the lines."""
+    if metric not in {"mentions", "share", "mean_sentiment", "negative_share", "nps"}:
+        raise AnalysisError(
+            "metric one of mentions, share, mean_sentiment, negative_share, nps", found=repr(metric)
+        )
+    _need(trend, ["period", "theme", metric], "theme_trend")
+    data = trend if themes is None else trend[trend["theme"].isin(themes)]
+    tax = taxonomy(settings)
+    data = data.assign(label=[tax[k].label(lang) if k in tax else k for k in data["theme"]])
+    fmt = {"share": ".0%", "negative_share": ".0%", "mean_sentiment": ".2f"}.get(metric, ",.0f")
+    return (
+        alt.Chart(data, title=title or _t("trend_title", lang))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=_t("period", lang)),
+            y=alt.Y(f"{metric}:Q", title=_t(metric, lang), axis=alt.Axis(format=fmt)),
+            color=alt.Color("label:N", title=_t("theme", lang), scale=alt.Scale(range=PALETTE)),
+            tooltip=[
+                alt.Tooltip("label:N", title=_t("theme", lang)),
+                alt.Tooltip("period:T", title=_t("period", lang), format="%Y-%m"),
+                alt.Tooltip(f"{metric}:Q", title=_t(metric, lang), format=fmt),
+            ],
+        )
+    )

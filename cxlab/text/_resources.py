@@ -1,0 +1,172 @@
+"""Lexicons, modifiers and taxonomy shipped in ``cxlab/text/data`` (read lazily, cached) and tokenisation.
+
+Everything here works offline: the data files sit inside the package and are read with
+:mod:`importlib.resources`; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+
+LANGUAGES = ("it", "en")
+
+#: words, or a clause-breaking punctuation mark; digits are dropped (order numbers carry no sentiment)
+TOKEN_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?|[.!?;:,]")
+#: characters turned into spaces before tokenising: apostrophes split "l'indirizzo" into "l indirizzo"
+_APOSTROPHES = re.compile(r"['’`´]")
+#: English contractions become a separate "not" so that negation sees it
+_NT = re.compile(r"n['’]t\b")
+#: two-word concessives made into one token ("anche se" -> "anchese")
+_CONCESSIVE_PAIRS = re.compile(r"\b(anche|even) (se|though)\b")
+PUNCT = frozenset(".!?;:,")
+
+
+def _data_text(name: str) -> str:
+    return resources.files("cxlab.text").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Sentiment lexicon and modifiers of one language."""
+
+    language: str
+    words: dict[str, float]  # exact single words
+    stems: dict[str, float]  # prefixes ("ritard" for ritardo, ritardi, ritardato...)
+    phrases: dict[str, float]  # "w1 w2" or "w1 w2 w3"
+    negated: dict[str, float]  # term -> valence when negated, for expectation words ("mai ricevuto")
+    negators: frozenset[str]
+    intensifiers: dict[str, float]
+    contrast: frozenset[str]
+    concessive: frozenset[str]
+    stopwords: frozenset[str]
+
+    def entry(self, token: str) -> str | None:
+        """The lexicon term a token matches: exact word, light English inflections, longest stem."""
+        if token in self.words:
+            return token
+        if self.language == "en":
+            for suffix in ("s", "es", "ed", "d", "ing", "ly"):
+                if (
+                    token.endswith(suffix)
+                    and len(token) - len(suffix) >= 3
+                    and token[: -len(suffix)] in self.words
+                ):
+                    return token[: -len(suffix)]
+        for k in range(len(token), 3, -1):
+            if token[:k] in self.stems:
+                return token[:k] + "*"
+        return None
+
+    def valence(self, token: str) -> float:
+        """Valence of one token (0 when it is not in the lexicon)."""
+        term = self.entry(token)
+        if term is None:
+            return 0.0
+        value = self.stems[term[:-1]] if term.endswith("*") else self.words[term]
+        # Italian superlatives (gentilissimo, lunghissimi) are stronger than the base word
+        if self.language == "it" and term.endswith("*") and "issim" in token[len(term) - 2 :]:
+            return float(np.clip(value * 1.4, -3.5, 3.5))
+        return value
+
+    def negated_valence(self, token: str) -> float | None:
+        """Valence of the token under negation when the lexicon gives one, else None."""
+        term = self.entry(token)
+        return None if term is None else self.negated.get(term)
+
+
+def _parse_lexicon(
+    text: str,
+) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
+    words: dict[str, float] = {}
+    stems: dict[str, float] = {}
+    phrases: dict[str, float] = {}
+    negated: dict[str, float] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, value, *rest = line.split("\t")
+        term = term.strip().lower()
+        if rest and rest[0].strip():
+            negated[term] = float(rest[0])
+        if " " in term:
+            phrases[term] = float(value)
+        elif term.endswith("*"):
+            stems[term[:-1]] = float(value)
+        else:
+            words[term] = float(value)
+    return words, stems, phrases, negated
+
+
+@cache
+def modifiers() -> dict:
+    """The parsed ``modifiers.yaml`` (negators, intensifiers, contrast words, stop words)."""
+    return yaml.safe_load(_data_text("modifiers.yaml"))
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The shipped lexicon of ``language`` ("it" or "en")."""
+    words, stems, phrases, negated = _parse_lexicon(_data_text(f"lexicon_{language}.tsv"))
+    mods = modifiers()[language]
+    return Lexicon(
+        language=language,
+        words=words,
+        stems=stems,
+        phrases=phrases,
+        negated=negated,
+        negators=frozenset(mods["negators"]),
+        intensifiers={str(k): float(v) for k, v in mods["intensifiers"].items()},
+        contrast=frozenset(mods["contrast"]),
+        concessive=frozenset(mods["concessive"]),
+        stopwords=frozenset(mods["stopwords"]),
+    )
+
+
+@cache
+def default_taxonomy() -> dict:
+    """The parsed ``themes.yaml``: theme -> {label: {en, it}, patterns: [...]}."""
+    return yaml.safe_load(_data_text("themes.yaml"))
+
+
+def normalise(texts: pd.Series) -> pd.Series:
+    """Lower-case comments and make apostrophes, contractions and two-word concessives tokenisable."""
+    s = texts.astype("string").fillna("").str.lower()
+    s = s.str.replace(_NT, " not", regex=True)
+    s = s.str.replace(_APOSTROPHES, " ", regex=True)
+    return s.str.replace(_CONCESSIVE_PAIRS, r"\1\2", regex=True)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """All tokens of a batch of comments, flattened: ``doc[i]`` is the comment of token ``i``."""
+
+    codes: np.ndarray  # int64 index into ``vocab``
+    vocab: np.ndarray  # unique token strings (object)
+    doc: np.ndarray  # int64 comment position (0..n-1)
+    start: np.ndarray  # int64 position of the first token of each token's comment
+    n_docs: int
+
+
+def tokenise(normalised: pd.Series) -> Tokens:
+    """Tokenise normalised comments with one compiled regex and factorise the tokens."""
+    found = normalised.str.findall(TOKEN_RE)
+    lengths = found.str.len().fillna(0).to_numpy(dtype=np.int64)
+    flat = found.explode().dropna()
+    codes, vocab = pd.factorize(flat.to_numpy(dtype=object))
+    n = len(normalised)
+    doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    return Tokens(
+        codes=codes.astype(np.int64),
+        vocab=np.asarray(vocab, dtype=object),
+        doc=doc,
+        start=offsets[doc] if len(doc) else np.zeros(0, dtype=np.int64),
+        n_docs=n,
+    )

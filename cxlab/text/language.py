@@ -1,0 +1,67 @@
+"""Offline language detection for comments: Italian, English or "other".
+
+Each comment gets an Italian and an English score from stop words (weight 2), lexicon words (1),
+accented vowels (1, Italian), word endings (0.3: Italian words end in a vowel, English ones often do
+not) and English letter groups (th, wh, sh, ck, ght, -ing: 0.5); stop words of German, French,
+Spanish, Portuguese and Dutch give an "other" score. The highest score wins; a comment with no
+evidence at all (e.g. "ok", "10/10") gets ``default``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ._resources import PUNCT, Tokens, lexicon, modifiers, normalise, tokenise
+
+LANGUAGE_CATEGORIES = ["it", "en", "other"]
+_EN_GROUPS = re.compile(r"th|wh|sh|ck|ght|ing$|w|y$|k")
+_ACCENTS = re.compile(r"[àèéìòù]")
+_VOWEL_END = re.compile(r"[aeiouàèéìòù]$")
+
+
+def _token_scores(vocab: np.ndarray) -> np.ndarray:
+    """(3, V) scores of each vocabulary token for it, en, other."""
+    it, en = lexicon("it"), lexicon("en")
+    other = frozenset(modifiers()["other"]["stopwords"])
+    out = np.zeros((3, len(vocab)))
+    for j, tok in enumerate(vocab):  # loop over the vocabulary only, not over tokens
+        if tok in PUNCT:
+            continue
+        s_it = 2.0 * (tok in it.stopwords) + 1.0 * (it.valence(tok) != 0 or tok in it.negators)
+        s_en = 2.0 * (tok in en.stopwords) + 1.0 * (en.valence(tok) != 0 or tok in en.negators)
+        if len(tok) >= 3:
+            if _VOWEL_END.search(tok):
+                s_it += 0.3
+            else:
+                s_en += 0.3
+            if _EN_GROUPS.search(tok):
+                s_en += 0.5
+        s_it += 1.0 * bool(_ACCENTS.search(tok))
+        out[:, j] = (s_it, s_en, 2.0 * (tok in other))
+    return out
+
+
+def _detect(tokens: Tokens, default: str) -> np.ndarray:
+    scores = _token_scores(tokens.vocab)[:, tokens.codes]
+    per_doc = np.vstack([np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores])
+    best = per_doc.argmax(axis=0)
+    labels = np.asarray(LANGUAGE_CATEGORIES, dtype=object)[best]
+    tie = (per_doc[0] == per_doc[1]) & (best < 2)
+    labels[(per_doc.max(axis=0) < 1.0) | tie] = default
+    return labels
+
+
+def detect_language(texts: pd.Series, default: str = "other") -> pd.Series:
+    """Language of each comment: "it", "en" or "other" (category, same index as ``texts``).
+
+    ``default`` is used for comments with no evidence either way (empty, a number, "ok"); pass the
+    client's language to analyse such comments with its lexicon.
+    """
+    tokens = tokenise(normalise(texts))
+    labels = _detect(tokens, default)
+    return pd.Series(
+        pd.Categorical(labels, categories=LANGUAGE_CATEGORIES), index=texts.index, name="language"
+    )
