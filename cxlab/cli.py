@@ -101,5 +101,53 @@ def validate(client_dir: Path, strict: bool) -> None:
     console.print("[green]usable[/green]")
 
 
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output folder: report.html and the executed notebooks (kept for audit).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["it", "en"]),
+    default=None,
+    help="Report language (default: the language in client.yaml).",
+)
+@click.option(
+    "--static-charts",
+    is_flag=True,
+    help="Draw charts as static SVG (for e-mail bodies and archives) instead of interactive.",
+)
+@click.option(
+    "--worked-examples",
+    is_flag=True,
+    help="Also run the diagnosis-step notebooks into OUT/notebooks (trainees' worked examples).",
+)
+@click.option("--cell-timeout", default=600, show_default=True, help="Seconds allowed per notebook cell.")
+def report(
+    client_dir: Path,
+    out: Path,
+    lang: str | None,
+    static_charts: bool,
+    worked_examples: bool,
+    cell_timeout: int,
+) -> None:
+    """Validate CLIENT_DIR, run the report templates and write OUT/report.html (self-contained)."""
+    from .report import build_report
+
+    result = build_report(
+        client_dir,
+        out,
+        lang=lang or "",
+        static_charts=static_charts,
+        worked_examples=worked_examples,
+        cell_timeout=cell_timeout,
+    )
+    click.echo(f"report written to {result.html} ({result.size_bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+
+
 if __name__ == "__main__":
     main()

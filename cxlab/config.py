@@ -69,6 +69,10 @@ class IndicatorSettings:
     csat_rule: Literal["top2box", "mean"] = "top2box"
     ces_rule: Literal["top3box", "mean"] = "top3box"  # top3box = share of 5-7 on the 1-7 scale
     blanks: Literal["exclude"] = "exclude"  # a blank answer is not a response to that question
+    csat_top_min: int = 4  # CSAT 1-5: answers >= this are "satisfied" (top-2-box)
+    ces_top_min: int = 5  # CES 1-7: answers >= this are "easy" (top-3-box)
+    cxi_top_min: int = 4  # CXi questions 1-5: % of answers >= this ...
+    cxi_bottom_max: int = 2  # ... minus % of answers <= this, per question, averaged
 
 
 @dataclass(frozen=True)

@@ -286,10 +286,10 @@ _LABELS = {
         "en": "Part 2 — The other departments: how do they work with us?",
     },
     "part2_intro": {
-        "it": "Per ogni reparto con cui lavorate, rispondete alle stesse domande pensando a quel reparto "
-        "(lasciate vuoto se non lavorate con esso).",
-        "en": "For each department you work with, answer the same questions thinking of that department "
-        "(leave blank if you do not work with it).",
+        "it": "Per ogni altro reparto con cui lavorate, rispondete a queste domande su quel reparto "
+        "(saltate il vostro reparto e quelli con cui non lavorate).",
+        "en": "For each other department you work with, answer these questions about that department "
+        "(skip your own department and those you do not work with).",
     },
     "other": {"it": "Altro reparto: ____________", "en": "Other department: ____________"},
     "comments": {
@@ -311,6 +311,7 @@ table{border-collapse:collapse;width:100%;margin:4px 0 8px;page-break-inside:avo
 th,td{border:1px solid #bbb;padding:5px 6px;vertical-align:middle}
 th{background:#f0f3f7;font-size:9pt;text-align:center}
 td.q{width:auto}
+th.n,td.n{width:28px;text-align:center;color:#555;font-size:9pt}
 td.box{width:34px;text-align:center}
 td.box span{display:inline-block;width:14px;height:14px;border:1.5px solid #555;border-radius:50%}
 .scale{font-size:9pt;color:#444;margin:6px 0}
@@ -322,16 +323,21 @@ section{break-inside:avoid;page-break-inside:avoid}
 """
 
 
-def _answer_row(text: str) -> str:
+def _answer_row(number: int, text: str) -> str:
     boxes = "".join('<td class="box"><span></span></td>' for _ in range(5))
-    return f'<tr><td class="q">{html.escape(text)}</td>{boxes}</tr>'
+    return f'<tr><td class="n">{number}</td><td class="q">{html.escape(text)}</td>{boxes}</tr>'
 
 
-def _table(questions: Sequence, lang: str) -> str:
+def _table(questions: Sequence, lang: str, about_other: bool = False) -> str:
+    """Questions with five answer boxes; the number links a printed answer to its ``question_id``."""
     head = (
-        f"<tr><th>{_LABELS['question'][lang]}</th>" + "".join(f"<th>{i}</th>" for i in range(1, 6)) + "</tr>"
+        f'<tr><th class="n">#</th><th>{_LABELS["question"][lang]}</th>'
+        + "".join(f"<th>{i}</th>" for i in range(1, 6))
+        + "</tr>"
     )
-    rows = "".join(_answer_row(q.text(lang)) for q in questions)
+    rows = "".join(
+        _answer_row(q.number, q.text_about_other(lang) if about_other else q.text(lang)) for q in questions
+    )
     return f"<table>{head}{rows}</table>"
 
 
@@ -344,8 +350,10 @@ def questionnaire_html(
 ) -> str:
     """The blank workshop questionnaire as one self-contained HTML page (inline CSS, print-ready, A4).
 
-    Part 1: the twelve questions about one's own department, grouped by pillar. Part 2 (``cross``): the
-    cross questions repeated for each other department (named when ``departments`` is given, otherwise
+    Part 1: the twelve questions about one's own department, grouped by pillar, numbered like their
+    ``question_id`` (``q07_...`` is 7) so the answers can be typed into the culture table. Part 2
+    (``cross``): the cross questions, worded about the other department, repeated for each other
+    department (named when ``departments`` is given, otherwise
     blank "other department" blocks), feeding the ``rated_department`` column.
     """
     if lang not in ("it", "en"):
@@ -372,7 +380,7 @@ def questionnaire_html(
         parts.append(f'<p class="scale">{L["scale"]}</p>')
         blocks = [html.escape(d) for d in departments] if departments else [L["other"]] * 4
         for name in blocks:
-            parts.append(f"<section><h3>{name}</h3>{_table(cross_qs, lang)}</section>")
+            parts.append(f"<section><h3>{name}</h3>{_table(cross_qs, lang, about_other=True)}</section>")
         parts.append("</div>")
     title = html.escape(L["title"] + (f" — {client_name}" if client_name else ""))
     css = _CSS.replace("__COLOUR__", html.escape(colour))

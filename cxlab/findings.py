@@ -23,6 +23,7 @@ count     int ≥ 0                  whole number with thousands separator
 z         float                    two decimals
 text      str                      as is (department names, pairs like ``Sales → Logistics``)
 pillar    str (a PILLARS key)      the pillar's name in the report language
+theme     str (a comment theme)    the theme's label in the report language (:func:`cxlab.text.theme_label`)
 bool      bool                     yes / no (sì / no)
 ========= ======================= ===================================================================
 
@@ -49,7 +50,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .io import Client
 
-Kind = Literal["share", "hours", "points", "delta", "score", "number", "count", "z", "text", "pillar", "bool"]
+Kind = Literal[
+    "share", "hours", "points", "delta", "score", "number", "count", "z", "text", "pillar", "theme", "bool"
+]
 FindingValue = float | int | str | bool
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
@@ -226,14 +229,48 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
         **_specs(
             "text",
             [
+                ("text.comments", "count", "comments", "survey comments analysed"),
                 ("text.negative_share", "share", "of comments", "comments with negative sentiment"),
-                ("text.top_negative_theme", "text", "", "theme mentioned most in negative comments"),
+                (
+                    "text.ultra_detractor_comments",
+                    "count",
+                    "comments",
+                    "comments written by ultra-detractors (NPS 0–1)",
+                ),
+                ("text.top_negative_theme", "theme", "", "theme mentioned most in negative comments"),
                 (
                     "text.top_negative_theme_share",
                     "share",
                     "of negative comments",
                     "negative comments that mention the top theme",
                 ),
+                (
+                    "text.top_negative_theme_nps",
+                    "points",
+                    "NPS",
+                    "NPS of the customers who mention the top negative theme (all their answers)",
+                ),
+                (
+                    "text.top_negative_theme_nps_gap",
+                    "delta",
+                    "NPS points",
+                    "NPS of the customers who mention the top negative theme minus NPS of all answers",
+                ),
+                (
+                    "text.worst_nps_theme",
+                    "theme",
+                    "",
+                    "theme whose mentioners give the lowest NPS (groups below small_n left out)",
+                ),
+                ("text.worst_nps_theme_nps", "points", "NPS", "NPS of the customers who mention it"),
+                (
+                    "text.worst_nps_theme_nps_gap",
+                    "delta",
+                    "NPS points",
+                    "NPS of the customers who mention it minus NPS of all answers",
+                ),
+                ("text.worst_nps_theme_customers", "count", "customers", "customers who mention it"),
+                ("text.nps_all", "points", "NPS", "NPS of all survey answers (the base of the gaps)"),
             ],
         ),
         **_specs(
@@ -295,7 +332,7 @@ def _check(key: str, value: object) -> FindingValue:
         if isinstance(value, bool):
             return value
         raise fail("true or false")
-    if kind in ("text", "pillar"):
+    if kind in ("text", "pillar", "theme"):
         if not isinstance(value, str) or not value:
             raise fail("non-empty text")
         if kind == "pillar" and value not in PILLARS:
@@ -437,11 +474,15 @@ def format_value(key: str, value: FindingValue, lang: str = "en") -> str:
     if isinstance(value, str):
         if kind == "pillar":
             return i18n.translate(PILLARS, value, lang)
+        if kind == "theme":
+            from .text import theme_label
+
+            return theme_label(value, lang)
         return value
     formatters: dict[str, Callable[[float], str]] = {
         "share": lambda v: i18n.format_percent(v, lang, 0),
         "hours": lambda v: i18n.format_duration_hours(v, lang),
-        "points": lambda v: i18n.format_number(v, lang, 1),
+        "points": lambda v: i18n.format_number(v, lang, 1).replace("-", "−"),  # as delta: a real minus
         "delta": lambda v: i18n.format_signed(v, lang, 1),
         "score": lambda v: i18n.format_number(v, lang, 1),
         "number": lambda v: i18n.format_number(v, lang, 1),
@@ -668,6 +709,66 @@ def _segment_facts(client: Client, out: dict, notes: dict) -> None:
             out[f"segments.{name}_value_share"] = float(table.loc[mask, "value"].sum()) / total
 
 
+def _text_facts(client: Client, out: dict, notes: dict) -> None:
+    """Comment analysis: how negative the comments are, the theme that dominates the negative ones and
+    the theme whose mentioners are least likely to recommend (NPS over all their answers)."""
+    import numpy as np
+
+    from .stats import nps_interval
+    from .text import analyse_comments, theme_summary
+
+    responses = client.survey_responses
+    if responses is None:
+        raise _Skip("no survey_responses table")
+    if "comment" not in responses.columns or not responses["comment"].notna().any():
+        raise _Skip("no comments in the survey responses")
+    cfg = client.config
+    analysed = analyse_comments(responses, cfg.text, client.language)
+    n = len(analysed)
+    out["text.comments"] = n
+    if n == 0:
+        return
+    negative = analysed["polarity"].astype(object).to_numpy() == "negative"
+    out["text.negative_share"] = float(negative.mean())
+    if "nps" in analysed.columns:
+        ultra = analysed["nps"].to_numpy(dtype=float) <= cfg.thresholds.ultra_detractor_max
+        out["text.ultra_detractor_comments"] = int(ultra.sum())
+    summary = theme_summary(analysed, responses, cfg.text, cfg.indicators, cfg.thresholds, client.language)
+    summary = summary[summary["mentions"] > 0]
+    if "nps" in responses.columns:
+        scores = responses["nps"].to_numpy(dtype=float)
+        scores = scores[~np.isnan(scores)]
+        ind = cfg.indicators
+        if len(scores):
+            nps_all = float(
+                nps_interval(
+                    (scores >= ind.nps_promoter_min).sum(),
+                    (scores <= ind.nps_detractor_max).sum(),
+                    len(scores),
+                )[0]
+            )
+            out["text.nps_all"] = nps_all
+    if negative.any():
+        top = summary[summary["negative"] > 0].head(1)  # sorted by negative_rank
+        if len(top):
+            row = top.iloc[0]
+            out["text.top_negative_theme"] = str(row["theme"])
+            out["text.top_negative_theme_share"] = float(row["negative"]) / float(negative.sum())
+            if row["nps_n"] > 0:
+                out["text.top_negative_theme_nps"] = float(row["nps"])
+                if "text.nps_all" in out:
+                    out["text.top_negative_theme_nps_gap"] = float(row["nps"]) - out["text.nps_all"]
+    measured = summary[(summary["nps_n"] > 0) & ~summary["small_n"].astype(bool)]
+    if len(measured):
+        row = measured.sort_values(["nps", "theme"], kind="stable").iloc[0]
+        out["text.worst_nps_theme"] = str(row["theme"])
+        out["text.worst_nps_theme_nps"] = float(row["nps"])
+        if "customers" in row.index:
+            out["text.worst_nps_theme_customers"] = int(row["customers"])
+        if "text.nps_all" in out:
+            out["text.worst_nps_theme_nps_gap"] = float(row["nps"]) - out["text.nps_all"]
+
+
 def _culture_facts(client: Client, out: dict, notes: dict) -> None:
     from .culture import culture_figures
 
@@ -681,6 +782,7 @@ _COLLECTORS: dict[str, Callable[[Client, dict, dict], None]] = {
     "surveys": _table_facts,
     "handoffs": _handoff_facts,
     "segments": _segment_facts,
+    "text": _text_facts,
     "culture": _culture_facts,
 }
 

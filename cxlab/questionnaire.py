@@ -32,9 +32,23 @@ class Question:
     it: str
     #: True when the question is about how *another* department works with us (cross-rating allowed)
     cross: bool = False
+    #: the wording when a department rates *another* one (cross questions only); "" = same as ``en``/``it``
+    other_en: str = ""
+    other_it: str = ""
 
     def text(self, lang: str) -> str:
         return self.it if lang == "it" else self.en
+
+    def text_about_other(self, lang: str) -> str:
+        """The question as asked about another department (the ``rated_department`` answers)."""
+        other = self.other_it if lang == "it" else self.other_en
+        return other or self.text(lang)
+
+    @property
+    def number(self) -> int:
+        """The printed question number (``q07_roles_clear`` -> 7)."""
+        digits = "".join(c for c in self.id.split("_")[0] if c.isdigit())
+        return int(digits) if digits else 0
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -56,6 +70,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Does the way we pass information to other departments work?",
         "Il modo in cui passiamo le informazioni agli altri reparti funziona?",
         cross=True,
+        other_en="Does the way this department passes information to us work?",
+        other_it="Il modo in cui questo reparto ci passa le informazioni funziona?",
     ),
     Question(
         "q04_info_we_receive",
@@ -63,6 +79,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Does what we receive from other departments let us serve the customer?",
         "Ciò che riceviamo dagli altri reparti ci permette di servire il cliente?",
         cross=True,
+        other_en="Does what we receive from this department let us serve the customer?",
+        other_it="Ciò che riceviamo da questo reparto ci permette di servire il cliente?",
     ),
     Question(
         "q05_sales_feedback",
@@ -112,6 +130,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Do we treat colleagues downstream as internal customers?",
         "Trattiamo i colleghi a valle come clienti interni?",
         cross=True,
+        other_en="Does this department treat us as internal customers?",
+        other_it="Questo reparto ci tratta come clienti interni?",
     ),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -160,15 +161,29 @@ def test_printable_questionnaire(tmp_path, lang):
     assert not re.search(r"(src|href)=\"?https?:", page), "must be self-contained"
     assert "Acme &lt;S.p.A.&gt;" in page
     for q in QUESTIONS:
-        assert q.text(lang).replace("'", "&#x27;") in page
-    # part 2: the three cross questions once per named department
+        assert page.count(html.escape(q.text(lang))) == 1
+        assert f'<td class="n">{q.number}</td>' in page
+    # part 2: the three cross questions, worded about the other department, once per named department
     cross = [q for q in QUESTIONS if q.cross]
-    assert page.count(cross[0].text(lang).replace("'", "&#x27;")) == 3
+    for q in cross:
+        assert q.text_about_other(lang) != q.text(lang)
+        assert page.count(html.escape(q.text_about_other(lang))) == 2
     assert page.count('<td class="box">') == 5 * (12 + 2 * len(cross))
     heading = "Parte 2" if lang == "it" else "Part 2"
     assert heading in page
     out = write_questionnaire(tmp_path / f"q_{lang}.html", lang)
     assert out.read_text(encoding="utf-8").count('<td class="box">') == 5 * (12 + 4 * len(cross))
+
+
+def test_question_numbers_match_their_ids():
+    assert [q.number for q in QUESTIONS] == list(range(1, 13))
+    assert {q.id[:3] for q in QUESTIONS if q.cross} == {"q03", "q04", "q12"}
+    assert all(q.text_about_other("it") == q.text("it") for q in QUESTIONS if not q.cross)
+
+
+def test_questionnaire_escapes_department_names():
+    page = questionnaire_html("en", departments=["R&D <lab>"])
+    assert "R&amp;D &lt;lab&gt;" in page and "<lab>" not in page
 
 
 def test_questionnaire_language_is_checked():

@@ -79,6 +79,9 @@ def test_immutable_and_updated():
         ("culture.gap_max", 2.16, "2.2", "2,2"),
         ("survey.has_cold", False, "no", "no"),
         ("culture.spread_pillar", "delegation", "Delegated responsibility, prepared employees", None),
+        ("text.top_negative_theme", "passed_around", "Passed between departments", "Rimpallo tra reparti"),
+        ("nps.cold", -12.34, "−12.3", "−12,3"),
+        ("nps.cold", 48.0, "48.0", "48,0"),
     ],
 )
 def test_formatting(key, value, en, it):
@@ -130,5 +133,6 @@ def test_specs_frame():
     assert set(frame["kind"]) <= {"share", "hours", "points", "delta", "score", "number", "count", "z"} | {
         "text",
         "pillar",
+        "theme",
         "bool",
     }

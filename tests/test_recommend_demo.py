@@ -28,6 +28,8 @@ PLANTED_RULES = {
     "survey_stopped_answering": "6 stopped answering",
     "ultra_detractor_callback": "7 ultra-detractors",
     "comment_theme_action": "7 planted comment themes",
+    "comment_theme_nps": "7 comments about being passed between departments",
+    "comment_close_loop": "7 negative comments and ultra-detractors",
     "segment_potential_development": "8 potential customers",
     "segment_dilemma_decision": "8 dilemma customers",
     "culture_self_vs_others": "9 Customer Service self vs others",

@@ -95,6 +95,58 @@ def test_reject_one_and_reword_another(tmp_path):
     assert "70%" in first.evidence.en and "420" in first.evidence.en
 
 
+def test_reject_and_reword_change_the_exported_plan(tmp_path):
+    """The acceptance case end to end: same findings, with and without the file, down to the CSV."""
+    before = action_plan(FINDINGS, tmp_path, rules=BUILTIN_RULES, as_of=AS_OF)
+    assert "selfservice_fix" in [r.id for r in before]
+    generated = {r.id: r for r in before}["chasers_status_updates"].action
+    _write(
+        tmp_path,
+        """
+        recommendations:
+          selfservice_fix: {status: rejected}
+          chasers_status_updates:
+            text: {it: Richiamare entro un giorno ogni cliente in attesa., en: Call every waiting customer within a day.}
+        """,
+    )
+    after = action_plan(FINDINGS, tmp_path, rules=BUILTIN_RULES, as_of=AS_OF)
+    assert [r.id for r in after] == [r.id for r in before if r.id != "selfservice_fix"]
+    reworded = {r.id: r for r in after}["chasers_status_updates"]
+    assert reworded.action.en != generated.en and reworded.edited == ("text",)
+    for lang, sep, text in (
+        ("en", ",", "Call every waiting customer within a day."),
+        ("it", ";", "Richiamare entro un giorno ogni cliente in attesa."),
+    ):
+        frame = pd.read_csv(
+            export_action_plan(after, tmp_path / f"plan_{lang}.csv", lang=lang), sep=sep, encoding="utf-8-sig"
+        )
+        assert len(frame) == len(before) - 1
+        recommendation = "Raccomandazione" if lang == "it" else "Recommendation"
+        assert text in set(frame[recommendation]) and generated.get(lang) not in set(frame[recommendation])
+
+
+def test_accepted_only_is_explicit(tmp_path):
+    _write(
+        tmp_path,
+        """
+        recommendations:
+          selfservice_fix: {status: accepted}
+          survey_add_cold: {status: rejected}
+        custom:
+          - {id: pricing_review, text: Review the price list., owner: Sales, priority: 2}
+        """,
+    )
+    result = generate_recommendations(FINDINGS, tmp_path, rules=BUILTIN_RULES, as_of=AS_OF)
+    assert [r.id for r in result.accepted] == ["selfservice_fix", "pricing_review"]
+    assert [r.id for r in result.rejected] == ["survey_add_cold"]
+    assert {r.id for r in result.proposed} == {"handoff_pingpong", "chasers_status_updates"}
+    # the default (unreviewed: show) also shows the proposals nobody reviewed yet, never the rejected
+    assert {r.id for r in result.shown} == {r.id for r in result.accepted + result.proposed}
+    final = action_plan(FINDINGS, tmp_path, rules=BUILTIN_RULES, as_of=AS_OF, accepted_only=True)
+    assert [r.id for r in final] == ["selfservice_fix", "pricing_review"]
+    assert {r.status for r in final} == {"accepted"}
+
+
 def test_reword_one_language_keeps_the_other(tmp_path):
     _write(tmp_path, "recommendations:\n  selfservice_fix:\n    text: {it: Rifare il portale.}\n")
     rec = {r.id: r for r in action_plan(FINDINGS, tmp_path, rules=BUILTIN_RULES)}["selfservice_fix"]

@@ -176,6 +176,20 @@ CASES: dict[str, tuple[dict, dict]] = {
         },
         {"text.top_negative_theme_share": 0.1},
     ),
+    "comment_theme_nps": (
+        {
+            "text.worst_nps_theme": "passed_around",
+            "text.worst_nps_theme_nps": -68.6,
+            "text.worst_nps_theme_nps_gap": -69.9,
+            "text.worst_nps_theme_customers": 17,
+            "text.nps_all": 1.3,
+        },
+        {"text.worst_nps_theme_nps_gap": -19.0},
+    ),
+    "comment_close_loop": (
+        {"text.comments": 268, "text.negative_share": 0.39, "text.ultra_detractor_comments": 13},
+        {"text.negative_share": 0.24},
+    ),
 }
 
 RULE_IDS = [r.id for r in BUILTIN_RULES]

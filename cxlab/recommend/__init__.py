@@ -1,16 +1,56 @@
 """Evidence-triggered recommendations: a playbook of rules, the consultant's overrides, the action plan.
 
-Typical use::
+Typical use (a notebook, the client report)::
 
     from cxlab.findings import collect_findings
-    from cxlab.recommend import action_plan, export_action_plan
+    from cxlab.recommend import action_plan, export_action_plan, generate_recommendations
 
     findings = collect_findings(client)
-    shown = action_plan(findings, client.root)          # applies client/recommendations.yaml
-    export_action_plan(shown, "action_plan.xlsx", lang="it")
+    result = generate_recommendations(findings, client.root)   # reads client/recommendations.yaml
+    result.accepted                                            # explicitly accepted only
+    shown = action_plan(findings, client.root)                 # what the report shows
+    final = action_plan(findings, client.root, accepted_only=True)
+    export_action_plan(shown, "action_plan.xlsx", lang="it")   # or .csv
 
-Rules come from the entry-point group ``cxlab.rules`` (cxlab's own playbook is the ``builtin`` entry);
-see :mod:`cxlab.recommend.rules` for the rule model, :mod:`cxlab.recommend.playbook` for the built-in
+Public functions
+----------------
+
+``generate_recommendations(findings, overrides=None, rules=None, as_of=None) -> AppliedOverrides``
+    Evaluate the rules on the findings and apply the consultant's decisions. ``findings`` is a
+    :class:`~cxlab.findings.Findings` (or any mapping of finding key -> value); ``overrides`` is a
+    client folder or a ``recommendations.yaml`` path (a missing file = no decisions yet), an
+    :class:`Overrides`, or None; ``rules`` defaults to every rule registered under the entry-point group
+    ``cxlab.rules``; ``as_of`` (the day due quarters count from) defaults to the findings' analysis date.
+    The result has ``.recommendations`` (all, with ``status`` proposed / accepted / rejected, highest
+    priority first), ``.accepted`` (**only** the explicitly accepted ones, custom ones included),
+    ``.proposed``, ``.rejected``, ``.shown`` (see below) and ``.unmatched`` (override ids for rules that
+    did not fire).
+
+``action_plan(findings, overrides=None, rules=None, as_of=None, *, accepted_only=False) -> list[Recommendation]``
+    The list the client report shows, highest priority first: ``.shown`` — the accepted
+    recommendations, plus the proposals nobody has reviewed yet while ``recommendations.yaml`` says
+    ``unreviewed: show`` (its default, so a fresh engagement and the demo still get a report; each item
+    keeps ``status == "proposed"`` so the report can mark it as a draft). Rejected ones never appear.
+    ``accepted_only=True`` (or ``unreviewed: hide`` in the file) gives the explicitly accepted ones only.
+
+``export_action_plan(recs, path, lang="en", sep=None) -> Path``
+    The action plan as ``.xlsx`` or ``.csv``: recommendation, evidence, owner, priority, effort, due
+    quarter (plus rank, id, title, status). :func:`action_plan_frame` gives the same table as a DataFrame;
+    :func:`recommendations_frame` the full tidy table (impact, urgency, topic, lever, source, edits).
+
+``rule_status(findings, rules=None) -> DataFrame``
+    Every rule with its state (triggered / not triggered / skipped with the missing findings), for the
+    methodology appendix. ``discover_rules()`` lists the registered rules.
+
+A :class:`Recommendation` carries ``id``, ``title`` / ``evidence`` / ``action`` (:class:`Text`:
+``.get("it" | "en")``, evidence filled with the actual figures), ``owner`` (``owner_label(lang)``),
+``priority`` (impact × urgency, 1–25), ``impact``, ``urgency``, ``effort`` (low / medium / high),
+``due`` ("2027-Q1"), ``status``, ``source`` (the playbook's entry-point name or "custom"), ``edited``
+(fields the consultant changed) and ``note``.
+
+Rules come from the entry-point group ``cxlab.rules`` (cxlab's own playbook is the ``builtin`` entry):
+a consultancy ships its own package with an entry point that returns an iterable of :class:`Rule`.
+See :mod:`cxlab.recommend.rules` for the rule model, :mod:`cxlab.recommend.playbook` for the built-in
 levers and :mod:`cxlab.recommend.overrides` for ``recommendations.yaml``.
 """
 
@@ -71,9 +111,13 @@ def action_plan(
     overrides: Overrides | Path | str | None = None,
     rules: Iterable[Rule] | None = None,
     as_of: dt.date | None = None,
+    *,
+    accepted_only: bool = False,
 ) -> list[Recommendation]:
-    """The recommendations the report shows, highest priority first."""
-    return generate_recommendations(findings, overrides, rules, as_of).shown
+    """The recommendations the report shows, highest priority first (:attr:`AppliedOverrides.shown`);
+    with ``accepted_only`` only the explicitly accepted ones (:attr:`AppliedOverrides.accepted`)."""
+    result = generate_recommendations(findings, overrides, rules, as_of)
+    return result.accepted if accepted_only else result.shown
 
 
 __all__ = [

@@ -32,8 +32,9 @@ recommendation-review widget) looks like::
 **Status and what the report shows.** Every generated recommendation starts as ``proposed``. The report
 shows ``accepted`` ones, and also ``proposed`` ones while ``unreviewed: show`` (the default) — so an
 engagement without decisions yet still gets a report, and a rejection always removes an item. Set
-``unreviewed: hide`` once the review is done to show only what was explicitly accepted. Custom entries
-are ``accepted`` unless they say otherwise. An override for a rule that did not fire is kept and
+``unreviewed: hide`` once the review is done to show only what was explicitly accepted
+(:attr:`AppliedOverrides.accepted`, or ``action_plan(..., accepted_only=True)``, give that list whatever
+the file says). Custom entries are ``accepted`` unless they say otherwise. An override for a rule that did not fire is kept and
 ignored (listed by :attr:`AppliedOverrides.unmatched`).
 
 Every validation problem is a :class:`~cxlab.errors.ConfigError` naming the file and the key path.
@@ -127,8 +128,27 @@ class AppliedOverrides:
     unreviewed: Unreviewed = "show"
 
     @property
+    def accepted(self) -> list[Recommendation]:
+        """Only what the consultant explicitly accepted (custom ones included), highest priority first.
+
+        Independent of ``unreviewed``: this is the final list once the review is done.
+        """
+        return [r for r in self.recommendations if r.status == "accepted"]
+
+    @property
+    def proposed(self) -> list[Recommendation]:
+        """Generated recommendations nobody has accepted or rejected yet."""
+        return [r for r in self.recommendations if r.status == "proposed"]
+
+    @property
+    def rejected(self) -> list[Recommendation]:
+        """What the consultant rejected (never shown in the report)."""
+        return [r for r in self.recommendations if r.status == "rejected"]
+
+    @property
     def shown(self) -> list[Recommendation]:
-        """What the report shows: accepted, plus proposed while ``unreviewed: show``."""
+        """What the report shows: the accepted ones, plus the still-unreviewed proposals while the file
+        says ``unreviewed: show`` (the default). With ``unreviewed: hide`` this equals :attr:`accepted`."""
         keep = {"accepted", "proposed"} if self.unreviewed == "show" else {"accepted"}
         return [r for r in self.recommendations if r.status in keep]
 

@@ -68,10 +68,10 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             en="Complete information at the source: {handoff.worst_pair} costs satisfaction",
         ),
         evidence=T(
-            it="I casi che passano da {handoff.worst_pair} hanno un NPS di {handoff.worst_pair_nps_gap} "
-            "punti rispetto agli altri casi.",
-            en="Cases that cross {handoff.worst_pair} score {handoff.worst_pair_nps_gap} NPS points "
-            "against the other cases.",
+            it="Lo scarto di NPS tra i casi che passano da {handoff.worst_pair} e gli altri casi è di "
+            "{handoff.worst_pair_nps_gap} punti.",
+            en="The NPS gap between the cases that cross {handoff.worst_pair} and the other cases is "
+            "{handoff.worst_pair_nps_gap} points.",
         ),
         action=T(
             it="Introdurre in {handoff.worst_pair_from} una checklist dei dati obbligatori (ad es. "
@@ -929,6 +929,72 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         effort="low",
         impact=S("text.top_negative_theme_share", 0.15, 0.5),
         urgency=2.5,
+    ),
+    Rule(
+        id="comment_theme_nps",
+        topic="text",
+        lever="cx_owner",
+        needs=(
+            "text.worst_nps_theme",
+            "text.worst_nps_theme_nps",
+            "text.worst_nps_theme_nps_gap",
+            "text.worst_nps_theme_customers",
+            "text.nps_all",
+        ),
+        when=(C("text.worst_nps_theme_nps_gap", "<=", -20), C("text.worst_nps_theme_customers", ">=", 10)),
+        title=T(
+            it="I clienti che parlano di «{text.worst_nps_theme}» non ci raccomandano",
+            en="Customers who talk about '{text.worst_nps_theme}' do not recommend us",
+        ),
+        evidence=T(
+            it="I {text.worst_nps_theme_customers} clienti che nei commenti citano «{text.worst_nps_theme}» "
+            "hanno un NPS di {text.worst_nps_theme_nps}, con uno scarto di {text.worst_nps_theme_nps_gap} "
+            "punti rispetto a tutte le risposte (NPS {text.nps_all}).",
+            en="The {text.worst_nps_theme_customers} customers whose comments mention "
+            "'{text.worst_nps_theme}' give an NPS of {text.worst_nps_theme_nps}, a gap of "
+            "{text.worst_nps_theme_nps_gap} points against all answers (NPS {text.nps_all}).",
+        ),
+        action=T(
+            it="Fare di «{text.worst_nps_theme}» un progetto di miglioramento con un responsabile e un "
+            "obiettivo: leggere i commenti con i reparti coinvolti, eliminare prima la causa più frequente "
+            "e rimisurare l'NPS di questi clienti alla prossima ondata.",
+            en="Make '{text.worst_nps_theme}' an improvement project with a named owner and a target: read "
+            "the comments with the departments involved, remove the most frequent cause first and measure "
+            "these customers' NPS again at the next wave.",
+        ),
+        owner="CX manager",
+        effort="medium",
+        impact=S("text.worst_nps_theme_nps_gap", -10, -60),
+        urgency=3,
+    ),
+    Rule(
+        id="comment_close_loop",
+        topic="text",
+        lever="hot_cold",
+        needs=("text.comments", "text.negative_share", "text.ultra_detractor_comments"),
+        when=(C("text.negative_share", ">=", 0.25), C("text.comments", ">=", 20)),
+        title=T(
+            it="Rispondere a ogni commento negativo, prima agli ultra-detrattori",
+            en="Answer every negative comment, ultra-detractors first",
+        ),
+        evidence=T(
+            it="{text.negative_share} dei {text.comments} commenti dei clienti sono negativi; "
+            "{text.ultra_detractor_comments} sono stati scritti da ultra-detrattori (NPS 0–1).",
+            en="{text.negative_share} of the {text.comments} customer comments are negative; "
+            "{text.ultra_detractor_comments} were written by ultra-detractors (NPS 0–1).",
+        ),
+        action=T(
+            it="Rispondere personalmente a ogni commento negativo entro due giorni lavorativi, iniziando "
+            "dagli ultra-detrattori; classificarne la causa perché i temi ricorrenti arrivino al reparto "
+            "che può risolverli.",
+            en="Reply personally to every negative comment within two working days, ultra-detractors "
+            "first; tag each with its cause so that recurring themes reach the department that can fix "
+            "them.",
+        ),
+        owner="Customer Service",
+        effort="low",
+        impact=S("text.negative_share", 0.15, 0.5),
+        urgency=3,
     ),
 )
 

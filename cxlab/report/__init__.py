@@ -1,0 +1,64 @@
+"""The client report: notebook templates executed with papermill, exported as one self-contained HTML page.
+
+Command line: ``cxlab report CLIENT_DIR --out OUT`` and ``cxlab batch ROOT --out OUT --jobs N``.
+From Python::
+
+    from cxlab.report import build_report
+    result = build_report("clients/acme", "out/acme", lang="it")
+    result.html   # out/acme/report.html
+
+Inside the templates (``templates/notebooks/client_report.ipynb``)::
+
+    from cxlab import report
+    ctx = report.open_client(client_dir, lang=lang, static_charts=static_charts)
+    report.cover(ctx)
+    report.executive_summary(ctx)
+    report.handoffs_section(ctx)
+    ...
+
+Each section function returns a displayable :class:`Section` (or ``None`` when the client's data cannot
+support it); cells tagged ``report`` are what the client sees.
+"""
+
+from .charts import chart_html, use_report_renderer
+from .context import ReportContext, open_client
+from .export import export_notebook_file, export_notebook_html
+from .html import Section
+from .run import ReportResult, WarmKernel, build_report
+from .sections import (
+    SECTIONS,
+    comments_section,
+    cover,
+    culture_section,
+    data_quality_section,
+    executive_summary,
+    handoffs_section,
+    journey_section,
+    methodology_section,
+    recommendations_section,
+    segments_section,
+)
+
+__all__ = [
+    "SECTIONS",
+    "ReportContext",
+    "ReportResult",
+    "Section",
+    "WarmKernel",
+    "build_report",
+    "chart_html",
+    "comments_section",
+    "cover",
+    "culture_section",
+    "data_quality_section",
+    "executive_summary",
+    "export_notebook_file",
+    "export_notebook_html",
+    "handoffs_section",
+    "journey_section",
+    "methodology_section",
+    "open_client",
+    "recommendations_section",
+    "segments_section",
+    "use_report_renderer",
+]
