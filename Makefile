@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo_client
 DEMO_OUT ?= demo_report
 
-.PHONY: install demo test lint bench clean
+.PHONY: install browser demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+browser:
+	scripts/install_browser.sh
+
 demo: install
 	$(BIN)/cxlab demo-data $(DEMO_DIR) --seed 7 --force
 	$(BIN)/cxlab validate $(DEMO_DIR)
+	$(BIN)/cxlab report $(DEMO_DIR) --out $(DEMO_OUT)
+	@echo "open $(DEMO_OUT)/report.html in a browser"
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: install

@@ -159,14 +159,27 @@ def execute_template(
             **extra,
         )
     except PapermillExecutionError as exc:
-        nb = nbformat.read(str(output), as_version=4)
-        cell = nb.cells[exc.cell_index] if 0 <= exc.cell_index < len(nb.cells) else None
-        where = f"cell {exc.cell_index + 1}" + (f" ({_cell_summary(cell.source)})" if cell else "")
+        where = _failed_cell(nbformat.read(str(output), as_version=4)) or f"cell {exc.cell_index + 1}"
         raise ReportError(
             f"{template.name} to run without errors",
             file=str(output),
             found=f"{exc.ename}: {exc.evalue} in {where}",
         ) from None
+
+
+_PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
+def _failed_cell(nb: nbformat.NotebookNode) -> str | None:
+    """'cell 7 (report.segments_section(ctx))': the failing cell, numbered as in the template."""
+    position = 0
+    for cell in nb.cells:
+        if _PAPERMILL_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue  # cells papermill added to the executed copy
+        position += 1
+        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return f"cell {position} ({_cell_summary(cell.source)})"
+    return None
 
 
 def key_figures(nb: nbformat.NotebookNode) -> list[dict[str, str]]:
