@@ -140,6 +140,8 @@ def test_report_uses_italian_formats(demo_report):
     assert '<html lang="it">' in page
     assert "Pratiche analizzate" in page and ">4.000<" in page  # 4,000 cases with the Italian separator
     assert re.search(r"Dati aggiornati al \d\d/\d\d/\d{4}", page)
+    assert '"locale":{"number":{"decimal":",","thousands":"."' in page  # chart axes: 1.234,5 too
+    assert "Impegno: medio" in page or "Impegno: basso" in page or "Impegno: alto" in page
 
 
 def test_report_in_english_with_static_charts(tmp_path):

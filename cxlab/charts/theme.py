@@ -49,3 +49,60 @@ def _cxlab_theme() -> alt.theme.ThemeConfig:
 def use_theme() -> None:
     """Enable the cxlab theme for charts built from now on."""
     alt.theme.enable(THEME_NAME)
+
+
+#: d3 number and time locales for chart axes and tooltips (Vega-Lite ``config.locale``)
+VEGA_LOCALES: dict[str, dict] = {
+    "it": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
+        "time": {
+            "dateTime": "%A %e %B %Y, %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"],
+            "shortDays": ["dom", "lun", "mar", "mer", "gio", "ven", "sab"],
+            "months": [
+                "gennaio",
+                "febbraio",
+                "marzo",
+                "aprile",
+                "maggio",
+                "giugno",
+                "luglio",
+                "agosto",
+                "settembre",
+                "ottobre",
+                "novembre",
+                "dicembre",
+            ],
+            "shortMonths": [
+                "gen",
+                "feb",
+                "mar",
+                "apr",
+                "mag",
+                "giu",
+                "lug",
+                "ago",
+                "set",
+                "ott",
+                "nov",
+                "dic",
+            ],
+        },
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    },
+}
+
+
+def with_locale(spec: dict, lang: str) -> dict:
+    """A copy of a Vega-Lite spec whose axes and tooltips format numbers and dates for ``lang``."""
+    locale = VEGA_LOCALES.get(lang)
+    if not locale:
+        return spec
+    spec = dict(spec)
+    spec["config"] = {**spec.get("config", {}), "locale": locale}
+    return spec

@@ -18,8 +18,9 @@ from typing import Any
 
 import altair as alt
 
+from ..charts.theme import with_locale
+
 RENDERER_NAME = "cxlab_report"
-STATIC_RENDERER_NAME = "cxlab_report_static"
 CHART_CLASS = "cx-chart"
 
 
@@ -43,9 +44,10 @@ def _title_text(spec: dict[str, Any]) -> str:
     return str(title or "")
 
 
-def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False) -> str:
-    """The report snippet of one chart: a container the page script draws, or an inline SVG."""
-    spec = as_spec(chart)
+def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False, lang: str = "en") -> str:
+    """The report snippet of one chart: a container the page script draws, or an inline SVG; numbers and
+    dates on axes and tooltips follow ``lang`` (Italian ``1.234,5``)."""
+    spec = with_locale(as_spec(chart), lang)
     label = html.escape(_title_text(spec), quote=True)
     if static:
         import vl_convert
@@ -60,19 +62,14 @@ def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False) 
     )
 
 
-def _render(spec: dict[str, Any], **_meta: Any) -> dict[str, str]:
-    return {"text/html": chart_html(spec, static=False)}
+def _render(spec: dict[str, Any], static: bool = False, lang: str = "en", **_meta: Any) -> dict[str, str]:
+    return {"text/html": chart_html(spec, static=static, lang=lang)}
 
 
-def _render_static(spec: dict[str, Any], **_meta: Any) -> dict[str, str]:
-    return {"text/html": chart_html(spec, static=True)}
-
-
-def use_report_renderer(static: bool = False) -> None:
+def use_report_renderer(static: bool = False, lang: str = "en") -> None:
     """Register and enable the report's Altair renderer for this process (a report run's kernel)."""
     alt.renderers.register(RENDERER_NAME, _render)
-    alt.renderers.register(STATIC_RENDERER_NAME, _render_static)
-    alt.renderers.enable(STATIC_RENDERER_NAME if static else RENDERER_NAME)
+    alt.renderers.enable(RENDERER_NAME, static=static, lang=lang)
 
 
 def _cache_dir() -> Path:

@@ -103,5 +103,6 @@ def open_client(client_dir: str | Path, lang: str = "", static_charts: bool = Fa
     ``lang`` "" means the client's language from ``client.yaml``.
     """
     client = load_client(client_dir)
-    use_report_renderer(static=static_charts)
-    return ReportContext(client, lang or None, static_charts)
+    ctx = ReportContext(client, lang or None, static_charts)
+    use_report_renderer(static=static_charts, lang=ctx.lang)
+    return ctx

@@ -248,6 +248,13 @@ METHOD_NOTES: dict[str, dict[str, str]] = {
 }
 
 
+EFFORT: dict[str, dict[str, str]] = {
+    "low": {"it": "basso", "en": "low"},
+    "medium": {"it": "medio", "en": "medium"},
+    "high": {"it": "alto", "en": "high"},
+}
+
+
 def _t(key: str, ctx: ReportContext, **values: object) -> str:
     template = translate(T, key, ctx.lang)
     return template.format(**values) if values else template
@@ -266,7 +273,7 @@ def _hours(value: float | None, ctx: ReportContext) -> str:
 
 
 def _chart(chart, ctx: ReportContext) -> str:
-    return chart_html(chart, static=ctx.static_charts)
+    return chart_html(chart, static=ctx.static_charts, lang=ctx.lang)
 
 
 def _fmt_text(ctx: ReportContext, key: str, **values: object) -> str:
@@ -639,7 +646,8 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
             '<p class="cx-rec-meta">'
             f"{h.text(_t('owner', ctx))}: {h.text(r.owner_label(ctx.lang))} · "
             f"{h.text(_t('priority', ctx))}: {h.text(_n(r.priority, ctx, 0))} · "
-            f"{h.text(_t('effort', ctx))}: {h.text(r.effort)} · {h.text(_t('due', ctx))}: {h.text(r.due)}</p>"
+            f"{h.text(_t('effort', ctx))}: {h.text(translate(EFFORT, r.effort, ctx.lang))} · "
+            f"{h.text(_t('due', ctx))}: {h.text(r.due)}</p>"
             "</article>"
         )
     body += "".join(cards)
