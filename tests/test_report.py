@@ -23,6 +23,7 @@ from cxlab.report.run import execute_template
 XSS = "<script>alert(1)</script>"
 SECTION_IDS = (
     "summary",
+    "indicators",
     "handoffs",
     "journey",
     "segments",
@@ -141,6 +142,7 @@ def test_report_uses_italian_formats(demo_report):
     assert "Pratiche analizzate" in page and ">4.000<" in page  # 4,000 cases with the Italian separator
     assert re.search(r"Dati aggiornati al \d\d/\d\d/\d{4}", page)
     assert '"locale":{"number":{"decimal":",","thousands":"."' in page  # chart axes: 1.234,5 too
+    assert "«Construction» (settore) è cambiato di −" in page  # the planted barometer drop, named
     assert "Impegno: medio" in page or "Impegno: basso" in page or "Impegno: alto" in page
 
 

@@ -85,6 +85,70 @@ class ReportContext:
         analysed = text.analyse_comments(responses, self.config.text, language=self.client.language)
         return analysed if len(analysed) else None
 
+    # ---------------------------------------------------------------- survey indicators
+    @functools.cached_property
+    def responses(self) -> pd.DataFrame | None:
+        """Survey responses with the customer's name, industry, region, segment and value segment."""
+        from ..indicators import _join_customers as join_customers  # TODO: public name once issue 3 lands
+
+        responses = self.client.survey_responses
+        if responses is None or responses.empty:
+            return None
+        return join_customers(responses, self.client.customers, self.segmented)
+
+    @functools.cached_property
+    def indicator_summary(self) -> pd.DataFrame | None:
+        from ..indicators import indicator_summary
+
+        if self.client.survey_responses is None or self.client.survey_responses.empty:
+            return None
+        return indicator_summary(self.client)
+
+    @functools.cached_property
+    def survey_figures(self) -> dict:
+        """The headline survey figures (response rates, pressure, barometer drop …), keyed as findings."""
+        from ..indicators import survey_findings
+
+        if self.client.survey_responses is None:
+            return {}
+        return survey_findings(self.client)
+
+    @functools.cached_property
+    def key_drivers(self) -> pd.DataFrame | None:
+        """Key drivers of hot NPS: handoffs, departments, touchpoints and comment themes."""
+        from ..indicators import driver_table, key_drivers
+        from ..text import detect_themes
+
+        responses = self.client.survey_responses
+        if responses is None or "nps" not in responses.columns or self.cases is None:
+            return None
+        hot = (
+            responses[responses["survey"].astype("string") == "hot"]
+            if "survey" in responses.columns
+            else responses
+        )
+        themes = detect_themes(hot["comment"].fillna("")) if "comment" in hot.columns else None
+        drivers = driver_table(
+            hot, cases=self.cases, events=self.client.events, themes=themes, touchpoints=False
+        )
+        if drivers is None or drivers.empty:
+            return None
+        return key_drivers(hot, drivers, settings=self.config)
+
+    @functools.cached_property
+    def action_lists(self) -> dict[str, pd.DataFrame] | None:
+        """The call-back (ultra-detractors) and testimonial (ultra-promoters) lists."""
+        from ..indicators import ultra_detractors, ultra_promoters
+
+        responses = self.client.survey_responses
+        if responses is None or "nps" not in responses.columns:
+            return None
+        cfg, customers = self.config, self.client.customers
+        return {
+            "ultra_detractors": ultra_detractors(responses, customers, self.segmented, settings=cfg),
+            "ultra_promoters": ultra_promoters(responses, customers, self.segmented, settings=cfg),
+        }
+
     # ---------------------------------------------------------------- findings and recommendations
     @functools.cached_property
     def findings(self) -> Findings:

@@ -40,6 +40,65 @@ T: dict[str, dict[str, str]] = {
     "nps_per_handoff": {"it": "Punti NPS per passaggio in più", "en": "NPS points per extra handoff"},
     "median_lead": {"it": "Durata mediana di una pratica", "en": "Median case lead time"},
     "nps": {"it": "NPS", "en": "NPS"},
+    # indicators
+    "indicators": {"it": "Indicatori dei questionari", "en": "Survey indicators"},
+    "indicators_lead": {
+        "it": "NPS, CSAT, CES e indice in stile CXi, a caldo e a freddo, con i loro intervalli di confidenza.",
+        "en": "NPS, CSAT, CES and the CXi-style index, hot and cold, with their confidence intervals.",
+    },
+    "nps_hot": {"it": "NPS a caldo", "en": "Hot NPS"},
+    "nps_cold": {"it": "NPS a freddo", "en": "Cold NPS"},
+    "csat": {"it": "CSAT (% 4–5)", "en": "CSAT (% 4–5)"},
+    "ces": {"it": "CES (% 5–7)", "en": "CES (% 5–7)"},
+    "cxi": {"it": "Indice in stile CXi", "en": "CXi-style index"},
+    "interval": {"it": "95 %: {low} … {high} · n = {n}", "en": "95%: {low} … {high} · n = {n}"},
+    "hot_cold_intro": {
+        "it": "A caldo (subito dopo un contatto) l'NPS è {hot}; a freddo (questionario relazionale) è {cold}.",
+        "en": "Hot (right after a contact) NPS is {hot}; cold (relationship survey) NPS is {cold}.",
+    },
+    "barometer": {"it": "Barometro: variazione tra le ondate", "en": "Barometer: change between waves"},
+    "barometer_drop": {
+        "it": "Tra le ondate {w1} e {w2} l'NPS del gruppo «{group}» ({by}) è cambiato di {change} punti "
+        "({sig}).",
+        "en": "Between waves {w1} and {w2} the NPS of the “{group}” group ({by}) changed by {change} points "
+        "({sig}).",
+    },
+    "significant": {"it": "variazione significativa al 95 %", "en": "significant at 95%"},
+    "not_significant": {"it": "non significativa", "en": "not significant"},
+    "hot_trend": {"it": "Risultati a caldo nel tempo", "en": "Hot results over time"},
+    "survey_practice": {"it": "Pratica dei questionari", "en": "Survey practice"},
+    "practice_intro": {
+        "it": "Tasso di risposta a freddo {cold} (tipico 15–25 %). {over} clienti ricevono più di {limit} "
+        "inviti in {days} giorni; {stopped} clienti hanno smesso di rispondere.",
+        "en": "Cold response rate {cold} (typical 15–25%). {over} customers get more than {limit} "
+        "invitations in {days} days; {stopped} customers stopped answering.",
+    },
+    "closed_loop": {
+        "it": "Detrattori a caldo ricontattati entro {target} ore: {share} ({n} detrattori).",
+        "en": "Hot detractors contacted within {target} hours: {share} ({n} detractors).",
+    },
+    "drivers": {"it": "Cosa muove l'NPS", "en": "What drives NPS"},
+    "drivers_intro": {
+        "it": "Il fattore con il peso maggiore è «{driver}»: chi lo vive ha un NPS di {diff} punti rispetto "
+        "agli altri. I fattori spiegano insieme il {r2} della varianza (R²).",
+        "en": "The heaviest driver is “{driver}”: customers who experience it have an NPS {diff} points "
+        "against the others. Together the drivers explain {r2} of the variance (R²).",
+    },
+    "callback": {
+        "it": "Da richiamare: ultra-detrattori (NPS 0–1)",
+        "en": "To call back: ultra-detractors (NPS 0–1)",
+    },
+    "callback_intro": {
+        "it": "{n} clienti hanno dato 0 o 1; i più recenti per primi. L'elenco completo (e quello degli "
+        "ultra-promotori, {p}, per chiedere una testimonianza) è nei file allegati.",
+        "en": "{n} customers answered 0 or 1; most recent first. The full list (and the ultra-promoters, "
+        "{p}, to ask for a testimonial) is in the attached files.",
+    },
+    "customer": {"it": "Cliente", "en": "Customer"},
+    "date": {"it": "Data", "en": "Date"},
+    "touchpoint": {"it": "Punto di contatto", "en": "Touchpoint"},
+    "comment": {"it": "Commento", "en": "Comment"},
+    "value_segment": {"it": "Segmento di valore", "en": "Value segment"},
     # handoffs
     "handoffs": {"it": "Passaggi tra reparti", "en": "Handoffs between departments"},
     "handoffs_lead": {
@@ -248,6 +307,15 @@ METHOD_NOTES: dict[str, dict[str, str]] = {
 }
 
 
+#: the customer / response attributes a barometer drop can be found on
+GROUP_COLUMNS: dict[str, dict[str, str]] = {
+    "industry": {"it": "settore", "en": "industry"},
+    "region": {"it": "regione", "en": "region"},
+    "segment": {"it": "segmento del cliente", "en": "customer segment"},
+    "touchpoint": {"it": "punto di contatto", "en": "touchpoint"},
+    "channel": {"it": "canale", "en": "channel"},
+}
+
 EFFORT: dict[str, dict[str, str]] = {
     "low": {"it": "basso", "en": "low"},
     "medium": {"it": "medio", "en": "medium"},
@@ -315,8 +383,7 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
     client = ctx.client
     if client.customers is not None:
         cards.append((_t("customers", ctx), _n(len(client.customers), ctx), ""))
-    for card in _indicator_cards(ctx):
-        cards.append(card)
+    cards.extend(indicator_cards(ctx)[:3])
     if ctx.cases is not None:
         cards.append((_t("cases", ctx), _n(len(ctx.cases), ctx), ""))
         cards.append((_t("handoffs_per_case", ctx), _n(ctx.cases["handoffs"].mean(), ctx, 1), ""))
@@ -349,17 +416,6 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
     )
 
 
-def _indicator_cards(ctx: ReportContext) -> list[tuple[str, str, str]]:
-    """Headline NPS/CSAT/CES cards from :mod:`cxlab.indicators`, when survey responses exist."""
-    responses = ctx.client.survey_responses
-    if responses is None or responses.empty:
-        return []
-    if ctx.client.survey_responses is not None:
-        n = len(responses)
-        return [(_t("responses", ctx), _n(n, ctx), "")]
-    return []
-
-
 def _nps_slope(ctx: ReportContext) -> pd.Series | None:
     from .. import handoffs as ho
 
@@ -368,6 +424,210 @@ def _nps_slope(ctx: ReportContext) -> pd.Series | None:
     slopes = ho.nps_per_extra_handoff(ctx.linked, ctx.config.indicators, ctx.config.thresholds)
     row = slopes[slopes["metric"] == "nps"]
     return None if row.empty else row.iloc[0]
+
+
+# -------------------------------------------------------------------------------------- indicators
+def _interval_note(row: pd.Series, ctx: ReportContext) -> str:
+    share = row["unit"] == "share"
+    fmt = (lambda v: _pct(v, ctx)) if share else (lambda v: _n(v, ctx))
+    return _t("interval", ctx, low=fmt(row["low"]), high=fmt(row["high"]), n=_n(row["n"], ctx))
+
+
+def _headline(summary: pd.DataFrame, measure: str, scope: str) -> pd.Series | None:
+    rows = summary[(summary["measure"] == measure) & (summary["scope"] == scope)]
+    return None if rows.empty or pd.isna(rows["score"].iat[0]) else rows.iloc[0]
+
+
+def indicator_cards(ctx: ReportContext) -> list[tuple[str, str, str]]:
+    """Headline NPS (hot, cold), CSAT, CES and CXi-style cards with their intervals."""
+    summary = ctx.indicator_summary
+    if summary is None:
+        return []
+    cards = []
+    for measure, scope, label in (
+        ("nps", "hot", "nps_hot"),
+        ("nps", "cold", "nps_cold"),
+        ("nps", "all", "nps"),
+        ("csat", "all", "csat"),
+        ("ces", "all", "ces"),
+        ("cxi", "all", "cxi"),
+    ):
+        row = _headline(summary, measure, scope)
+        if row is None or (
+            measure == "nps" and scope == "all" and _headline(summary, "nps", "hot") is not None
+        ):
+            continue
+        value = _pct(row["score"], ctx) if row["unit"] == "share" else _n(row["score"], ctx)
+        cards.append((_t(label, ctx), value, _interval_note(row, ctx)))
+    return cards
+
+
+def indicators_section(ctx: ReportContext, callback_rows: int = 10) -> h.Section | None:
+    """Indicators hot vs cold, barometer, hot trend, survey practice, key drivers, call-back list."""
+    from .. import indicators as ind
+    from ..charts import indicators as charts
+
+    responses = ctx.responses
+    if responses is None or ctx.indicator_summary is None:
+        return None
+    cfg = ctx.config
+    body = h.figures(indicator_cards(ctx))
+    hot, cold = (
+        _headline(ctx.indicator_summary, "nps", "hot"),
+        _headline(ctx.indicator_summary, "nps", "cold"),
+    )
+    if hot is not None and cold is not None:
+        body += h.paragraph(
+            _fmt_text(ctx, "hot_cold_intro", hot=_n(hot["score"], ctx), cold=_n(cold["score"], ctx))
+        )
+        by = "touchpoint" if "touchpoint" in responses.columns else None
+        table = ind.hot_vs_cold(responses, by=None, settings=cfg, thresholds=cfg.thresholds)
+        body += _chart(charts.hot_cold_chart(table, "nps", lang=ctx.lang), ctx)
+        if by:
+            trend = ind.hot_trend(responses, by=by, freq="M", settings=cfg, thresholds=cfg.thresholds)
+            if len(trend) and trend["period"].nunique() > 1:
+                body += h.subsection(
+                    _t("hot_trend", ctx), _chart(charts.hot_trend_chart(trend, "nps", lang=ctx.lang), ctx)
+                )
+    body += _barometer(ctx)
+    body += _survey_practice(ctx)
+    body += _drivers(ctx)
+    body += _callback(ctx, callback_rows)
+    return h.Section("indicators", _t("indicators", ctx), body, lead=_t("indicators_lead", ctx))
+
+
+def _barometer(ctx: ReportContext) -> str:
+    from .. import indicators as ind
+    from ..charts import indicators as charts
+
+    findings, cfg = ctx.survey_figures, ctx.config
+    by = findings.get("nps.barometer_drop_by")
+    responses = ctx.responses
+    if not by or by not in responses.columns:
+        return ""
+    cold = (
+        responses[responses["survey"].astype("string") == "cold"]
+        if "survey" in responses.columns
+        else responses
+    )
+    table = ind.barometer(cold, by=by, indicators=("nps",), settings=cfg, thresholds=cfg.thresholds)
+    if table.empty:
+        return ""
+    group = findings.get("nps.barometer_drop_group")
+    row = table[table[by].astype("string") == str(group)]
+    text_html = ""
+    if len(row):
+        row = row.iloc[0]
+        text_html = h.paragraph(
+            _fmt_text(
+                ctx,
+                "barometer_drop",
+                w1=row["wave_from"],
+                w2=row["wave_to"],
+                group=group,
+                by=translate(GROUP_COLUMNS, by, ctx.lang),
+                change=i18n.format_signed(row["change"], ctx.lang, 1),
+                sig=_t("significant" if row["significant"] else "not_significant", ctx),
+            )
+        )
+    return h.subsection(
+        _t("barometer", ctx), text_html + _chart(charts.barometer_chart(table, "nps", lang=ctx.lang), ctx)
+    )
+
+
+def _survey_practice(ctx: ReportContext) -> str:
+    from .. import indicators as ind
+    from ..charts import indicators as charts
+
+    invitations, responses, cfg = ctx.client.survey_invitations, ctx.client.survey_responses, ctx.config
+    if invitations is None or invitations.empty:
+        return ""
+    t = cfg.thresholds
+    f = ctx.survey_figures
+    parts = []
+    cold_rate = f.get("survey.response_rate_cold")
+    parts.append(
+        h.paragraph(
+            _fmt_text(
+                ctx,
+                "practice_intro",
+                cold=_pct(cold_rate, ctx) if cold_rate is not None else "–",
+                over=_n(f.get("survey.over_surveyed_customers", 0), ctx),
+                limit=_n(getattr(t, "over_surveyed", 3), ctx),
+                days=_n(t.pressure_window_days, ctx),
+                stopped=_n(f.get("survey.stopped_answering", 0), ctx),
+            )
+        )
+    )
+    by = [c for c in ("survey", "touchpoint") if c in invitations.columns]
+    rates = ind.response_rate(invitations, responses, by=by or None, thresholds=t)
+    parts.append(_chart(charts.response_rate_chart(rates, lang=ctx.lang), ctx))
+    curve = ind.pressure_response_curve(invitations, responses, thresholds=t)
+    if len(curve) > 1:
+        parts.append(_chart(charts.pressure_chart(curve, lang=ctx.lang), ctx))
+    if responses is not None and "followup_at" in responses.columns:
+        loop = ind.closed_loop(responses, settings=cfg, thresholds=t)
+        if len(loop) and bool(loop["tracked"].iat[0]) and loop["detractors"].iat[0] > 0:
+            parts.append(
+                h.paragraph(
+                    _fmt_text(
+                        ctx,
+                        "closed_loop",
+                        target=_n(loop["target_hours"].iat[0], ctx),
+                        share=_pct(loop["share_on_time"].iat[0], ctx),
+                        n=_n(loop["detractors"].iat[0], ctx),
+                    )
+                )
+            )
+    return h.subsection(_t("survey_practice", ctx), "".join(parts))
+
+
+def _drivers(ctx: ReportContext) -> str:
+    from ..charts import indicators as charts
+
+    drivers = ctx.key_drivers
+    if drivers is None or drivers.empty:
+        return ""
+    top = drivers.iloc[0]
+    label = top.get("label", top["driver"]) if hasattr(top, "get") else top["driver"]
+    intro = _fmt_text(
+        ctx,
+        "drivers_intro",
+        driver=label,
+        diff=i18n.format_signed(top["difference"], ctx.lang, 0),
+        r2=_pct(top["r2"], ctx),
+    )
+    return h.subsection(
+        _t("drivers", ctx), h.paragraph(intro) + _chart(charts.key_driver_chart(drivers, lang=ctx.lang), ctx)
+    )
+
+
+def _segment_label(value: object, ctx: ReportContext) -> str:
+    from ..segments import SEGMENT_LABELS
+
+    return "" if value is None or pd.isna(value) else translate(SEGMENT_LABELS, str(value), ctx.lang)
+
+
+def _callback(ctx: ReportContext, rows: int) -> str:
+    lists = ctx.action_lists
+    if not lists:
+        return ""
+    detractors, promoters = lists["ultra_detractors"], lists["ultra_promoters"]
+    if detractors.empty:
+        return ""
+    intro = _fmt_text(ctx, "callback_intro", n=_n(len(detractors), ctx), p=_n(len(promoters), ctx))
+    table = h.table(
+        detractors.head(rows),
+        [
+            h.Column("name", _t("customer", ctx)),
+            h.Column("answered_at", _t("date", ctx), lambda v: i18n.format_date(v, ctx.lang)),
+            h.Column("touchpoint", _t("touchpoint", ctx)),
+            h.Column("value_segment", _t("value_segment", ctx), lambda v: _segment_label(v, ctx)),
+            h.Column("comment", _t("comment", ctx), lambda v: "" if pd.isna(v) else str(v)[:160]),
+        ],
+        css="cx-small",
+    )
+    return h.subsection(_t("callback", ctx), h.paragraph(intro) + table)
 
 
 # ---------------------------------------------------------------------------------------- handoffs
@@ -718,6 +978,7 @@ def methodology_section(ctx: ReportContext, include: tuple[str, ...] | None = No
 
 SECTIONS: dict[str, Callable[[ReportContext], h.Section | None]] = {
     "summary": executive_summary,
+    "indicators": indicators_section,
     "handoffs": handoffs_section,
     "journey": journey_section,
     "segments": segments_section,
