@@ -129,6 +129,14 @@ def test_report_has_every_section_and_no_code(demo_report):
     assert (out / "client_report.ipynb").is_file()  # the executed notebook is kept for audit
 
 
+def test_report_attachments_are_written_to_out(demo_report):
+    _, out = demo_report
+    plan = pd.read_excel(out / "action_plan.xlsx")
+    lists = pd.read_excel(out / "action_lists.xlsx", sheet_name=None)
+    assert len(plan) >= 5 and set(lists) == {"call_back", "testimonials"}
+    assert len(lists["call_back"]) > 0 and (out / "action_lists_call_back.csv").is_file()
+
+
 def test_report_escapes_client_text(demo_report):
     page = demo_report[0].read_text(encoding="utf-8")
     assert XSS not in page

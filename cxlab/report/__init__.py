@@ -20,6 +20,7 @@ Each section function returns a displayable :class:`Section` (or ``None`` when t
 support it); cells tagged ``report`` are what the client sees.
 """
 
+from .attachments import write_attachments
 from .charts import chart_html, use_report_renderer
 from .context import ReportContext, open_client
 from .export import export_notebook_file, export_notebook_html
@@ -63,4 +64,5 @@ __all__ = [
     "recommendations_section",
     "segments_section",
     "use_report_renderer",
+    "write_attachments",
 ]

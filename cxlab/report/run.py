@@ -215,7 +215,12 @@ def build_report(
     stale = out / "report.html"
     if stale.exists():
         stale.unlink()  # never leave an old report next to a failed run
-    params = {"client_dir": str(client_dir), "lang": lang, "static_charts": static_charts}
+    params = {
+        "client_dir": str(client_dir),
+        "lang": lang,
+        "static_charts": static_charts,
+        "output_dir": str(out),
+    }
     own_kernel = kernel is None and worked_examples
     if own_kernel:
         kernel = WarmKernel()

@@ -90,9 +90,9 @@ T: dict[str, dict[str, str]] = {
     },
     "callback_intro": {
         "it": "{n} clienti hanno dato 0 o 1; i più recenti per primi. L'elenco completo (e quello degli "
-        "ultra-promotori, {p}, per chiedere una testimonianza) è nei file allegati.",
+        "ultra-promotori, {p}, per chiedere una testimonianza) è nel file allegato action_lists.xlsx.",
         "en": "{n} customers answered 0 or 1; most recent first. The full list (and the ultra-promoters, "
-        "{p}, to ask for a testimonial) is in the attached files.",
+        "{p}, to ask for a testimonial) is in the attached file action_lists.xlsx.",
     },
     "customer": {"it": "Cliente", "en": "Customer"},
     "date": {"it": "Data", "en": "Date"},

@@ -1,0 +1,35 @@
+"""The files that go with the client report: the action plan and the action lists (XLSX and CSV).
+
+Written into the report's output folder — never into the client folder (input files are never modified).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .context import ReportContext
+
+ACTION_PLAN = "action_plan"
+ACTION_LISTS = "action_lists"
+
+
+def write_attachments(ctx: ReportContext, out_dir: str | Path) -> list[Path]:
+    """Write ``action_plan.xlsx/.csv`` and ``action_lists.xlsx/.csv`` (call-back and testimonial lists)
+    to ``out_dir``; returns the paths written. Lists without data are left out."""
+    from ..exports import export_action_lists
+    from ..recommend import export_action_plan
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if ctx.recommendations:
+        for suffix in (".xlsx", ".csv"):
+            written.append(
+                export_action_plan(ctx.recommendations, out / f"{ACTION_PLAN}{suffix}", lang=ctx.lang)
+            )
+    lists = ctx.action_lists
+    if lists:
+        named = {"call_back": lists["ultra_detractors"], "testimonials": lists["ultra_promoters"]}
+        for suffix in (".xlsx", ".csv"):
+            written += export_action_lists(named, out / f"{ACTION_LISTS}{suffix}", lang=ctx.lang)
+    return written
