@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import special
+from shared_data import DATASETS as DATASETS_DIR
 
 from cxlab import clv
 from cxlab.errors import AnalysisError, MissingColumnError
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DATA = DATASETS_DIR
 PUBLISHED_BG = {"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258}  # Fader, Hardie & Lee (2005)
 PUBLISHED_GG = {"p": 6.2488, "q": 3.7446, "v": 15.4477}  # Fader & Hardie, Gamma-Gamma note
 

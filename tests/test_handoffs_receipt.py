@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from shared_data import DATASETS as DATASETS_DIR
 
 from cxlab import handoffs as h
 from cxlab import journey as j
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DATASETS = DATASETS_DIR
 RECEIPT = DATASETS / "receipt.csv"
 CLIENT = Path(__file__).resolve().parent / "data" / "receipt_client"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from shared_data import DATASETS as DATASETS_DIR
 
 from cxlab.config import load_config
 from cxlab.errors import CxlabError
@@ -18,7 +19,7 @@ from cxlab.questionnaire import QUESTION_IDS
 from cxlab.widgets import ColumnMapper, CultureForm, asset, drop_widget_state, suggest_mapping
 from cxlab.widgets.suggest import value_kind
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DATASETS = DATASETS_DIR
 WIDGET_DIR = Path(__file__).resolve().parents[1] / "widgets"
 
 CLIENT_YAML = """\
