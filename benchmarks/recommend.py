@@ -2,7 +2,8 @@
 
 Prints: culture scoring (pillar scores, spread, self vs others, figures) on a synthetic workshop table of
 1,000,000 answers; rule evaluation of the whole playbook (per findings set); collect_findings + the
-action plan on the demo client (default size and --cases). Peak memory via tracemalloc.
+action plan on the demo client (default size and --cases). Time from an untraced run, peak memory from
+a second run under tracemalloc.
 
     .venv/bin/python benchmarks/recommend.py [--answers 1000000] [--cases 20000]
 """
@@ -38,10 +39,13 @@ DEPARTMENTS = [
 
 
 def measure(label: str, fn):
-    tracemalloc.start()
+    """Time one untraced run (tracemalloc slows pandas code many times over), then trace a second run
+    for the peak memory."""
     t0 = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - t0
+    tracemalloc.start()
+    fn()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"{label:<58} {seconds:8.3f} s   peak {peak / 2**20:8.1f} MiB")

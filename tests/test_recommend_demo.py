@@ -36,6 +36,7 @@ PLANTED_RULES = {
     "culture_harsh_rater": "9 Customer Service rates others low",
     "culture_information_passing": "9 Logistics/Credit information passing",
     "culture_pillar_spread": "9 roles pillar spread",
+    "training_lowest_department": "9 Logistics/Credit lowest scores",
 }
 
 
@@ -92,6 +93,23 @@ def test_top_five_address_the_planted_findings_with_figures(demo, lang):
         assert " %" in text and "Cases" not in text
     else:
         assert "%" in text and " %" not in text
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_top_five_with_the_survey_findings(demo, lang):
+    """With the indicators' survey figures (issue 3) the planted barometer drop leads the plan."""
+    indicators = pytest.importorskip("cxlab.indicators")
+    if not hasattr(indicators, "survey_findings"):
+        pytest.skip("cxlab.indicators.survey_findings is not there yet")
+    client, f, planted = demo
+    full = f.updated(indicators.survey_findings(client))
+    top = action_plan(full, rules=BUILTIN_RULES)[:5]
+    assert {r.id for r in top} <= set(PLANTED_RULES)
+    assert top[0].id == "barometer_drop_group"
+    evidence = top[0].evidence.get(lang)
+    assert planted["barometer_drop_industry"] in evidence
+    assert full.format("nps.barometer_drop_points", lang) in evidence
+    assert full["nps.barometer_drop_points"] < -25  # planted ~ −30
 
 
 def test_every_rule_is_triggered_skipped_or_silent_for_a_reason(demo):

@@ -302,6 +302,56 @@ def test_third_party_rule_appears_in_the_output(acme_package):
     assert "handoff_pingpong" in {r.id for r in shown}
 
 
+def test_installed_distribution_with_an_entry_point_is_discovered(tmp_path, monkeypatch):
+    """No test doubles: a real (unpacked) distribution on sys.path, found by importlib.metadata."""
+    site = tmp_path / "site"
+    (site / "acme_cx_rules").mkdir(parents=True)
+    (site / "acme_cx_rules" / "__init__.py").write_text(
+        textwrap.dedent(
+            """
+            from cxlab.recommend import Condition, Rule, Text
+
+            def rules():
+                return [
+                    Rule(
+                        id="acme_selfservice_chat",
+                        topic="self_service",
+                        lever="self_service",
+                        needs=("selfservice.failure_to_call_share",),
+                        when=(Condition("selfservice.failure_to_call_share", ">=", 0.5),),
+                        title=Text(it="Chat sul portale", en="Portal chat"),
+                        evidence=Text(
+                            it="{selfservice.failure_to_call_share} dei tentativi finisce al telefono.",
+                            en="{selfservice.failure_to_call_share} of attempts end on the phone.",
+                        ),
+                        action=Text(it="Aggiungere una chat.", en="Add a chat."),
+                        owner="Web Portal",
+                        effort="medium",
+                        impact=4,
+                        urgency=4,
+                    )
+                ]
+            """
+        ),
+        encoding="utf-8",
+    )
+    dist = site / "acme_cx_rules-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: acme-cx-rules\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text("[cxlab.rules]\nacme = acme_cx_rules:rules\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, "acme_cx_rules", raising=False)
+
+    rules = discover_rules()
+    assert {r.source for r in rules if r.id == "acme_selfservice_chat"} == {"acme"}
+    assert {r.id for r in BUILTIN_RULES} <= {r.id for r in rules}
+    shown = {r.id: r for r in action_plan(FINDINGS, tmp_path)}
+    assert shown["acme_selfservice_chat"].evidence.it == "60 % dei tentativi finisce al telefono."
+    assert shown["acme_selfservice_chat"].source == "acme" and "selfservice_fix" in shown
+
+
 def test_bad_third_party_packages_are_named(acme_package, monkeypatch):
     for target, found in (("acme_playbook:not_rules", "str"), ("acme_playbook:clash", "already defined")):
 

@@ -163,6 +163,10 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"culture.listening_lowest_department": "Credit", "culture.listening_lowest_score": 2.4},
         {"culture.listening_lowest_score": 3.3},
     ),
+    "training_lowest_department": (
+        {"culture.lowest_department": "Credit", "culture.lowest_score": 2.8, "culture.departments": 8},
+        {"culture.lowest_score": 3.1},
+    ),
     "frontline_empowerment": ({"culture.empowerment_score": 2.6}, {"culture.empowerment_score": 3.4}),
     "cx_owner": (
         {"culture.voice_of_customer_score": 2.5, "culture.roles_clear_score": 3.6},
@@ -194,6 +198,33 @@ CASES: dict[str, tuple[dict, dict]] = {
 
 RULE_IDS = [r.id for r in BUILTIN_RULES]
 RULES = {r.id: r for r in BUILTIN_RULES}
+
+
+#: the areas issue 7 lists -> the built-in rules that cover them
+AREAS: dict[str, set[str]] = {
+    "handoffs": {"handoff_owner_sla", "handoff_first_time_right", "handoff_pingpong", "handoff_rework"},
+    "chasers": {"chasers_status_updates"},
+    "self-service": {"selfservice_fix"},
+    "contradictory answers": {"contradictory_knowledge_base"},
+    "survey practice: hot / cold": {"survey_add_cold", "survey_add_hot", "survey_repeat_barometer"},
+    "survey practice: pressure": {"survey_pressure", "survey_stopped_answering"},
+    "survey practice: response rate": {"survey_cold_response_rate"},
+    "survey practice: ultra-detractor call-backs": {"ultra_detractor_callback", "ultra_detractor_triage"},
+    "indicators": {"indicators_choose", "barometer_drop_group", "cx_sponsorship"},
+    "segments: premium": {"segment_premium_service"},
+    "segments: potential": {"segment_potential_development"},
+    "segments: dilemma": {"segment_dilemma_decision"},
+    "culture gaps": {"culture_self_vs_others", "culture_harsh_rater", "culture_pillar_spread"},
+    "training per department": {"training_listening", "training_lowest_department"},
+    "front-line empowerment": {"frontline_empowerment", "authorisation_delegation"},
+    "CX ownership": {"cx_owner"},
+    "comments": {"comment_theme_action", "comment_theme_nps", "comment_close_loop"},
+}
+
+
+@pytest.mark.parametrize("area", sorted(AREAS))
+def test_every_area_of_the_issue_has_rules(area):
+    assert AREAS[area] <= set(RULE_IDS), f"{area}: missing {sorted(AREAS[area] - set(RULE_IDS))}"
 
 
 def test_playbook_size_and_coverage():
@@ -250,7 +281,7 @@ def test_evidence_is_locale_formatted():
     minimal, _ = CASES["selfservice_fix"]
     (rec,) = evaluate(Findings({**minimal, "selfservice.cases": 1240}), [RULES["selfservice_fix"]])
     assert rec.evidence.en.startswith("60% of the 1,240 self-service attempts")
-    assert rec.evidence.it.startswith("60 % dei 1.240 tentativi in self-service")
+    assert rec.evidence.it.endswith("stesso caso: 60 % dei 1.240.")
     assert rec.owner == "Web Portal"
 
 

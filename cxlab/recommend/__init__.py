@@ -96,7 +96,8 @@ def generate_recommendations(
 
     ``overrides`` is an :class:`Overrides`, a client folder / file path (its ``recommendations.yaml``
     is read; a missing file means no decisions), or None. Returns every recommendation with its
-    status; ``.shown`` is what the report shows.
+    status: ``.accepted`` holds only the explicitly accepted ones, ``.shown`` what the report shows
+    (accepted, plus unreviewed proposals while ``unreviewed: show``), ``.proposed`` / ``.rejected`` the rest.
     """
     if as_of is None and isinstance(findings, Findings):
         as_of = findings.analysis_date

@@ -97,8 +97,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             en="Stop the ping-pong between {handoff.pingpong_pair}",
         ),
         evidence=T(
-            it="{handoff.pingpong_rate} dei casi che passano tra {handoff.pingpong_pair} rimbalza "
-            "avanti e indietro ({handoff.pingpong_cases} casi).",
+            it="Casi che passano tra {handoff.pingpong_pair} e rimbalzano avanti e indietro: "
+            "{handoff.pingpong_rate} ({handoff.pingpong_cases} casi).",
             en="{handoff.pingpong_rate} of the cases that cross {handoff.pingpong_pair} bounce back and "
             "forth ({handoff.pingpong_cases} cases).",
         ),
@@ -124,8 +124,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             en="Also stop the ping-pong between {handoff.pingpong2_pair}",
         ),
         evidence=T(
-            it="{handoff.pingpong2_rate} dei casi che passano tra {handoff.pingpong2_pair} rimbalza "
-            "avanti e indietro ({handoff.pingpong2_cases} casi).",
+            it="Casi che passano tra {handoff.pingpong2_pair} e rimbalzano avanti e indietro: "
+            "{handoff.pingpong2_rate} ({handoff.pingpong2_cases} casi).",
             en="{handoff.pingpong2_rate} of the cases that cross {handoff.pingpong2_pair} bounce back and "
             "forth ({handoff.pingpong2_cases} cases).",
         ),
@@ -148,7 +148,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         when=(C("handoff.rework_share", ">=", 0.2),),
         title=T(it="Fare giusto la prima volta: ridurre le rilavorazioni", en="First time right: cut rework"),
         evidence=T(
-            it="{handoff.rework_share} dei casi torna in un reparto già visitato; un caso tocca in media "
+            it="Casi che tornano in un reparto già visitato: {handoff.rework_share}; un caso tocca in media "
             "{handoff.mean_breadth} reparti.",
             en="{handoff.rework_share} of cases go back to a department they already visited; a case "
             "touches {handoff.mean_breadth} departments on average.",
@@ -238,8 +238,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         when=(C("selfservice.failure_to_call_share", ">=", 0.25), C("selfservice.cases", ">=", 10)),
         title=T(it="Un self-service che funzioni fino in fondo", en="Make self-service work end to end"),
         evidence=T(
-            it="{selfservice.failure_to_call_share} dei {selfservice.cases} tentativi in self-service "
-            "è finito con una telefonata o un altro contatto assistito sullo stesso caso.",
+            it="Tentativi in self-service finiti con una telefonata o un altro contatto assistito sullo "
+            "stesso caso: {selfservice.failure_to_call_share} dei {selfservice.cases}.",
             en="{selfservice.failure_to_call_share} of the {selfservice.cases} self-service attempts ended "
             "in a call or another assisted contact on the same case.",
         ),
@@ -842,6 +842,35 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         urgency=2,
     ),
     Rule(
+        id="training_lowest_department",
+        topic="training",
+        lever="training",
+        needs=("culture.lowest_department", "culture.lowest_score", "culture.departments"),
+        when=(C("culture.lowest_score", "<=", 3.0), C("culture.departments", ">=", 2)),
+        title=T(
+            it="Un percorso sulla cultura del cliente per {culture.lowest_department}",
+            en="A customer-culture programme for {culture.lowest_department}",
+        ),
+        evidence=T(
+            it="Tra i {culture.departments} reparti del workshop, {culture.lowest_department} ha il punteggio "
+            "più basso sulla cultura del cliente: {culture.lowest_score} su 5 sulle dodici domande.",
+            en="Of the {culture.departments} departments in the workshop, {culture.lowest_department} has "
+            "the lowest customer-culture score: {culture.lowest_score} out of 5 over the twelve questions.",
+        ),
+        action=T(
+            it="Un percorso per {culture.lowest_department} personalizzato per ruolo: che cosa vive il "
+            "cliente a valle del suo lavoro, una giornata in affiancamento alla prima linea e un'abitudine "
+            "misurabile per ruolo; ripetere il questionario tra sei mesi.",
+            en="A programme for {culture.lowest_department} personalised per role: what the customer "
+            "experiences downstream of their work, a day shadowing the front line and one measurable habit "
+            "per role; repeat the questionnaire in six months.",
+        ),
+        owner="{culture.lowest_department}",
+        effort="medium",
+        impact=S("culture.lowest_score", 3.5, 1.5),
+        urgency=2.5,
+    ),
+    Rule(
         id="frontline_empowerment",
         topic="empowerment",
         lever="empowerment",
@@ -914,8 +943,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             en="Act on the theme of the complaints: '{text.top_negative_theme}'",
         ),
         evidence=T(
-            it="{text.top_negative_theme_share} dei commenti negativi parla di "
-            "«{text.top_negative_theme}»; i commenti negativi sono {text.negative_share} del totale.",
+            it="Commenti negativi che parlano di «{text.top_negative_theme}»: "
+            "{text.top_negative_theme_share}; quota dei commenti negativi sul totale: {text.negative_share}.",
             en="{text.top_negative_theme_share} of the negative comments are about "
             "'{text.top_negative_theme}'; {text.negative_share} of all comments are negative.",
         ),
@@ -978,7 +1007,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             en="Answer every negative comment, ultra-detractors first",
         ),
         evidence=T(
-            it="{text.negative_share} dei {text.comments} commenti dei clienti sono negativi; "
+            it="Commenti negativi: {text.negative_share} dei {text.comments} commenti dei clienti; "
             "{text.ultra_detractor_comments} sono stati scritti da ultra-detrattori (NPS 0–1).",
             en="{text.negative_share} of the {text.comments} customer comments are negative; "
             "{text.ultra_detractor_comments} were written by ultra-detractors (NPS 0–1).",
