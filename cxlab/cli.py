@@ -147,6 +147,82 @@ def report(
         cell_timeout=cell_timeout,
     )
     click.echo(f"report written to {result.html} ({result.size_bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+    if result.unreviewed:
+        click.secho(
+            f"note: {result.unreviewed} recommendation(s) not reviewed yet are in the report as proposals; "
+            "review them (recommendations.yaml or the RecommendationReview widget) before sending",
+            fg="yellow",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output folder: OUT/<client>/report.html (+ executed notebook) per client and OUT/index.html.",
+)
+@click.option(
+    "--jobs", "-j", default=1, show_default=True, help="Worker processes (each keeps a warm kernel)."
+)
+@click.option("--force", is_flag=True, help="Rerun every client, also those whose inputs did not change.")
+@click.option(
+    "--lang",
+    type=click.Choice(["it", "en"]),
+    default=None,
+    help="Report language for every client (default: each client's language in client.yaml).",
+)
+@click.option("--static-charts", is_flag=True, help="Draw charts as static SVG instead of interactive.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on an existing Dask cluster (e.g. tcp://host:8786; needs cxlab[dask]) instead of local workers.",
+)
+@click.option(
+    "--recycle-after", default=10, show_default=True, help="Restart a worker's kernel after N clients."
+)
+@click.option("--cell-timeout", default=600, show_default=True, help="Seconds allowed per notebook cell.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def batch(
+    root: Path,
+    out: Path,
+    jobs: int,
+    force: bool,
+    lang: str | None,
+    static_charts: bool,
+    scheduler: str | None,
+    recycle_after: int,
+    cell_timeout: int,
+    quiet: bool,
+) -> None:
+    """The client report of every client folder (a folder with a client.yaml) under ROOT, searched
+    recursively, into OUT, with OUT/index.html linking them all. Unchanged clients are skipped (content
+    hash) unless --force; one failing client never stops the others; exit code 1 if any failed."""
+    from .report.batch import run_batch
+
+    result = run_batch(
+        root,
+        out,
+        jobs=jobs,
+        force=force,
+        lang=lang or "",
+        static_charts=static_charts,
+        scheduler=scheduler,
+        recycle_after=recycle_after,
+        cell_timeout=cell_timeout,
+        progress=not quiet,
+    )
+    for outcome in result.failed:
+        click.secho(f"failed: {outcome.name}: {outcome.error}", fg="red", err=True)
+    click.echo(
+        f"{len(result.clients)} clients: {len(result.ok)} ok, {len(result.skipped)} skipped (unchanged), "
+        f"{len(result.failed)} failed; wall time {result.seconds:.1f} s; index: {result.index}"
+    )
+    sys.exit(result.exit_code)
 
 
 if __name__ == "__main__":

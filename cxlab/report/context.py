@@ -155,10 +155,36 @@ class ReportContext:
         return collect_findings(self.client)
 
     @functools.cached_property
-    def recommendations(self) -> list:
-        from ..recommend import action_plan
+    def review(self):
+        """Every generated recommendation with the consultant's decision (``recommendations.yaml``)."""
+        from ..recommend import generate_recommendations
 
-        return action_plan(self.findings, self.root)
+        return generate_recommendations(self.findings, self.root)
+
+    @property
+    def recommendations(self) -> list:
+        """What the report shows: accepted ones, plus unreviewed proposals while ``unreviewed: show``."""
+        return self.review.shown
+
+    def review_status(self) -> pd.DataFrame:
+        """One row per generated or custom recommendation: id, status, priority, shown in the report —
+        for the consultant's check before sending (proposals still unreviewed are listed first)."""
+        shown = {r.id for r in self.review.shown}
+        rows = [
+            {
+                "id": r.id,
+                "status": r.status,
+                "priority": r.priority,
+                "in_report": r.id in shown,
+                "title": r.title.get(self.lang),
+            }
+            for r in self.review.recommendations
+        ]
+        frame = pd.DataFrame(rows, columns=["id", "status", "priority", "in_report", "title"])
+        order = {"proposed": 0, "accepted": 1, "rejected": 2}
+        return frame.sort_values(
+            ["status", "priority"], key=lambda c: c.map(order) if c.name == "status" else -c
+        )
 
 
 def open_client(client_dir: str | Path, lang: str = "", static_charts: bool = False) -> ReportContext:

@@ -98,6 +98,8 @@ class Section:
     lead: str = ""
     #: (label, value) pairs the batch index shows for this client (the executive summary sets them)
     figures: tuple[tuple[str, str], ...] = ()
+    #: counts the report runner reads back from the executed notebook (e.g. unreviewed recommendations)
+    counts: tuple[tuple[str, int], ...] = ()
 
     def html(self) -> str:
         lead = f'<p class="cx-lead">{text(self.lead)}</p>' if self.lead else ""
@@ -107,6 +109,8 @@ class Section:
         meta: dict[str, Any] = {"id": self.id, "title": self.title}
         if self.figures:
             meta["figures"] = [{"label": label, "value": value} for label, value in self.figures]
+        if self.counts:
+            meta["counts"] = dict(self.counts)
         return {"text/html": self.html()}, {SECTION_METADATA: meta}
 
 

@@ -56,6 +56,8 @@ class ReportResult:
     client_name: str = ""
     lang: str = ""
     error: str | None = None
+    #: recommendations in the report that the consultant has not reviewed yet
+    unreviewed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -182,14 +184,25 @@ def _failed_cell(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def key_figures(nb: nbformat.NotebookNode) -> list[dict[str, str]]:
-    """The executive summary's key figures (label, value), for the batch index."""
+def _sections(nb: nbformat.NotebookNode):
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            section = (output.get("metadata") or {}).get(SECTION_METADATA) or {}
-            if section.get("figures"):
-                return [dict(f) for f in section["figures"]]
+            section = (output.get("metadata") or {}).get(SECTION_METADATA)
+            if section:
+                yield section
+
+
+def key_figures(nb: nbformat.NotebookNode) -> list[dict[str, str]]:
+    """The executive summary's key figures (label, value), for the batch index."""
+    for section in _sections(nb):
+        if section.get("figures"):
+            return [dict(f) for f in section["figures"]]
     return []
+
+
+def section_count(nb: nbformat.NotebookNode, name: str) -> int:
+    """A count a section reported (e.g. ``unreviewed`` recommendations); 0 when none did."""
+    return sum(int((section.get("counts") or {}).get(name, 0)) for section in _sections(nb))
 
 
 def build_report(
@@ -253,6 +266,7 @@ def build_report(
         key_figures=key_figures(nb),
         client_name=client.name,
         lang=lang,
+        unreviewed=section_count(nb, "unreviewed"),
     )
 
 

@@ -298,11 +298,11 @@ METHOD_NOTES: dict[str, dict[str, str]] = {
     },
     "recommendations": {
         "it": "Ogni regola del playbook ha una condizione sui dati; priorità = impatto × urgenza (1–25), "
-        "calcolati dai numeri. Il consulente può accettare, rifiutare o riformulare ogni raccomandazione "
-        "(recommendations.yaml); qui compaiono solo quelle accettate.",
+        "calcolati dai numeri. Il consulente accetta, rifiuta o riformula ogni raccomandazione "
+        "(recommendations.yaml): le rifiutate non compaiono; con «unreviewed: hide» compaiono solo le accettate.",
         "en": "Each playbook rule has a condition on the figures; priority = impact × urgency (1–25), "
-        "computed from the figures. The consultant can accept, reject or re-word any recommendation "
-        "(recommendations.yaml); only accepted ones appear here.",
+        "computed from the figures. The consultant accepts, rejects or re-words each recommendation "
+        "(recommendations.yaml): rejected ones never appear; with “unreviewed: hide” only accepted ones do.",
     },
 }
 
@@ -911,7 +911,14 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
             "</article>"
         )
     body += "".join(cards)
-    return h.Section("recommendations", _t("recommendations", ctx), body, lead=_t("recs_lead", ctx))
+    unreviewed = sum(r.status == "proposed" for r in recs)
+    return h.Section(
+        "recommendations",
+        _t("recommendations", ctx),
+        body,
+        lead=_t("recs_lead", ctx),
+        counts=(("unreviewed", unreviewed), ("shown", len(recs))),
+    )
 
 
 # ------------------------------------------------------------------------------------- appendices
