@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import altair as alt
@@ -17,15 +19,41 @@ REPO = Path(__file__).resolve().parents[1]
 WEB_REFERENCE = re.compile(r"<(script|link)[^>]+(src|href)=[\"']https?://")
 
 
-def test_exporter_is_registered_under_cxlab_report():
+def test_exporter_is_registered_under_client_report():
     from nbconvert.exporters import get_export_names, get_exporter
 
-    from cxlab.jupyter.exporter import CxlabReportExporter
+    from cxlab.jupyter.exporter import EXPORTER_NAME, CxlabReportExporter
 
-    assert "cxlab_report" in get_export_names()
-    assert get_exporter("cxlab_report") is CxlabReportExporter
+    assert EXPORTER_NAME == "client_report" and EXPORTER_NAME in get_export_names()
+    assert get_exporter(EXPORTER_NAME) is CxlabReportExporter
     assert CxlabReportExporter.export_from_notebook == "CX client report"
     assert CxlabReportExporter.output_mimetype == "text/html"
+    assert CxlabReportExporter().file_extension == ".html"
+
+
+def test_listing_the_exporter_stays_light():
+    """The server instantiates every exporter to build JupyterLab's export menu: ours loads no report code."""
+    script = (
+        "import sys\n"
+        "from nbconvert.exporters import get_exporter\n"
+        "get_exporter('client_report')()\n"
+        "print(sorted(m for m in ('cxlab.report', 'pandas', 'altair') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_menu_label_reads_well():
+    """JupyterLab's export menu shows ``name[0].toLocaleUpperCase() + name.slice(1)`` (notebook-extension)
+    and the server's export URL accepts only ``/nbconvert/(?P<format>\\w+)/...`` names."""
+    import re
+
+    from jupyter_server.nbconvert.handlers import _format_regex
+
+    from cxlab.jupyter.exporter import EXPORTER_NAME
+
+    assert re.fullmatch(_format_regex, EXPORTER_NAME)
+    assert EXPORTER_NAME[0].upper() + EXPORTER_NAME[1:] == "Client_report"
 
 
 @pytest.fixture
@@ -82,22 +110,10 @@ def _notebook(*cells: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def test_client_folder_from_the_parameters_cell(tmp_path):
-    from cxlab.jupyter.exporter import client_folder, notebook_parameters
-
-    params = nbformat.v4.new_code_cell(
-        'client_dir: str = "../acme"  # the client folder\nlang = "it"\nsections = ["a", "b"]\nnow = today()',
-        metadata={"tags": ["parameters"]},
-    )
-    other = nbformat.v4.new_code_cell('client_dir = "elsewhere"')
-    nb = _notebook(other, params)
-    assert notebook_parameters(nb) == {"client_dir": "../acme", "lang": "it", "sections": ["a", "b"]}
-    assert client_folder(nb, tmp_path / "notebooks") == (tmp_path / "acme").resolve()
-    assert client_folder(_notebook(other), tmp_path) is None
-
-
 def test_rerender_charts_replaces_only_charts(chart):
-    from cxlab.jupyter.exporter import rerender_charts
+    """Charts drawn by JupyterLab's renderers become the report's self-contained form; nothing else moves."""
+    from cxlab.report.charts import CHART_CLASS
+    from cxlab.report.export import rerender_charts
 
     with alt.renderers.enable("html"):
         html_chart = nbformat.v4.new_output("display_data", data=chart._repr_mimebundle_())
@@ -113,37 +129,58 @@ def test_rerender_charts_replaces_only_charts(chart):
     cell = nbformat.v4.new_code_cell("chart")
     cell.outputs = [html_chart, table, mime_chart]
     nb = _notebook(cell)
-    seen = []
-    assert rerender_charts(nb, lambda spec: seen.append(spec) or {"text/html": "<div>chart</div>"}) == 2
-    assert seen == [chart.to_dict(), chart.to_dict()]
-    assert [o["data"]["text/html"] for o in cell.outputs] == [
-        "<div>chart</div>",
-        "<table></table>",
-        "<div>chart</div>",
-    ]
+    assert rerender_charts(nb) == 2
+    first, second, third = (o["data"]["text/html"] for o in cell.outputs)
+    assert second == "<table></table>"
+    assert CHART_CLASS in first and CHART_CLASS in third
+    assert not WEB_REFERENCE.search(first + third)
+    assert rerender_charts(nb) == 0  # already the report's form
 
 
-def test_exported_report_from_an_interactive_run(tmp_path):
-    """A client report notebook run as in JupyterLab (default Altair renderer) exports as the client report."""
-    template = REPO / "templates" / "notebooks" / "client_report.ipynb"
-    if not template.is_file():
-        pytest.skip("no client_report.ipynb in templates/notebooks (the report issue's template)")
-    pytest.importorskip("cxlab.report", reason="the report pipeline (issue 8) is not there yet")
-    import papermill as pm
+REPORT_SECTIONS = ("summary", "handoffs", "recommendations")
+
+
+def check_client_report(html: str, client_name: str) -> None:
+    """The client report: cover with the client's name, the report's sections, no code, nothing fetched."""
+    assert re.search(
+        r'<header class="cx-cover">\s*(<[^>]+>[^<]*</[^>]+>\s*)*<h1>' + re.escape(client_name), html
+    )
+    for section in REPORT_SECTIONS:
+        assert re.search(rf'<section[^>]* id="{section}"', html), section
+    assert not WEB_REFERENCE.search(html)
+    assert "jp-InputArea" not in html and "from cxlab" not in html  # no code in the client report
+
+
+@pytest.mark.slow
+def test_nbconvert_to_client_report(tmp_path):
+    """client_report.ipynb executed on the demo client (as `cxlab report` runs it), then
+    `jupyter nbconvert --to client_report`: the client report, the very page `cxlab report` writes."""
+    from cxlab.config import load_config
+    from cxlab.demo import generate_demo_client
+    from cxlab.report.export import export_notebook_html
+    from cxlab.report.run import REPORT_TEMPLATE, execute_template, template_path
+
+    client = generate_demo_client(tmp_path / "demo", seed=7, language="en")
+    run = tmp_path / "client_report.ipynb"
+    params = {"client_dir": str(client), "lang": "en", "static_charts": False}
+    execute_template(template_path(REPORT_TEMPLATE), run, params, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "client_report", run.name],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    html = run.with_suffix(".html").read_text(encoding="utf-8")
+    check_client_report(html, load_config(client).name)
+    assert html == export_notebook_html(nbformat.read(run, as_version=4))
+
+
+def test_a_failed_notebook_is_not_exported():
     from nbconvert.exporters import get_exporter
 
-    from cxlab.config import load_config
-    from cxlab.scaffold import new_engagement
+    from cxlab.errors import ReportError
 
-    client = new_engagement(tmp_path / "demo", language="en", from_demo=True)
-    run = tmp_path / "demo" / "notebooks" / "client_report.run.ipynb"
-    pm.execute_notebook(template, run, cwd=run.parent, progress_bar=False, kernel_name="python3")
-    nb = nbformat.read(run, as_version=4)
-    html, resources = get_exporter("cxlab_report")().from_notebook_node(
-        nb, resources={"metadata": {"name": "client_report", "path": str(run.parent)}}
-    )
-    assert resources["output_extension"] == ".html"
-    assert load_config(client).name in html  # branded with the client's name
-    assert not WEB_REFERENCE.search(html)
-    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "import" in code and "from cxlab" not in html  # no code in the client report
+    cell = nbformat.v4.new_code_cell("1 / 0", metadata={"tags": ["report"]})
+    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero")]
+    with pytest.raises(ReportError, match="ZeroDivisionError"):
+        get_exporter("client_report")().from_notebook_node(_notebook(cell))

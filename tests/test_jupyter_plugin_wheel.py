@@ -1,5 +1,8 @@
 """The built wheel, installed in a fresh venv, registers the exporter and the JupyterLab templates.
 
+(cxlab ships no JupyterLab extension, so there is no `jupyter labextension list` check: the templates
+reach JupyterLab through jupyterlab_templates, the exporter through nbconvert's entry points.)
+
 Fast and offline: the wheel is installed with ``--no-deps``; its dependencies come from the dev venv
 through a ``.pth`` line (a venv's ``--system-site-packages`` would expose the base interpreter, not the
 dev venv). The fresh venv's own site-packages comes first, so ``cxlab`` and its entry points are the
@@ -64,12 +67,12 @@ def test_nbconvert_lists_the_exporter(fresh_python, tmp_path):
     # nbconvert's own templates (lab, classic, base) are data files of the dev venv's nbconvert
     env = {**env, "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
     help_all = _run(python, env, "-m", "nbconvert", "--help-all", cwd=tmp_path)
-    assert "'cxlab_report'" in help_all
+    assert "'client_report'" in help_all
     where = _run(
         python,
         env,
         "-c",
-        "from nbconvert.exporters import get_exporter; import cxlab; e = get_exporter('cxlab_report');"
+        "from nbconvert.exporters import get_exporter; import cxlab; e = get_exporter('client_report');"
         "print(e.__module__, e.export_from_notebook, cxlab.__file__, sep='|')",
         cwd=tmp_path,
     ).strip()

@@ -1,1 +1,1 @@
-"""JupyterLab integration: the ``cxlab_report`` nbconvert exporter (File → Save and Export Notebook As)."""
+"""JupyterLab integration: the ``client_report`` nbconvert exporter (File → Save and Export Notebook As)."""

@@ -2,8 +2,9 @@
 
 A notebook run in JupyterLab keeps its charts in the form of the renderer active there: a Vega-Lite mime
 bundle (renderers ``mimetype`` / ``jupyterlab``) or Altair's ``default`` / ``html`` HTML, which loads
-vega from a CDN. The client report must not fetch anything, so the exporter takes the spec back out of
-either form and hands it to the report's own renderer.
+vega from a CDN. The client report must not fetch anything, so the report's export
+(:func:`cxlab.report.export.rerender_charts`, used by ``cxlab report`` and by the ``client_report``
+exporter alike) takes the spec back out of either form here and draws it with the report's own renderer.
 """
 
 from __future__ import annotations
