@@ -516,19 +516,22 @@ def _mode(values) -> str | None:
 
 
 def _nps(scores, promoter_min: int, detractor_max: int) -> tuple[float, int]:
+    """(NPS in points, answers) of some 0–10 scores, by :func:`cxlab.indicators.nps`."""
     import numpy as np
+    import pandas as pd
 
-    s = np.asarray(scores, dtype=float)
-    s = s[~np.isnan(s)]
-    if len(s) == 0:
-        return math.nan, 0
-    return float(100 * ((s >= promoter_min).mean() - (s <= detractor_max).mean())), len(s)
+    from .config import IndicatorSettings
+    from .indicators import nps
+
+    frame = pd.DataFrame({"nps": np.asarray(scores, dtype=float)})
+    settings = IndicatorSettings(nps_promoter_min=promoter_min, nps_detractor_max=detractor_max)
+    row = nps(frame, settings=settings).iloc[0]
+    n = int(row["n"])
+    return (float(row["score"]), n) if n else (math.nan, 0)
 
 
 def _table_facts(client: Client, out: dict, notes: dict) -> None:
     """Facts about the survey tables themselves (which surveys, waves and indicators exist)."""
-    import pandas as pd
-
     responses, invitations = client.survey_responses, client.survey_invitations
     frames = [f for f in (responses, invitations) if f is not None and "survey" in f.columns]
     if not frames:
@@ -563,11 +566,12 @@ def _table_facts(client: Client, out: dict, notes: dict) -> None:
         if missing:
             out["indicators.missing"] = ", ".join(missing)
         if "nps" in responses.columns:
+            from .indicators import ultra_detractors, ultra_promoters
+
             t = client.config.thresholds
-            nps = pd.to_numeric(responses["nps"], errors="coerce")
-            who = responses["customer_id"] if "customer_id" in responses.columns else responses["response_id"]
-            out["survey.ultra_detractors"] = int(who[nps <= t.ultra_detractor_max].nunique())
-            out["survey.ultra_promoters"] = int(who[nps >= t.ultra_promoter_min].nunique())
+            who = "customer_id" if "customer_id" in responses.columns else "response_id"
+            out["survey.ultra_detractors"] = int(ultra_detractors(responses, thresholds=t)[who].nunique())
+            out["survey.ultra_promoters"] = int(ultra_promoters(responses, thresholds=t)[who].nunique())
 
 
 def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
@@ -778,8 +782,18 @@ def _culture_facts(client: Client, out: dict, notes: dict) -> None:
 
 
 #: analysis name -> collector; each fills keys of FINDING_SPECS from public analysis functions
+def _indicator_facts(client: Client, out: dict, notes: dict) -> None:
+    """Response rates, survey pressure, stopped answering, NPS hot/cold, the barometer drop."""
+    from .indicators import survey_findings
+
+    if client.survey_responses is None and client.survey_invitations is None:
+        raise _Skip("no survey_responses or survey_invitations table")
+    out.update(survey_findings(client))
+
+
 _COLLECTORS: dict[str, Callable[[Client, dict, dict], None]] = {
     "surveys": _table_facts,
+    "indicators": _indicator_facts,
     "handoffs": _handoff_facts,
     "segments": _segment_facts,
     "text": _text_facts,

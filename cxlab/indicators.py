@@ -46,7 +46,10 @@ the frame has no such column; ``settings`` is an :class:`~cxlab.config.Indicator
     barometer(responses, by=None, indicators=INDICATORS, waves=None, ...)   # change between cold waves
     hot_vs_cold(responses, by=None, indicators=INDICATORS, ...)         # long table with a survey column
     hot_trend(responses, by="touchpoint", freq="M", indicators=("nps",), ...)   # hot results per period
+    wave_order(frame)                                                   # wave labels by their first date
+    responded(invitations, responses=None)                              # bool per invitation
     response_rate(invitations, responses=None, by="survey", ...)        # rate, Wilson interval, band
+    add_customer_attributes(frame, customers=None, segments=None)       # + name, industry, segments
     invitation_pressure(invitations, thresholds=None)                   # pressure of each invitation
     survey_pressure(invitations, responses=None, customers=None, ...)   # one row per customer
     over_surveyed(invitations, responses=None, customers=None, segments=None, ...)
@@ -119,26 +122,40 @@ def _by_list(by: By) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def _period_start(ts: pd.Series, freq: str) -> pd.Series:
-    """Start of the period of each timestamp (vectorised): D, W (Monday), M, Q, Y."""
+def _period_start(ts: pd.Series, freq: str, categorical: bool = False) -> pd.Series:
+    """Start of the period of each timestamp (vectorised): D, W (Monday), M, Q, Y. ``categorical``
+    returns an ordered categorical of the period starts (cheap to group by)."""
     values = ts.to_numpy(dtype="datetime64[ns]")
     freq = freq.upper()[:1]
-    if freq == "D":
-        out = values.astype("datetime64[D]")
-    elif freq == "W":
-        days = values.astype("datetime64[D]").astype(np.int64)
-        out = (days - (days + 3) % 7).astype("datetime64[D]")  # 1970-01-01 was a Thursday
+    if freq not in ("D", "W", "M", "Q", "Y", "A"):
+        raise AnalysisError("a frequency D, W, M, Q or Y", column="freq", found=repr(freq))
+    nat = np.isnat(values)
+    days = values.view(np.int64) // (86_400 * 10**9)
+    if nat.all():
+        return pd.Series(values, index=ts.index)
+    # the calendar work is done once per distinct day, then looked up (fast on millions of rows)
+    lo, hi = int(days[~nat].min()), int(days[~nat].max())
+    table = np.arange(lo, hi + 1).astype("datetime64[D]")
+    if freq == "W":
+        d = table.astype(np.int64)
+        table = (d - (d + 3) % 7).astype("datetime64[D]")  # Monday; 1970-01-01 was a Thursday
     elif freq in ("M", "Q"):
-        months = values.astype("datetime64[M]").astype(np.int64)
+        months = table.astype("datetime64[M]").astype(np.int64)
         if freq == "Q":
             months = months - months % 3
-        out = months.astype("datetime64[M]")
+        table = months.astype("datetime64[M]")
     elif freq in ("Y", "A"):
-        out = values.astype("datetime64[Y]")
-    else:
-        raise AnalysisError("a frequency D, W, M, Q or Y", column="freq", found=repr(freq))
-    out = out.astype("datetime64[ns]")
-    out[np.isnat(values)] = np.datetime64("NaT")
+        table = table.astype("datetime64[Y]")
+    table = table.astype("datetime64[ns]")
+    where = np.clip(days - lo, 0, hi - lo)
+    if categorical:
+        starts, inverse = np.unique(table, return_inverse=True)
+        codes = inverse.reshape(-1)[where]
+        codes[nat] = -1
+        cat = pd.Categorical.from_codes(codes, categories=pd.DatetimeIndex(starts), ordered=True)
+        return pd.Series(cat, index=ts.index)
+    out = table[where]
+    out[nat] = np.datetime64("NaT")
     return pd.Series(out, index=ts.index)
 
 
@@ -150,7 +167,7 @@ def _with_periods(frame: pd.DataFrame, by: list[str], time_column: str) -> pd.Da
         raise MissingColumnError(
             f"a '{time_column}' column to derive {derived[0]}", column=time_column, found="no such column"
         )
-    extra = {b: _period_start(frame[time_column], PERIODS[b]) for b in derived}
+    extra = {b: _period_start(frame[time_column], PERIODS[b], categorical=True) for b in derived}
     return frame.assign(**extra)
 
 
@@ -160,31 +177,55 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> N
             raise MissingColumnError(f"a '{c}' column", file=table, column=c, found="no such column")
 
 
-def _groups(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer group code per row (0…G−1) and the group keys (one row per observed group, in category
-    order, else sorted; a blank key is its own group, last)."""
+def _codes(s: pd.Series, sort: bool = True) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (−1 = blank) and the distinct values of a column; categoricals use their codes."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy().astype(np.int64), pd.Index(s.cat.categories)
+    try:
+        codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
+    except TypeError:  # mixed types (text and numbers) cannot be sorted: first-appearance order
+        codes, uniques = pd.factorize(s, sort=False, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _equals(frame: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """Boolean mask ``frame[column] == value`` (as text), fast on categoricals; all True without the column."""
+    if column not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    return _isin(frame[column], [value])
+
+
+def _isin(s: pd.Series, values: Sequence[str]) -> np.ndarray:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = pd.Index(s.cat.categories).astype("str")
+        hit = np.r_[np.isin(np.asarray(cats, dtype=object), list(values)), False]
+        return hit[s.cat.codes.to_numpy()]  # code −1 -> the last (False) entry
+    return s.astype("str").isin(list(values)).to_numpy(dtype=bool, na_value=False)
+
+
+def _groups(
+    frame: pd.DataFrame, by: list[str], rows: np.ndarray | None = None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group code (0…G−1) of each selected row (``rows``: positions or a boolean mask; default
+    all) and the group keys (one row per observed group, in category order, else sorted; a blank key is
+    its own group, last)."""
     n = len(frame)
+    if rows is not None and rows.dtype == bool:
+        rows = np.flatnonzero(rows)
+    m = n if rows is None else len(rows)
     if not by:
-        return np.zeros(n, dtype=np.int64), pd.DataFrame(index=range(1))
-    codes_list, uniques_list, sizes = [], [], []
+        return np.zeros(m, dtype=np.int64), pd.DataFrame(index=range(1))
+    combined = np.zeros(m, dtype=np.int64)
+    uniques_list, sizes = [], []
     for col in by:
-        s = frame[col]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            codes = s.cat.codes.to_numpy().astype(np.int64)
-            uniques: Any = s.cat.categories
-        else:
-            codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
-            codes = codes.astype(np.int64)
+        codes, uniques = _codes(frame[col])
+        if rows is not None:
+            codes = codes[rows]
         k = len(uniques)
-        codes = np.where(codes < 0, k, codes)
-        codes_list.append(codes)
-        uniques_list.append((s, uniques))
+        combined = combined * (k + 1) + np.where(codes < 0, k, codes)
+        uniques_list.append(uniques)
         sizes.append(k + 1)
-    combined = np.zeros(n, dtype=np.int64)
-    total = 1
-    for codes, size in zip(codes_list, sizes, strict=True):
-        combined = combined * size + codes
-        total *= size
+    total = int(np.prod(sizes, dtype=np.float64))
     if total <= 5_000_000:
         present = np.flatnonzero(np.bincount(combined, minlength=total))
         lookup = np.full(total, -1, dtype=np.int64)
@@ -194,23 +235,17 @@ def _groups(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFram
         present, group = np.unique(combined, return_inverse=True)
     idx = np.unravel_index(present, sizes)
     keys = {}
-    for col, (s, uniques), pos, size in zip(by, uniques_list, idx, sizes, strict=True):
+    for col, uniques, pos, size in zip(by, uniques_list, idx, sizes, strict=True):
+        s = frame[col]
         pos = np.where(pos == size - 1, -1, pos)
         if isinstance(s.dtype, pd.CategoricalDtype):
             keys[col] = pd.Categorical.from_codes(pos, dtype=s.dtype)
+            if isinstance(s.cat.categories, pd.DatetimeIndex):  # periods: plain timestamps out
+                keys[col] = np.asarray(keys[col], dtype="datetime64[ns]")
         else:
-            values = pd.Index(uniques).take(np.maximum(pos, 0)).to_numpy(dtype=object)
-            values[pos < 0] = None
-            keys[col] = pd.array(values, dtype=s.dtype) if _keeps_dtype(s) else values
+            values = uniques.take(np.maximum(pos, 0)) if len(uniques) else pd.Index([None] * len(pos))
+            keys[col] = pd.Series(values).where(pos >= 0).to_numpy() if (pos < 0).any() else values
     return group.astype(np.int64), pd.DataFrame(keys)
-
-
-def _keeps_dtype(s: pd.Series) -> bool:
-    try:
-        pd.array(np.array([None], dtype=object), dtype=s.dtype)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def _scores(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -220,23 +255,37 @@ def _scores(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _count(group: np.ndarray, mask: np.ndarray, g: int) -> np.ndarray:
-    return np.bincount(group[mask], minlength=g)
-
-
 def _assemble(keys: pd.DataFrame, data: dict[str, Any]) -> pd.DataFrame:
     out = pd.DataFrame(data)
     return pd.concat([keys.reset_index(drop=True), out], axis=1)
 
 
+def _distribution(s: np.ndarray, group: np.ndarray, g: int, lo: int, hi: int) -> np.ndarray | None:
+    """Answer counts per group and scale point (g × (hi − lo + 1)) in one integer bincount; None when an
+    answer is not a whole number on the scale (then the callers use weighted sums)."""
+    valid = ~np.isnan(s)
+    v = s[valid]
+    if len(v) and (v.min() < lo or v.max() > hi or not np.array_equal(v, np.floor(v))):
+        return None
+    k = hi - lo + 1
+    key = group[valid] * k + (v.astype(np.int64) - lo)
+    return np.bincount(key, minlength=g * k).reshape(g, k)
+
+
 def _nps_columns(
     s: np.ndarray, group: np.ndarray, g: int, ind: IndicatorSettings, t: Thresholds
 ) -> dict[str, Any]:
-    valid = ~np.isnan(s)
-    gv, sv = group[valid], s[valid]
-    n = np.bincount(gv, minlength=g)
-    p = np.bincount(gv, weights=sv >= ind.nps_promoter_min, minlength=g)
-    d = np.bincount(gv, weights=sv <= ind.nps_detractor_max, minlength=g)
+    dist = _distribution(s, group, g, 0, 10)
+    if dist is not None:
+        n = dist.sum(axis=1)
+        p = dist[:, max(ind.nps_promoter_min, 0) :].sum(axis=1)
+        d = dist[:, : max(ind.nps_detractor_max + 1, 0)].sum(axis=1)
+    else:
+        valid = ~np.isnan(s)
+        gv, sv = group[valid], s[valid]
+        n = np.bincount(gv, minlength=g)
+        p = np.bincount(gv, weights=sv >= ind.nps_promoter_min, minlength=g).astype(np.int64)
+        d = np.bincount(gv, weights=sv <= ind.nps_detractor_max, minlength=g).astype(np.int64)
     score, _, low, high = nps_interval(p, d, n, t.confidence, adjusted=True)
     _, se, _, _ = nps_interval(p, d, n, t.confidence, adjusted=False)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -250,9 +299,9 @@ def _nps_columns(
         "rule": f"%{ind.nps_promoter_min}-10 - %0-{ind.nps_detractor_max}",
         "unit": "points",
         "n": n,
-        "promoters": p.astype(np.int64),
-        "passives": (n - p - d).astype(np.int64),
-        "detractors": d.astype(np.int64),
+        "promoters": p,
+        "passives": n - p - d,
+        "detractors": d,
         **shares,
         "score": score,
         "se": se,
@@ -272,12 +321,20 @@ def _scale_columns(
     rule: str,
     t: Thresholds,
 ) -> dict[str, Any]:
-    valid = ~np.isnan(s)
-    gv, sv = group[valid], s[valid]
-    n = np.bincount(gv, minlength=g)
-    total = np.bincount(gv, weights=sv, minlength=g)
-    squares = np.bincount(gv, weights=sv * sv, minlength=g)
-    top = np.bincount(gv, weights=sv >= top_min, minlength=g)
+    dist = _distribution(s, group, g, 1, top_max)
+    if dist is not None:
+        points = np.arange(1, top_max + 1, dtype=float)
+        n = dist.sum(axis=1)
+        total = dist @ points
+        squares = dist @ points**2
+        top = dist[:, max(top_min - 1, 0) :].sum(axis=1)
+    else:
+        valid = ~np.isnan(s)
+        gv, sv = group[valid], s[valid]
+        n = np.bincount(gv, minlength=g)
+        total = np.bincount(gv, weights=sv, minlength=g)
+        squares = np.bincount(gv, weights=sv * sv, minlength=g)
+        top = np.bincount(gv, weights=sv >= top_min, minlength=g).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / n
         var = np.where(n > 1, (squares - n * mean**2) / (n - 1), np.nan)
@@ -296,7 +353,7 @@ def _scale_columns(
         "sd": sd,
         "mean_low": mean_low,
         "mean_high": mean_high,
-        "top": top.astype(np.int64),
+        "top": top,
         "share_top": share,
         "top_low": top_low,
         "top_high": top_high,
@@ -309,38 +366,41 @@ def _scale_columns(
 
 
 def _cxi_columns(
-    frame: pd.DataFrame, group: np.ndarray, g: int, ind: IndicatorSettings, t: Thresholds
+    answers: dict[str, np.ndarray], group: np.ndarray, g: int, ind: IndicatorSettings, t: Thresholds
 ) -> dict[str, Any]:
-    questions = [q for q in CXI_QUESTIONS if q in frame.columns]
-    if not questions:
-        raise MissingColumnError(
-            "CXi answers (cxi_needs, cxi_ease, cxi_enjoy)",
-            file="survey_responses",
-            column="cxi_ease",
-            found="no such column",
-        )
+    """Per question: top and bottom counts from integer bincounts. Per respondent: the number of
+    answered questions c and the sum of their −1/0/+1 scores s, encoded as one small integer, so the
+    mean and variance of the respondents' scores (100 × s / c) per group also come from one bincount."""
+    q_n = len(answers)
     nets = {}
-    resp_sum = np.zeros(len(frame))
-    resp_n = np.zeros(len(frame))
-    for q in questions:
-        s = _scores(frame, q)
+    sums = np.zeros(len(group), dtype=np.int64)
+    counts = np.zeros(len(group), dtype=np.int64)
+    for q, s in answers.items():
         valid = ~np.isnan(s)
-        point = np.where(s >= ind.cxi_top_min, 100.0, np.where(s <= ind.cxi_bottom_max, -100.0, 0.0))
-        point[~valid] = 0.0
-        nq = np.bincount(group, weights=valid, minlength=g)
+        point = (s >= ind.cxi_top_min).astype(np.int64) - (s <= ind.cxi_bottom_max)
+        # key per group: 0 = blank, 1 = bottom, 2 = middle, 3 = top
+        code = np.where(valid, point + 2, 0)
+        dist = np.bincount(group * 4 + code, minlength=g * 4).reshape(g, 4)
+        nq = dist[:, 1:].sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            nets[q] = np.bincount(group, weights=point, minlength=g) / nq
-        resp_sum += point
-        resp_n += valid
-    answered = resp_n > 0
-    r = np.where(answered, resp_sum / np.maximum(resp_n, 1), 0.0)
-    n = np.bincount(group, weights=answered, minlength=g).astype(np.int64)
-    rs = np.bincount(group, weights=r, minlength=g)
-    rss = np.bincount(group, weights=r * r, minlength=g)
-    net_matrix = np.column_stack([nets[q] for q in questions])
+            nets[q] = (dist[:, 3] - dist[:, 1]) / nq * 100
+        sums += point
+        counts += valid
+    width = q_n + 1
+    size = (2 * q_n + 1) * width
+    combo = (sums + q_n) * width + counts
+    table = np.bincount(group * size + combo, minlength=g * size).reshape(g, size)
+    s_val = np.arange(size) // width - q_n
+    c_val = np.arange(size) % width
+    answered = c_val > 0
+    r_val = np.where(answered, 100.0 * s_val / np.maximum(c_val, 1), 0.0)
+    n = table[:, answered].sum(axis=1)
+    rs = table @ r_val
+    rss = table @ r_val**2
+    net_matrix = np.column_stack([nets[q] for q in answers])
     with np.errstate(invalid="ignore", divide="ignore"):
-        all_nan = np.isnan(net_matrix).all(axis=1)
-        score = np.where(all_nan, np.nan, np.nanmean(np.where(all_nan[:, None], 0, net_matrix), axis=1))
+        counted = (~np.isnan(net_matrix)).sum(axis=1)
+        score = np.where(counted > 0, np.nansum(net_matrix, axis=1) / counted, np.nan)
         rmean = rs / n
         var = np.where(n > 1, (rss - n * rmean**2) / (n - 1), np.nan)
     se, _, _ = mean_interval(rmean, np.sqrt(np.maximum(var, 0)), n, t.confidence)
@@ -365,24 +425,60 @@ def _indicator(
     by: By,
     settings: Any,
     thresholds: Thresholds | None,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    ind, t = _resolve(settings, thresholds)
+    """One indicator per group of the selected ``rows`` (boolean mask or positions; default all)."""
+    return _compute(name, *_prepare(responses, by, rows), settings, thresholds)
+
+
+def _prepare(
+    responses: pd.DataFrame, by: By, rows: np.ndarray | None
+) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray, pd.DataFrame]:
+    """(frame with derived period columns, row positions, group code per row, group keys)."""
     by_l = _by_list(by)
     frame = _with_periods(responses, by_l, "answered_at")
     _check_columns(frame, by_l, "survey_responses")
-    group, keys = _groups(frame, by_l)
+    if rows is not None and rows.dtype == bool:
+        rows = np.flatnonzero(rows)
+    group, keys = _groups(frame, by_l, rows)
+    return frame, rows, group, keys
+
+
+def _compute(
+    name: str,
+    frame: pd.DataFrame,
+    rows: np.ndarray | None,
+    group: np.ndarray,
+    keys: pd.DataFrame,
+    settings: Any,
+    thresholds: Thresholds | None,
+) -> pd.DataFrame:
+    ind, t = _resolve(settings, thresholds)
     g = len(keys)
+
+    def values(column: str) -> np.ndarray:
+        s = _scores(frame, column)
+        return s if rows is None else s[rows]
+
     if name == "nps":
         _check_columns(frame, ["nps"], "survey_responses")
-        data = _nps_columns(_scores(frame, "nps"), group, g, ind, t)
+        data = _nps_columns(values("nps"), group, g, ind, t)
     elif name == "csat":
         _check_columns(frame, ["csat"], "survey_responses")
-        data = _scale_columns("csat", _scores(frame, "csat"), group, g, ind.csat_top_min, 5, ind.csat_rule, t)
+        data = _scale_columns("csat", values("csat"), group, g, ind.csat_top_min, 5, ind.csat_rule, t)
     elif name == "ces":
         _check_columns(frame, ["ces"], "survey_responses")
-        data = _scale_columns("ces", _scores(frame, "ces"), group, g, ind.ces_top_min, 7, ind.ces_rule, t)
+        data = _scale_columns("ces", values("ces"), group, g, ind.ces_top_min, 7, ind.ces_rule, t)
     elif name == "cxi":
-        data = _cxi_columns(frame, group, g, ind, t)
+        questions = [q for q in CXI_QUESTIONS if q in frame.columns]
+        if not questions:
+            raise MissingColumnError(
+                "CXi answers (cxi_needs, cxi_ease, cxi_enjoy)",
+                file="survey_responses",
+                column="cxi_ease",
+                found="no such column",
+            )
+        data = _cxi_columns({q: values(q) for q in questions}, group, g, ind, t)
     else:
         raise AnalysisError("one of " + ", ".join(INDICATORS), column="indicator", found=repr(name))
     return _assemble(keys, data)
@@ -436,13 +532,14 @@ def indicator_table(
     indicators: Sequence[str] = INDICATORS,
     settings: Any = None,
     thresholds: Thresholds | None = None,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The indicators present in ``responses`` in one long table: the ``by`` columns + :data:`COMMON`."""
+    """The indicators present in ``responses`` in one long table: the ``by`` columns + :data:`COMMON`.
+    ``rows`` (boolean mask or positions) limits the responses without copying the frame."""
     by_l = _by_list(by)
-    parts = [
-        _indicator(i, responses, by_l, settings, thresholds)[[*by_l, *COMMON]]
-        for i in _available(responses, indicators)
-    ]
+    names = _available(responses, indicators)
+    prepared = _prepare(responses, by_l, rows) if names else None  # groups computed once
+    parts = [_compute(i, *prepared, settings, thresholds)[[*by_l, *COMMON]] for i in names]
     if not parts:
         return pd.DataFrame(columns=[*by_l, *COMMON])
     return pd.concat(parts, ignore_index=True)
@@ -455,20 +552,23 @@ def indicator_table(
 def _only(frame: pd.DataFrame, survey: str) -> pd.DataFrame:
     if "survey" not in frame.columns:
         return frame
-    return frame[frame["survey"].astype("str").to_numpy() == survey]
+    return frame[_equals(frame, "survey", survey)]
 
 
 def wave_order(frame: pd.DataFrame, time_column: str | None = None) -> list[str]:
     """Wave labels ordered by their first date (``answered_at`` or ``sent_at``), else by name."""
     if "wave" not in frame.columns:
         return []
-    waves = frame["wave"].astype("str")
+    codes, uniques = _codes(frame["wave"])
+    ok = codes >= 0
+    labels = np.asarray(uniques.astype("str"), dtype=object)
     time_column = time_column or next((c for c in ("answered_at", "sent_at") if c in frame.columns), None)
-    ok = waves.notna()
+    present = np.unique(codes[ok])
     if time_column is None:
-        return sorted(waves[ok].unique())
-    first = frame.loc[ok, time_column].groupby(waves[ok].to_numpy()).min()
-    return list(first.sort_values(kind="stable").index.astype(str))
+        return sorted(labels[present])
+    ts = frame[time_column].to_numpy(dtype="datetime64[ns]").view(np.int64)[ok]
+    first = pd.Series(ts).groupby(codes[ok]).min()
+    return list(labels[first.sort_values(kind="stable").index.to_numpy()])
 
 
 def barometer(
@@ -487,17 +587,17 @@ def barometer(
     """
     _, t = _resolve(settings, thresholds)
     by_l = _by_list(by)
-    cold = _only(responses, "cold")
-    _check_columns(cold, ["wave"], "survey_responses")
-    order = list(waves) if waves is not None else wave_order(cold)
+    _check_columns(responses, ["wave"], "survey_responses")
+    cold = _equals(responses, "survey", "cold")
+    order = list(waves) if waves is not None else wave_order(responses[["wave", *_time(responses)]][cold])
     cols = [
         *by_l, "indicator", "unit", "wave_from", "wave_to", "n_from", "n_to", "score_from", "score_to",
         "change", "se", "z", "p_value", "low", "high", "significant", "small_n",
     ]  # fmt: skip
     if len(order) < 2:
         return pd.DataFrame(columns=cols)
-    cold = cold[cold["wave"].astype("str").isin(order).to_numpy()]
-    table = indicator_table(cold, [*by_l, "wave"], indicators, settings, thresholds)
+    rows = cold & _isin(responses["wave"], order)
+    table = indicator_table(responses, [*by_l, "wave"], indicators, settings, thresholds, rows=rows)
     table["wave"] = table["wave"].astype("str")
     keys = [*by_l, "indicator", "unit"]
     parts = []
@@ -524,6 +624,10 @@ def barometer(
     return out[cols].reset_index(drop=True)
 
 
+def _time(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("answered_at", "sent_at") if c in frame.columns][:1]
+
+
 def hot_vs_cold(
     responses: pd.DataFrame,
     by: By = None,
@@ -545,10 +649,10 @@ def hot_trend(
     thresholds: Thresholds | None = None,
 ) -> pd.DataFrame:
     """Hot results per period (``freq`` D, W, M, Q or Y; ``period`` = start of the period) and group."""
-    hot = _only(responses, "hot")
-    _check_columns(hot, ["answered_at"], "survey_responses")
-    hot = hot.assign(period=_period_start(hot["answered_at"], freq))
-    return indicator_table(hot, ["period", *_by_list(by)], indicators, settings, thresholds)
+    _check_columns(responses, ["answered_at"], "survey_responses")
+    frame = responses.assign(period=_period_start(responses["answered_at"], freq, categorical=True))
+    rows = _equals(responses, "survey", "hot")
+    return indicator_table(frame, ["period", *_by_list(by)], indicators, settings, thresholds, rows=rows)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -631,20 +735,22 @@ def _pressure_arrays(
     """(order, customer code per sorted row, first row of the window per sorted row, pressure per sorted
     row, customer uniques): invitations sorted by customer and time."""
     _check_columns(invitations, ["customer_id", "sent_at"], "survey_invitations")
-    cust, uniques = pd.factorize(invitations["customer_id"], use_na_sentinel=True)
+    cust, uniques = _codes(invitations["customer_id"], sort=False)  # code order = first appearance
     sent = invitations["sent_at"].to_numpy(dtype="datetime64[ns]")
     ok = (cust >= 0) & ~np.isnat(sent)
-    secs = np.where(ok, sent.astype("datetime64[s]").astype(np.int64), 0)
-    rows = np.flatnonzero(ok)
-    order = rows[np.lexsort((secs[rows], cust[rows]))]
-    c, s = cust[order].astype(np.int64), secs[order]
+    secs = sent.view(np.int64) // 1_000_000_000
     window = int(round(window_days * 86400))
-    if len(order) == 0:
+    if not ok.any():
         empty = np.zeros(0, dtype=np.int64)
-        return order, empty, empty, empty, uniques
-    lo = s.min()
-    span = int(s.max() - lo) + window + 1
-    key = c * span + (s - lo)
+        return empty, empty, empty, empty, uniques
+    lo = secs[ok].min()
+    span = int(secs[ok].max() - lo) + window + 1
+    # one int64 key orders by customer, then time; customers are further apart than the window
+    key = np.where(ok, cust * span + (secs - lo), -1)
+    order = np.argsort(key, kind="stable")
+    order = order[int((~ok).sum()) :]
+    key = key[order]
+    c = cust[order]
     first = np.searchsorted(key, key - window, side="left")
     last = np.searchsorted(key, key, side="right")
     return order, c, first, last - first, uniques
@@ -668,7 +774,7 @@ def survey_pressure(
     settings: Any = None,
     thresholds: Thresholds | None = None,
 ) -> pd.DataFrame:
-    """One row per invited customer, most pressured first.
+    """One row per invited customer: most pressured first, then most invitations, then file order.
 
     Columns: customer_id (+ name, industry, region, segment from ``customers``), invitations,
     invitations_hot, invitations_cold, responses, response_rate, max_pressure (most invitations in any
@@ -690,11 +796,11 @@ def survey_pressure(
     peak_rows = np.flatnonzero(is_peak)
     peak_rows = peak_rows[np.r_[True, c[peak_rows][1:] != c[peak_rows][:-1]]] if len(peak_rows) else peak_rows
     data: dict[str, Any] = {
-        "customer_id": pd.array(np.asarray(uniques)[present], dtype="str"),
+        "customer_id": pd.array(uniques.take(present), dtype="str"),
         "invitations": n[present],
     }
     if "survey" in invitations.columns:
-        hot = invitations["survey"].astype("str").to_numpy()[order] == "hot"
+        hot = _equals(invitations, "survey", "hot")[order]
         data["invitations_hot"] = np.bincount(c, weights=hot, minlength=k)[present].astype(np.int64)
         data["invitations_cold"] = data["invitations"] - data["invitations_hot"]
     if resp is not None:
@@ -709,11 +815,10 @@ def survey_pressure(
         last_sent=pd.to_datetime(np.r_[sent[starts[1:] - 1], sent[-1:]] if len(c) else sent[:0]),
         over_surveyed=maxp > t.over_surveyed,
     )
-    out = pd.DataFrame(data)
-    out = _join_customers(out, customers)
-    return out.sort_values(
-        ["max_pressure", "invitations", "customer_id"], ascending=[False, False, True], kind="stable"
-    ).reset_index(drop=True)
+    # most pressured first, then most invitations, then first invited (codes follow first appearance)
+    rank = np.lexsort((present, -data["invitations"], -maxp))
+    out = pd.DataFrame(data).iloc[rank].reset_index(drop=True)
+    return _join_customers(out, customers)
 
 
 def _can_link(invitations: pd.DataFrame, responses: pd.DataFrame | None) -> bool:
@@ -725,11 +830,19 @@ def _can_link(invitations: pd.DataFrame, responses: pd.DataFrame | None) -> bool
 CUSTOMER_COLUMNS = ("name", "industry", "region", "segment")
 
 
+def add_customer_attributes(
+    frame: pd.DataFrame, customers: pd.DataFrame | None = None, segments: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``frame`` (responses, invitations or a list with ``customer_id``) with the customer's name,
+    industry, region and own segment (``client_segment``) from ``customers``, and the value segment of
+    :func:`cxlab.segments.segment_customers` (``value_segment``) from ``segments``, when given; columns
+    the frame already has are kept as they are. Use it to group indicators by industry or segment."""
+    return _join_customers(frame, customers, segments)
+
+
 def _join_customers(
     frame: pd.DataFrame, customers: pd.DataFrame | None, segments: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Add the customer's name, industry, region and own segment (``client_segment``) and the value
-    segment of :func:`cxlab.segments.segment_customers` (``value_segment``) when given."""
     out = frame
     if customers is not None and "customer_id" in customers.columns and "customer_id" in frame.columns:
         cols = [c for c in CUSTOMER_COLUMNS if c in customers.columns and c not in frame.columns]
@@ -789,10 +902,10 @@ def pressure_response_curve(
     bucket = np.minimum(np.nan_to_num(pressure, nan=1), max_bucket).astype(np.int64)
     labels = [str(i) for i in range(1, max_bucket)] + [f"{max_bucket}+"]
     resp = responded(frame, responses)
-    frame = frame.iloc[np.flatnonzero(ok)].assign(
-        pressure=pd.Categorical.from_codes(bucket[ok] - 1, categories=labels, ordered=True)
+    frame = frame.assign(
+        pressure=pd.Categorical.from_codes(np.where(ok, bucket - 1, -1), categories=labels, ordered=True)
     )
-    group, keys = _groups(frame, [*by_l, "pressure"])
+    group, keys = _groups(frame, [*by_l, "pressure"], ok)
     g = len(keys)
     n = np.bincount(group, minlength=g)
     k = np.bincount(group, weights=resp[ok], minlength=g).astype(np.int64)
@@ -894,19 +1007,25 @@ def _action_list(
     segments: pd.DataFrame | None,
     per_customer: bool,
 ) -> pd.DataFrame:
-    sel = responses.iloc[np.flatnonzero(mask)]
-    if "answered_at" in sel.columns:
-        sel = sel.sort_values("answered_at", ascending=False, kind="stable", na_position="last")
-    sel = sel.copy()
-    if per_customer and "customer_id" in sel.columns:
-        cust = sel["customer_id"].astype("str")
-        known = cust.notna().to_numpy()
-        counts = cust.value_counts()
-        sel["answers"] = cust.map(counts).fillna(1).astype(np.int64).to_numpy()
-        first = ~cust.duplicated().to_numpy() | ~known
-        sel = sel[first]
-    else:
-        sel["answers"] = 1
+    pos = np.flatnonzero(mask)
+    if "answered_at" in responses.columns:  # newest first (blank dates last), ties in file order
+        ts = responses["answered_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[pos]
+        ts = np.where(ts == np.iinfo(np.int64).min, np.iinfo(np.int64).max, -ts)
+        pos = pos[np.argsort(ts, kind="stable")]
+    answers = np.ones(len(pos), dtype=np.int64)
+    if per_customer and "customer_id" in responses.columns:
+        codes, _ = _codes(responses["customer_id"].iloc[pos], sort=False)
+        known = codes >= 0
+        counts = np.bincount(codes[known]) if known.any() else np.zeros(0, np.int64)
+        answers[known] = counts[codes[known]]
+        first = np.zeros(len(pos), dtype=bool)
+        _, first_idx = np.unique(codes[known], return_index=True)
+        first[np.flatnonzero(known)[first_idx]] = True
+        keep = first | ~known
+        pos, answers = pos[keep], answers[keep]
+    cols = [c for c in ACTION_COLUMNS if c in responses.columns]
+    sel = responses.iloc[pos][cols].copy()
+    sel["answers"] = answers
     if "followup_at" in sel.columns:
         sel["contacted"] = sel["followup_at"].notna().to_numpy()
     out = _join_customers(sel.reset_index(drop=True), customers, segments) if "customer_id" in sel else sel
@@ -1031,8 +1150,10 @@ def key_drivers(
     equal to 1, a count above its median), share_with, weight (Johnson's raw relative weight for the
     0–10 answer), importance (weight / R²), r2, performance (NPS — or mean for other targets — of the
     responses that experienced it), score_without, difference (performance − score_without), diff_low,
-    diff_high, significant, with_rule, quadrant (importance above the median × performance above the
-    overall score: fix_first, keep_up, low_priority, possible_overkill). Sorted by importance.
+    diff_high, significant, with_rule, overall, small_n (fewer than ``small_n`` responses with or without
+    it), quadrant (importance at or above the median × performance at or above the overall score:
+    fix_first, keep_up, low_priority, possible_overkill), target. Sorted by importance. Drivers that
+    every response or none experienced are left out (their weight is 0).
     """
     ind, t = _resolve(settings, thresholds)
     _check_columns(responses, [target], "survey_responses")
@@ -1088,6 +1209,9 @@ def key_drivers(
             }
         )
     out = pd.DataFrame(data)
+    # a driver that every (or no) response experienced has no contrast: left out
+    out = out[(out["n_with"] > 0) & (out["n_with"] < n)].reset_index(drop=True)
+    out["small_n"] = (np.minimum(out["n_with"], n - out["n_with"]) < t.small_n).to_numpy(dtype=bool)
     imp_high = out["importance"] >= out["importance"].median()
     perf_high = out["performance"] >= overall
     out["quadrant"] = np.select(
@@ -1141,8 +1265,18 @@ def closed_loop(
     """
     ind, t = _resolve(settings, thresholds)
     _check_columns(responses, ["nps", "answered_at"], "survey_responses")
-    frame = responses if survey is None else _only(responses, survey)
-    frame = frame[_scores(frame, "nps") <= ind.nps_detractor_max]
+    by_l = _by_list(by)
+    rows = _scores(responses, "nps") <= ind.nps_detractor_max
+    if survey is not None:
+        rows &= _equals(responses, "survey", survey)
+    pos = np.flatnonzero(rows)
+    if detail:
+        frame = responses.iloc[pos]
+    else:  # only the columns needed, before taking the rows
+        derived = [b for b in by_l if b not in responses.columns]
+        needed = [c for c in dict.fromkeys(["answered_at", "followup_at", *by_l]) if c in responses.columns]
+        frame = responses[needed].iloc[pos]
+        frame = _with_periods(frame, derived, "answered_at") if derived else frame
     tracked = "followup_at" in responses.columns and bool(responses["followup_at"].notna().any())
     answered = frame["answered_at"].to_numpy(dtype="datetime64[ns]")
     follow = (
@@ -1165,8 +1299,7 @@ def closed_loop(
             hours_to_followup=hours,
             status=pd.Categorical(status, categories=list(FOLLOWUP_STATUS)),
         ).reset_index(drop=True)
-    by_l = _by_list(by)
-    frame = _with_periods(frame, by_l, "answered_at")
+    _check_columns(frame, by_l, "survey_responses")
     group, keys = _groups(frame, by_l)
     if len(frame) == 0 and not by_l:
         group = np.zeros(0, np.int64)
@@ -1272,8 +1405,8 @@ def survey_findings(client_or_tables: Any, settings: Any = None) -> dict[str, An
     """The headline survey figures under the ``survey.*`` and ``nps.*`` keys of
     :data:`cxlab.findings.FINDING_SPECS` (response rates, survey pressure, stopped answering, action-list
     sizes, NPS hot/cold, the barometer change and its largest group drop). Keys whose data is missing are
-    left out. The barometer drop is searched over the customers' industry, region and segment and the
-    responses' touchpoint and channel; the group with the most negative z wins."""
+    left out. The barometer drop is searched over the customers' industry, region and own segment and the
+    responses' touchpoint and channel (see :func:`_largest_drop` for the rule)."""
     tables, config = _tables(client_or_tables)
     settings = settings if settings is not None else config
     ind, t = _resolve(settings, None)
@@ -1341,36 +1474,44 @@ def _largest_drop(
     ind: IndicatorSettings,
     t: Thresholds,
 ) -> dict[str, Any]:
-    frame = cold
-    candidates = [c for c in ("touchpoint", "channel") if c in frame.columns]
-    if customers is not None and "customer_id" in frame.columns:
-        attrs = [c for c in ("industry", "region", "segment") if c in customers.columns]
-        if attrs:
-            right = customers[["customer_id", *attrs]].drop_duplicates("customer_id")
-            right = right.assign(customer_id=right["customer_id"].astype("str"))
-            frame = frame.assign(customer_id=frame["customer_id"].astype("str")).merge(
-                right, on="customer_id", how="left", suffixes=("", "_customer")
-            )
-            candidates = attrs + candidates
-    best: dict[str, Any] = {}
-    best_z = np.inf
+    """The group whose NPS fell most clearly between two waves.
+
+    Only groups with at least ``small_n`` answers in both waves are considered (a tiny group's plain
+    standard error can be 0, which would make any change look decisive), unless no group is that large.
+    The grouping columns are searched in the order industry, region, client_segment, touchpoint, channel
+    (named as :func:`add_customer_attributes` names them): the first column with a significant drop gives
+    the finding (its most negative z), so a drop of a customer attribute is reported rather than a
+    correlated one further down the list; with no significant drop, the most negative z overall."""
+    frame = add_customer_attributes(cold, customers)
+    candidates = [
+        c for c in ("industry", "region", "client_segment", "touchpoint", "channel") if c in frame.columns
+    ]
+    tables = []
     for col in candidates:
+        if frame[col].astype("str").nunique() < 2:
+            continue
         table = barometer(frame, col, ("nps",), waves, ind, t)
         table = table[table[col].notna() & np.isfinite(table["z"].to_numpy(dtype=float))]
-        if frame[col].astype("str").nunique() < 2 or not len(table):
-            continue
-        row = table.loc[table["z"].idxmin()]
-        if row["z"] < best_z:
-            best_z = float(row["z"])
-            best = {
-                "nps.barometer_drop_by": col,
-                "nps.barometer_drop_group": str(row[col]),
-                "nps.barometer_drop_points": float(row["change"]),
-                "nps.barometer_drop_significant": bool(row["significant"]),
-            }
-    if best and best["nps.barometer_drop_points"] >= 0:
+        tables.append(table.assign(by=col, group=table[col].astype("str")).drop(columns=col))
+    if not tables:
         return {}
-    return best
+    table = pd.concat(tables, ignore_index=True)
+    large = table[~table["small_n"].to_numpy(dtype=bool)]
+    table = large if len(large) else table
+    if not len(table):
+        return {}
+    drops = table[table["significant"].to_numpy(dtype=bool) & (table["change"] < 0).to_numpy()]
+    if len(drops):
+        table = drops[drops["by"] == drops["by"].iloc[0]]  # concat kept the search order
+    row = table.loc[table["z"].idxmin()]
+    if row["change"] >= 0:
+        return {}
+    return {
+        "nps.barometer_drop_by": str(row["by"]),
+        "nps.barometer_drop_group": str(row["group"]),
+        "nps.barometer_drop_points": float(row["change"]),
+        "nps.barometer_drop_significant": bool(row["significant"]),
+    }
 
 
 # --------------------------------------------------------------------------------------------------

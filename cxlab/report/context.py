@@ -89,12 +89,12 @@ class ReportContext:
     @functools.cached_property
     def responses(self) -> pd.DataFrame | None:
         """Survey responses with the customer's name, industry, region, segment and value segment."""
-        from ..indicators import _join_customers as join_customers  # TODO: public name once issue 3 lands
+        from ..indicators import add_customer_attributes
 
         responses = self.client.survey_responses
         if responses is None or responses.empty:
             return None
-        return join_customers(responses, self.client.customers, self.segmented)
+        return add_customer_attributes(responses, self.client.customers, self.segmented)
 
     @functools.cached_property
     def indicator_summary(self) -> pd.DataFrame | None:
