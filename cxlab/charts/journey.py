@@ -30,6 +30,8 @@ LABELS: dict[str, dict[str, str]] = {
     "n_nps": {"en": "Responses", "it": "Risposte"},
     "chasers": {"en": "Customer chasers", "it": "Solleciti del cliente"},
     "mood": {"en": "Satisfaction", "it": "Soddisfazione"},
+    "above": {"en": "above overall NPS", "it": "sopra l'NPS complessivo"},
+    "below": {"en": "below overall NPS", "it": "sotto l'NPS complessivo"},
     "channel": {"en": "Channel of first contact", "it": "Canale del primo contatto"},
     "share": {"en": "Share of cases", "it": "Quota di pratiche"},
     "channels_title": {"en": "How customers arrive", "it": "Come arrivano i clienti"},
@@ -77,11 +79,12 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
     bottom = volume + dwell
     if "nps" not in data.columns:
         return alt.vconcat(bottom).properties(title=title or _t("title", lang))
-    data["mood"] = (data["emotion"] >= 0).map({True: "positive", False: "negative"})
+    above, below = _t("above", lang), _t("below", lang)
+    data["mood"] = (data["emotion"] >= 0).map({True: above, False: below})
     colour = alt.Color(
         "mood:N",
         scale=alt.Scale(
-            domain=["positive", "negative"],
+            domain=[above, below],
             range=[POLARITY_COLOURS["positive"], POLARITY_COLOURS["negative"]],
         ),
         title=_t("mood", lang),
@@ -96,10 +99,16 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
         .mark_rule(strokeWidth=2, opacity=0.6)
         .encode(x=x, y="nps_low:Q", y2="nps_high:Q", color=colour)
     )
+    # hollow points: stages with few responses (small_n), so their NPS is read with care
+    fill = (
+        alt.condition("datum.small_n", alt.value(0.0), alt.value(1.0))
+        if "small_n" in data.columns
+        else alt.value(1.0)
+    )
     points = (
         alt.Chart(data)
-        .mark_point(filled=True, size=120)
-        .encode(x=x, y="nps:Q", color=colour, tooltip=tooltip)
+        .mark_point(filled=True, size=120, strokeWidth=2)
+        .encode(x=x, y="nps:Q", color=colour, fillOpacity=fill, tooltip=tooltip)
     )
     overall = (
         float((data["nps"] - data["emotion"]).dropna().iloc[0]) if data["emotion"].notna().any() else 0.0

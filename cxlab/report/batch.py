@@ -71,6 +71,8 @@ class ClientJob:
     static_charts: bool = False
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     recycle_after: int = 10
+    client_name: str = ""  # from client.yaml when it can be read (shown also when the client fails)
+    client_lang: str = ""
 
 
 @dataclass
@@ -302,7 +304,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
     """
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE):  # a failed run leaves no old report
+    # a failed run leaves no old report, stamp or executed notebook of an earlier run behind
+    for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE, out_dir / REPORT_TEMPLATE):
         stale.unlink(missing_ok=True)
     kernel = _worker_kernel(job.recycle_after)
     km_before, runs_before = kernel.km, kernel.runs
@@ -312,7 +315,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
         client_dir=job.client_dir,
         out_dir=job.out_dir,
         status=FAILED,
-        lang=job.lang,
+        client_name=job.client_name,
+        lang=job.lang or job.client_lang,
         worker=f"{os.uname().nodename}:{os.getpid()}",
     )
     try:
@@ -358,7 +362,8 @@ def _crashed(job: ClientJob, exc: BaseException) -> ClientOutcome:
         out_dir=job.out_dir,
         status=FAILED,
         error=f"the worker running this client stopped: {_one_line(exc)}",
-        lang=job.lang,
+        client_name=job.client_name,
+        lang=job.lang or job.client_lang,
     )
 
 
@@ -458,6 +463,11 @@ def run_batch(
     all_jobs = []
     for folder in folders:
         name = _client_name(root, folder)
+        try:
+            config = load_config(folder)
+            shown = {"client_name": config.name, "client_lang": config.language}
+        except CxlabError:
+            shown = {}
         all_jobs.append(
             ClientJob(
                 name=name,
@@ -468,6 +478,7 @@ def run_batch(
                 static_charts=static_charts,
                 cell_timeout=cell_timeout,
                 recycle_after=recycle_after,
+                **shown,
             )
         )
     outcomes: dict[str, ClientOutcome] = {}
@@ -559,6 +570,9 @@ _INDEX_CSS = """
 .cx-kf { margin: 0; padding: 0; list-style: none; font-size: .8rem; }
 .cx-kf b { font-variant-numeric: tabular-nums; }
 .cx-folder { font-size: .75rem; color: #6e7781; }
+.cx-batch { width: 100%; }
+.cx-batch td.num, .cx-batch th.num { white-space: nowrap; }
+.cx-kf { columns: 2 16rem; column-gap: 1.5rem; }
 """
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import handoffs as ho
+from ..config import CONFIG_FILE
 from ..errors import ConfigError
 from ..findings import Findings, collect_findings
 from ..io import Client, load_client
@@ -187,12 +188,23 @@ class ReportContext:
         )
 
 
+def find_client_dir(client_dir: str | Path) -> Path:
+    """``client_dir``, or — when it holds no ``client.yaml`` — the nearest parent that does, so a notebook
+    works both from the engagement folder and from its ``notebooks/`` subfolder."""
+    start = Path(client_dir).resolve()
+    for folder in (start, *start.parents[:2]):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return start  # load_client names the missing file
+
+
 def open_client(client_dir: str | Path, lang: str = "", static_charts: bool = False) -> ReportContext:
     """Load and validate the client folder, enable the report's chart renderer, return the context.
 
-    ``lang`` "" means the client's language from ``client.yaml``.
+    ``lang`` "" means the client's language from ``client.yaml``; ``client_dir`` may also be a subfolder
+    of the engagement (see :func:`find_client_dir`).
     """
-    client = load_client(client_dir)
+    client = load_client(find_client_dir(client_dir))
     ctx = ReportContext(client, lang or None, static_charts)
     use_report_renderer(static=static_charts, lang=ctx.lang)
     return ctx

@@ -77,27 +77,31 @@ class WarmKernel:
         self.km = None
         self.runs = 0
 
-    def manager(self):
-        """The kernel manager to hand to papermill, started, with a freshly reset namespace."""
+    def manager(self, cwd: Path | None = None):
+        """The kernel manager to hand to papermill, started in ``cwd``, with a freshly reset namespace
+        (a warm kernel moves to ``cwd`` itself: papermill's ``cwd`` only applies to a kernel it starts)."""
         from jupyter_client.manager import KernelManager
 
         if self.km is not None and (self.runs >= self.recycle_after or not self.km.is_alive()):
             self.shutdown()
         if self.km is None:
             self.km = KernelManager(kernel_name=self.kernel_name)
-            self.km.start_kernel()
+            self.km.start_kernel(cwd=str(cwd) if cwd else None)
             self.runs = 0
         else:
-            self._reset()
+            self._reset(cwd)
         self.runs += 1
         return self.km
 
-    def _reset(self) -> None:
+    def _reset(self, cwd: Path | None = None) -> None:
+        code = RESET_CODE
+        if cwd is not None:
+            code += f"\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
         client = self.km.client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(RESET_CODE, timeout=60, store_history=False)
+            reply = client.execute_interactive(code, timeout=60, store_history=False)
             if reply["content"].get("status") != "ok":
                 raise ReportError("a kernel namespace reset", found=str(reply["content"].get("evalue")))
         finally:
@@ -148,7 +152,7 @@ def execute_template(
     template = Path(template)
     extra: dict[str, Any] = {}
     if kernel is not None:
-        extra["km"] = kernel.manager()
+        extra["km"] = kernel.manager(cwd)
     try:
         return pm.execute_notebook(
             str(template),
