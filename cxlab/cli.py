@@ -136,16 +136,25 @@ def report(
     cell_timeout: int,
 ) -> None:
     """Validate CLIENT_DIR, run the report templates and write OUT/report.html (self-contained)."""
-    from .report import build_report
+    from .report.kernel import WarmKernel
 
-    result = build_report(
-        client_dir,
-        out,
-        lang=lang or "",
-        static_charts=static_charts,
-        worked_examples=worked_examples,
-        cell_timeout=cell_timeout,
-    )
+    kernel = WarmKernel()
+    if (Path(client_dir) / "client.yaml").is_file():
+        kernel.start()  # boots and imports cxlab while this process loads and validates the client
+    try:
+        from .report.run import build_report
+
+        result = build_report(
+            client_dir,
+            out,
+            lang=lang or "",
+            static_charts=static_charts,
+            worked_examples=worked_examples,
+            cell_timeout=cell_timeout,
+            kernel=kernel,
+        )
+    finally:
+        kernel.shutdown()
     click.echo(f"report written to {result.html} ({result.size_bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
     if result.unreviewed:
         click.secho(

@@ -585,7 +585,7 @@ def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
         raise _Skip("no events table")
     cfg = client.config
     s = cfg.activities
-    cases = h.case_metrics(events, s)
+    cases = client.derived("case_metrics", lambda: h.case_metrics(events, s))
     n = len(cases)
     out["handoff.cases"] = n
     if n == 0:
@@ -594,7 +594,7 @@ def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
     out["handoff.rework_share"] = float((cases["rework"] > 0).mean())
     out["handoff.mean_breadth"] = float(cases["departments"].mean())
 
-    matrix = h.handoff_matrix(events, s)
+    matrix = client.derived("handoff_matrix", lambda: h.handoff_matrix(events, s))
     total_wait = float(matrix["total_wait_h"].sum()) if len(matrix) else 0.0
     worst = None
     if total_wait > 0:
@@ -665,7 +665,7 @@ def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
         notes["handoffs.satisfaction"] = "no NPS answers to link to cases"
         return
     try:
-        linked = h.link_satisfaction(cases, responses, s)
+        linked = client.derived("linked_responses", lambda: h.link_satisfaction(cases, responses, s))
         ind = cfg.indicators
         if len(linked) and worst is not None:
             by_pair = h.satisfaction_by_pair(linked, events, s, ind, cfg.thresholds)
@@ -696,8 +696,11 @@ def _segment_facts(client: Client, out: dict, notes: dict) -> None:
 
     if client.transactions is None:
         raise _Skip("no transactions table")
-    table = seg.segment_customers(
-        client.transactions, client.analysis_date, client.config.segments, client.customers
+    table = client.derived(
+        "segment_customers",
+        lambda: seg.segment_customers(
+            client.transactions, client.analysis_date, client.config.segments, client.customers
+        ),
     )
     n = len(table)
     if n == 0:
@@ -727,7 +730,9 @@ def _text_facts(client: Client, out: dict, notes: dict) -> None:
     if "comment" not in responses.columns or not responses["comment"].notna().any():
         raise _Skip("no comments in the survey responses")
     cfg = client.config
-    analysed = analyse_comments(responses, cfg.text, client.language)
+    analysed = client.derived(
+        "analysed_comments", lambda: analyse_comments(responses, cfg.text, client.language)
+    )
     n = len(analysed)
     out["text.comments"] = n
     if n == 0:
@@ -788,7 +793,7 @@ def _indicator_facts(client: Client, out: dict, notes: dict) -> None:
 
     if client.survey_responses is None and client.survey_invitations is None:
         raise _Skip("no survey_responses or survey_invitations table")
-    out.update(survey_findings(client))
+    out.update(client.derived("survey_findings", lambda: survey_findings(client)))
 
 
 _COLLECTORS: dict[str, Callable[[Client, dict, dict], None]] = {

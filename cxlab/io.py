@@ -27,9 +27,10 @@ import io as _io
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -189,6 +190,16 @@ class Client:
     config: ClientConfig
     tables: dict[str, pd.DataFrame]
     quality: DataQuality
+    #: analyses already computed on this client's tables and config (see :meth:`derived`)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per client: the findings and the report sections ask for the same case
+        metrics, segments or comment analysis, and get one computation. ``name`` identifies the analysis
+        (its inputs are this client's tables and config, which do not change after loading)."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
 
     @property
     def name(self) -> str:

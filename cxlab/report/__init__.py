@@ -20,26 +20,66 @@ Each section function returns a displayable :class:`Section` (or ``None`` when t
 support it); cells tagged ``report`` are what the client sees.
 """
 
-from .attachments import write_attachments
-from .charts import chart_html, use_report_renderer
-from .context import ReportContext, open_client
-from .export import export_notebook_file, export_notebook_html
-from .html import Section
-from .run import ReportResult, WarmKernel, build_report
-from .sections import (
-    SECTIONS,
-    comments_section,
-    cover,
-    culture_section,
-    data_quality_section,
-    executive_summary,
-    handoffs_section,
-    indicators_section,
-    journey_section,
-    methodology_section,
-    recommendations_section,
-    segments_section,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# where each public name lives; imported on first use, so `cxlab report` (run + export) does not pay for
+# pandas/altair/analysis imports it never needs in the parent process
+_EXPORTS = {
+    "write_attachments": "attachments",
+    "chart_html": "charts",
+    "use_report_renderer": "charts",
+    "ReportContext": "context",
+    "open_client": "context",
+    "export_notebook_file": "export",
+    "export_notebook_html": "export",
+    "Section": "html",
+    "ReportResult": "run",
+    "WarmKernel": "kernel",
+    "build_report": "run",
+    "SECTIONS": "sections",
+    "comments_section": "sections",
+    "cover": "sections",
+    "culture_section": "sections",
+    "data_quality_section": "sections",
+    "executive_summary": "sections",
+    "handoffs_section": "sections",
+    "indicators_section": "sections",
+    "journey_section": "sections",
+    "methodology_section": "sections",
+    "recommendations_section": "sections",
+    "segments_section": "sections",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'cxlab.report' has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .attachments import write_attachments
+    from .charts import chart_html, use_report_renderer
+    from .context import ReportContext, open_client
+    from .export import export_notebook_file, export_notebook_html
+    from .html import Section
+    from .kernel import WarmKernel
+    from .run import ReportResult, build_report
+    from .sections import (
+        SECTIONS,
+        comments_section,
+        cover,
+        culture_section,
+        data_quality_section,
+        executive_summary,
+        handoffs_section,
+        indicators_section,
+        journey_section,
+        methodology_section,
+        recommendations_section,
+        segments_section,
+    )
 
 __all__ = [
     "SECTIONS",

@@ -14,11 +14,10 @@ import html
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
-
-from ..charts.theme import with_locale
+if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
 
 RENDERER_NAME = "cxlab_report"
 CHART_CLASS = "cx-chart"
@@ -50,6 +49,8 @@ def _title_text(spec: dict[str, Any]) -> str:
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False, lang: str = "en") -> str:
     """The report snippet of one chart: a container the page script draws, or an inline SVG; numbers and
     dates on axes and tooltips follow ``lang`` (Italian ``1.234,5``)."""
+    from ..charts.theme import with_locale
+
     spec = with_locale(as_spec(chart), lang)
     label = html.escape(_title_text(spec), quote=True)
     if static:
@@ -71,6 +72,8 @@ def _render(spec: dict[str, Any], static: bool = False, lang: str = "en", **_met
 
 def use_report_renderer(static: bool = False, lang: str = "en") -> None:
     """Register and enable the report's Altair renderer for this process (a report run's kernel)."""
+    import altair as alt
+
     alt.renderers.register(RENDERER_NAME, _render)
     alt.renderers.enable(RENDERER_NAME, static=static, lang=lang)
 

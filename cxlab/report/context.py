@@ -48,20 +48,28 @@ class ReportContext:
     @functools.cached_property
     def cases(self) -> pd.DataFrame | None:
         events = self.client.events
-        return None if events is None or events.empty else ho.case_metrics(events, self.config.activities)
+        if events is None or events.empty:
+            return None
+        return self.client.derived("case_metrics", lambda: ho.case_metrics(events, self.config.activities))
 
     @functools.cached_property
     def linked(self) -> pd.DataFrame | None:
         responses = self.client.survey_responses
         if self.cases is None or responses is None or responses.empty:
             return None
-        linked = ho.link_satisfaction(self.cases, responses, self.config.activities)
+        linked = self.client.derived(
+            "linked_responses", lambda: ho.link_satisfaction(self.cases, responses, self.config.activities)
+        )
         return linked if len(linked) else None
 
     @functools.cached_property
     def matrix(self) -> pd.DataFrame | None:
         events = self.client.events
-        return None if self.cases is None else ho.handoff_matrix(events, self.config.activities)
+        if self.cases is None:
+            return None
+        return self.client.derived(
+            "handoff_matrix", lambda: ho.handoff_matrix(events, self.config.activities)
+        )
 
     # ---------------------------------------------------------------- segments
     @functools.cached_property
@@ -71,8 +79,11 @@ class ReportContext:
         tx = self.client.transactions
         if tx is None or tx.empty:
             return None
-        return segments.segment_customers(
-            tx, self.analysis_date, self.config.segments, customers=self.client.customers
+        return self.client.derived(
+            "segment_customers",
+            lambda: segments.segment_customers(
+                tx, self.analysis_date, self.config.segments, self.client.customers
+            ),
         )
 
     # ---------------------------------------------------------------- comments
@@ -83,7 +94,10 @@ class ReportContext:
         responses = self.client.survey_responses
         if responses is None or "comment" not in responses.columns:
             return None
-        analysed = text.analyse_comments(responses, self.config.text, language=self.client.language)
+        analysed = self.client.derived(
+            "analysed_comments",
+            lambda: text.analyse_comments(responses, self.config.text, self.client.language),
+        )
         return analysed if len(analysed) else None
 
     # ---------------------------------------------------------------- survey indicators
@@ -112,7 +126,7 @@ class ReportContext:
 
         if self.client.survey_responses is None:
             return {}
-        return survey_findings(self.client)
+        return self.client.derived("survey_findings", lambda: survey_findings(self.client))
 
     @functools.cached_property
     def key_drivers(self) -> pd.DataFrame | None:

@@ -11,21 +11,20 @@ from one client to the next.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from ..errors import CxlabError, ReportError
+from ..errors import ReportError
 from ..io import load_client
 from ..resources import notebook_templates
 from .export import export_notebook_html
 from .html import SECTION_METADATA
+from .kernel import KERNEL_NAME, WarmKernel
 
 REPORT_TEMPLATE = "client_report.ipynb"
 #: the diagnosis steps, in order (each a worked example for trainees)
@@ -39,8 +38,11 @@ STEP_TEMPLATES: tuple[str, ...] = (
     "07_recommendations.ipynb",
 )
 DEFAULT_CELL_TIMEOUT = 600  # seconds per cell
-KERNEL_NAME = "python3"
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
+# what every report imports: loaded while the caller validates the client folder
+PREWARM_CODE = (
+    "import cxlab.report, cxlab.indicators, cxlab.handoffs, cxlab.segments, cxlab.text, cxlab.findings"
+)
 
 
 @dataclass
@@ -66,59 +68,6 @@ class ReportResult:
     @property
     def size_bytes(self) -> int:
         return self.html.stat().st_size if self.html and self.html.exists() else 0
-
-
-class WarmKernel:
-    """A kernel kept alive across report runs (batch workers), recycled every ``recycle_after`` runs."""
-
-    def __init__(self, recycle_after: int = 10, kernel_name: str = KERNEL_NAME) -> None:
-        self.recycle_after = recycle_after
-        self.kernel_name = kernel_name
-        self.km = None
-        self.runs = 0
-
-    def manager(self, cwd: Path | None = None):
-        """The kernel manager to hand to papermill, started in ``cwd``, with a freshly reset namespace
-        (a warm kernel moves to ``cwd`` itself: papermill's ``cwd`` only applies to a kernel it starts)."""
-        from jupyter_client.manager import KernelManager
-
-        if self.km is not None and (self.runs >= self.recycle_after or not self.km.is_alive()):
-            self.shutdown()
-        if self.km is None:
-            self.km = KernelManager(kernel_name=self.kernel_name)
-            self.km.start_kernel(cwd=str(cwd) if cwd else None)
-            self.runs = 0
-        else:
-            self._reset(cwd)
-        self.runs += 1
-        return self.km
-
-    def _reset(self, cwd: Path | None = None) -> None:
-        code = RESET_CODE
-        if cwd is not None:
-            code += f"\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
-        client = self.km.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(code, timeout=60, store_history=False)
-            if reply["content"].get("status") != "ok":
-                raise ReportError("a kernel namespace reset", found=str(reply["content"].get("evalue")))
-        finally:
-            client.stop_channels()
-
-    def shutdown(self) -> None:
-        if self.km is not None:
-            try:
-                self.km.shutdown_kernel(now=True)
-            finally:
-                self.km = None
-
-    def __enter__(self) -> WarmKernel:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
 
 
 def template_path(name: str) -> Path:
@@ -226,7 +175,18 @@ def build_report(
     started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
     out = Path(out).resolve()
-    client = load_client(client_dir)  # validation first: a bad folder fails before any kernel starts
+    own_kernel = kernel is None
+    if own_kernel:
+        if not (client_dir / "client.yaml").is_file():
+            load_client(client_dir)  # names the missing folder or file before any kernel starts
+        kernel = WarmKernel()
+        kernel.start(out if out.is_dir() else None)  # boots and imports cxlab while we validate
+    try:
+        client = load_client(client_dir)  # a bad folder fails before anything is executed
+    except BaseException:
+        if own_kernel:
+            kernel.shutdown()
+        raise
     lang = lang or client.language
     out.mkdir(parents=True, exist_ok=True)
     stale = out / "report.html"
@@ -238,9 +198,6 @@ def build_report(
         "static_charts": static_charts,
         "output_dir": str(out),
     }
-    own_kernel = kernel is None and worked_examples
-    if own_kernel:
-        kernel = WarmKernel()
     notebooks: list[Path] = []
     try:
         executed = out / REPORT_TEMPLATE
@@ -271,29 +228,4 @@ def build_report(
         client_name=client.name,
         lang=lang,
         unreviewed=section_count(nb, "unreviewed"),
-    )
-
-
-def run_steps(names: Sequence[str] | None = None) -> tuple[str, ...]:
-    """The step templates to run (all by default), checked against :data:`STEP_TEMPLATES`."""
-    if names is None:
-        return STEP_TEMPLATES
-    unknown = [n for n in names if n not in STEP_TEMPLATES]
-    if unknown:
-        raise CxlabError(f"one of {', '.join(STEP_TEMPLATES)}", file="report steps", found=", ".join(unknown))
-    return tuple(names)
-
-
-def result_to_json(result: ReportResult) -> str:
-    return json.dumps(
-        {
-            "client_dir": str(result.client_dir),
-            "html": str(result.html) if result.html else None,
-            "seconds": round(result.seconds, 2),
-            "key_figures": result.key_figures,
-            "client_name": result.client_name,
-            "lang": result.lang,
-            "error": result.error,
-        },
-        ensure_ascii=False,
     )
