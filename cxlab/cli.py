@@ -231,6 +231,15 @@ def batch(
         f"{len(result.clients)} clients: {len(result.ok)} ok, {len(result.skipped)} skipped (unchanged), "
         f"{len(result.failed)} failed; wall time {result.seconds:.1f} s; index: {result.index}"
     )
+    unreviewed = [c.name for c in result.clients if c.unreviewed]
+    if unreviewed:
+        click.secho(
+            f"note: {len(unreviewed)} report(s) hold recommendations not reviewed yet (as proposals): "
+            + ", ".join(unreviewed[:5])
+            + (" ..." if len(unreviewed) > 5 else ""),
+            fg="yellow",
+            err=True,
+        )
     sys.exit(result.exit_code)
 
 

@@ -46,7 +46,8 @@ from .. import __version__
 from ..config import CONFIG_FILE, load_config
 from ..errors import CxlabError
 from ..recommend.overrides import OVERRIDES_FILE
-from .run import DEFAULT_CELL_TIMEOUT, REPORT_TEMPLATE, WarmKernel, build_report, template_path
+from .kernel import WarmKernel
+from .run import DEFAULT_CELL_TIMEOUT, REPORT_TEMPLATE, build_report, template_path
 
 HASH_FILE = ".cxlab-hash"
 INDEX_FILE = "index.html"
@@ -89,6 +90,8 @@ class ClientOutcome:
     lang: str = ""
     key_figures: list[dict[str, str]] = field(default_factory=list)
     size_bytes: int = 0
+    #: recommendations in the report the consultant has not reviewed yet (shown as proposals)
+    unreviewed: int = 0
     worker: str = ""
 
     @property
@@ -248,6 +251,7 @@ def _skip_outcome(job: ClientJob) -> ClientOutcome | None:
         lang=str(stamp.get("lang", "")),
         key_figures=list(stamp.get("key_figures", [])),
         size_bytes=report.stat().st_size,
+        unreviewed=int(stamp.get("unreviewed", 0) or 0),
     )
 
 
@@ -308,6 +312,11 @@ def run_client(job: ClientJob) -> ClientOutcome:
     for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE, out_dir / REPORT_TEMPLATE):
         stale.unlink(missing_ok=True)
     kernel = _worker_kernel(job.recycle_after)
+    if kernel.km is not None and (kernel.runs >= kernel.recycle_after or not kernel.km.is_alive()):
+        kernel.shutdown()  # recycle now, so the new kernel boots while this client is validated
+    start = getattr(kernel, "start", None)
+    if start is not None:
+        start()  # boots the kernel and imports cxlab in it in the background (no-op when it runs)
     km_before, runs_before = kernel.km, kernel.runs
     started = time.perf_counter()
     outcome = ClientOutcome(
@@ -341,12 +350,14 @@ def run_client(job: ClientJob) -> ClientOutcome:
     outcome.lang = result.lang
     outcome.key_figures = result.key_figures
     outcome.size_bytes = result.size_bytes
+    outcome.unreviewed = int(getattr(result, "unreviewed", 0) or 0)
     stamp = {
         "hash": job.digest,
         "client_name": result.client_name,
         "lang": result.lang,
         "seconds": round(result.seconds, 2),
         "key_figures": result.key_figures,
+        "unreviewed": outcome.unreviewed,
         "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cxlab": __version__,
     }
@@ -570,6 +581,7 @@ _INDEX_CSS = """
 .cx-kf { margin: 0; padding: 0; list-style: none; font-size: .8rem; }
 .cx-kf b { font-variant-numeric: tabular-nums; }
 .cx-folder { font-size: .75rem; color: #6e7781; }
+.cx-note { color: #7d4e00; font-size: .8rem; margin-top: .3rem; }
 .cx-batch { width: 100%; }
 .cx-batch td.num, .cx-batch th.num { white-space: nowrap; }
 .cx-kf { columns: 2 16rem; column-gap: 1.5rem; }
@@ -585,6 +597,11 @@ def _index_row(outcome: ClientOutcome, out: Path) -> str:
     status = f'<span class="cx-status cx-status-{outcome.status}">{_e(status_label)}</span>'
     if outcome.error:
         status += f'<div class="cx-error">{_e(outcome.error)}</div>'
+    if outcome.unreviewed:
+        status += (
+            f'<div class="cx-note">{outcome.unreviewed} recommendation(s) not reviewed yet '
+            "(in the report as proposals)</div>"
+        )
     title = _e(outcome.client_name or outcome.name)
     folder = f'<div class="cx-folder">{_e(outcome.name)}</div>'
     report = outcome.report
