@@ -22,3 +22,17 @@ def datasets_dir() -> Path:
 
 
 DATASETS = datasets_dir()
+
+RECEIPT_CLIENT_YAML = Path(__file__).resolve().parent / "data" / "receipt_client" / "client.yaml"
+
+
+def receipt_client(folder: Path) -> Path:
+    """A client folder in ``folder`` whose client.yaml (tests/data/receipt_client) reads the shared
+    receipt.csv wherever the datasets are; returns the folder."""
+    import yaml
+
+    config = yaml.safe_load(RECEIPT_CLIENT_YAML.read_text(encoding="utf-8"))
+    config["tables"]["events"]["file"] = str(DATASETS / "receipt.csv")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "client.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return folder

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from click.testing import CliRunner
+from shared_data import DATASETS, receipt_client
 
 from cxlab import __version__
 from cxlab.cli import main
 from cxlab.config import load_config
-
-RECEIPT_CLIENT = Path(__file__).parent / "data" / "receipt_client"
 
 
 def test_version():
@@ -18,8 +16,9 @@ def test_version():
     assert result.exit_code == 0 and __version__ in result.output
 
 
-def test_validate_receipt_log_reports_cases_and_events():
-    result = CliRunner().invoke(main, ["validate", str(RECEIPT_CLIENT)])
+@pytest.mark.skipif(not (DATASETS / "receipt.csv").exists(), reason="shared datasets not available")
+def test_validate_receipt_log_reports_cases_and_events(tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(receipt_client(tmp_path / "receipt"))])
     assert result.exit_code == 0, result.output
     assert "1,434 cases, 8,577 events" in result.output
     assert "usable" in result.output

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from shared_data import DATASETS as DATASETS_DIR
+from shared_data import receipt_client
 
 from cxlab import handoffs as h
 from cxlab import journey as j
 
 DATASETS = DATASETS_DIR
 RECEIPT = DATASETS / "receipt.csv"
-CLIENT = Path(__file__).resolve().parent / "data" / "receipt_client"
 
 pytestmark = pytest.mark.skipif(not RECEIPT.exists(), reason="shared datasets not available")
 
@@ -68,9 +67,9 @@ def test_transition_counts_equal_a_plain_loop(raw):
     assert len(cm) == 1434 and cm["events"].sum() == 8577
 
 
-def test_loader_path_gives_the_same_counts(raw):
+def test_loader_path_gives_the_same_counts(raw, tmp_path):
     io = pytest.importorskip("cxlab.io")
-    client = io.load_client(CLIENT)
+    client = io.load_client(receipt_client(tmp_path / "receipt"))
     events = client.events
     # the loader converts to local naive time; order by the same values in the loop
     expected, _ = loop_counts(
@@ -86,9 +85,9 @@ def test_loader_path_gives_the_same_counts(raw):
     assert got == dict(expected)
 
 
-def test_real_log_invariants(raw):
+def test_real_log_invariants(raw, tmp_path):
     io = pytest.importorskip("cxlab.io")
-    events = io.load_client(CLIENT).events
+    events = io.load_client(receipt_client(tmp_path / "receipt")).events
     p = h.prepare_events(events)
     cm = h.case_metrics(p)
     assert (cm["handoffs"] == cm["visits"] - 1).all()

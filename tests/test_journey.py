@@ -108,7 +108,10 @@ def test_journey_chart_spec(linked):
     interval = top[2]["encoding"]
     assert interval["y"]["field"] == "nps_low" and interval["y2"]["field"] == "nps_high"
     assert top[3]["encoding"]["x"]["sort"] == ["A", "B", "C"]
-    assert top[3]["encoding"]["color"]["scale"]["domain"] == ["sopra l'NPS complessivo", "sotto l'NPS complessivo"]
+    assert top[3]["encoding"]["color"]["scale"]["domain"] == [
+        "sopra l'NPS complessivo",
+        "sotto l'NPS complessivo",
+    ]
     assert top[3]["encoding"]["fillOpacity"]["condition"]["test"] == "datum.small_n"  # few answers: hollow
     bottom = spec["vconcat"][1]["layer"][0]
     assert bottom["encoding"]["y"]["field"] == "cases"
