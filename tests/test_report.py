@@ -230,3 +230,26 @@ def test_every_chart_draws_offline(demo_report):
     assert all(n >= 1 for n in drawn), drawn
     assert not failed and not errors
     assert external == []
+
+
+def test_widget_output_degrades_to_its_static_view():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("SegmentExplorer(...)", metadata={"tags": ["report"]})
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "application/vnd.jupyter.widget-view+json": {
+                    "model_id": "abc",
+                    "version_major": 2,
+                    "version_minor": 0,
+                },
+                "text/html": "<table><tr><td>Premium: 77</td></tr></table>",
+                "text/plain": "SegmentExplorer()",
+            },
+        )
+    ]
+    nb.cells.append(cell)
+    page = export_notebook_html(nb)
+    assert "<table><tr><td>Premium: 77</td></tr></table>" in page  # the static view, not an empty box
+    assert "widget-view" not in page and "jupyter-widgets" not in page
