@@ -394,8 +394,13 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
             (
                 _t("nps_per_handoff", ctx),
                 i18n.format_signed(slope["slope"], ctx.lang, 1),
-                f"95 %: {i18n.format_signed(slope['slope_low'], ctx.lang, 1)} … "
-                f"{i18n.format_signed(slope['slope_high'], ctx.lang, 1)}",
+                _t(
+                    "interval",
+                    ctx,
+                    low=i18n.format_signed(slope["slope_low"], ctx.lang, 1),
+                    high=i18n.format_signed(slope["slope_high"], ctx.lang, 1),
+                    n=_n(slope["n"], ctx),
+                ),
             )
         )
     body = h.figures(cards)
