@@ -10,32 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from browser_support import CHROMIUM_ARGS, TOKEN, chromium, start_lab, stop_lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-TOKEN = "cxlab-browser-test"
-REPO = Path(__file__).resolve().parents[1]
 
 FINDINGS = {
     "handoff.worst_pair": "Sales → Logistics",
@@ -49,29 +32,6 @@ FINDINGS = {
     "survey.has_hot": True,
     "survey.has_cold": False,
 }
-
-
-def chromium() -> str | None:
-    """The system Chromium (CXLAB_CHROMIUM overrides)."""
-    for candidate in (os.environ.get("CXLAB_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def notebook_json(cells: list[str]) -> str:
@@ -89,74 +49,6 @@ def notebook_json(cells: list[str]) -> str:
             "nbformat_minor": 5,
         }
     )
-
-
-def start_lab(root: Path) -> tuple[str, Path, subprocess.Popen]:
-    """Start `jupyter lab` on a free localhost port serving ``root/work``; returns (url, work, process)."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
-    settings = root / ".settings" / "@jupyterlab"
-    # render every cell (JupyterLab 4 detaches off-screen cells by default); no news pop-up
-    (settings / "notebook-extension").mkdir(parents=True, exist_ok=True)
-    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none"})
-    )
-    (settings / "apputils-extension").mkdir(parents=True, exist_ok=True)
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    work = root / "work"
-    work.mkdir(exist_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        f"--port={port}",
-        "--ip=127.0.0.1",
-        f"--IdentityProvider.token={TOKEN}",
-        "--allow-root",
-        "--LabApp.extension_manager=readonly",
-        f"--ServerApp.root_dir={work}",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    log = open(root / "server.log", "wb")  # noqa: SIM115 - owned by the process, closed with it
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=work)
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        if server.poll() is not None:
-            raise AssertionError("jupyter lab exited:\n" + (root / "server.log").read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=1) as r:
-                return r.status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_for(up, 40, "jupyter lab to start")
-    except BaseException:
-        stop_lab(server)
-        raise
-    return base, work, server
-
-
-def stop_lab(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(5)
 
 
 def open_notebook(page, base: str, name: str) -> None:
