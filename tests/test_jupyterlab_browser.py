@@ -196,11 +196,18 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
             ho = page.locator(".cx-handoff-explorer")
             ho.wait_for()
             assert "Sales → Logistics" in ho.locator('[data-testid="pair"]').inner_text()
+            before = ho.locator("details[data-case]").first.get_attribute("data-case")
             ho.locator('td[data-from="Customer Service"][data-to="Credit"]').click()
             ho.locator('[data-testid="pair"]', has_text="Customer Service → Credit").wait_for()
+            # the example cases arrive after the pair's figures: wait until they are the new pair's
+            page.wait_for_function(
+                "(before) => { const d = document.querySelector('.cx-handoff-explorer details[data-case]');"
+                " return d && d.dataset.case !== before; }",
+                arg=before,
+            )
             shot(ho, "handoff_explorer")
             ho.locator('[data-testid="save"]').click()
-            ho.locator(".cx-msg.ok").wait_for()
+            ho.locator(".cx-msg.ok", has_text="handoff_customer-service_credit.csv").wait_for()
             exported = pd.read_csv(client / "exports" / "handoff_customer-service_credit.csv", dtype=str)
             assert {"Customer Service", "Credit"} <= set(exported["department"])
         finally:
