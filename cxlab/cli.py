@@ -163,6 +163,13 @@ def report(
             fg="yellow",
             err=True,
         )
+    elif result.pending:
+        click.secho(
+            f"note: {result.pending} proposed recommendation(s) await review and are not in the report "
+            "(accept them in recommendations.yaml or the RecommendationReview widget)",
+            fg="yellow",
+            err=True,
+        )
 
 
 @main.command()

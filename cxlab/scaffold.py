@@ -68,7 +68,9 @@ Run `cxlab validate ..` after each delivery to see what was read and what was dr
 RECOMMENDATIONS_YAML = """\
 # recommendations.yaml — the consultant's decisions on the generated recommendations.
 # Accept, reject, re-word or re-prioritise any rule's output by its id, and add custom ones.
-# The Recommendation review widget writes this file; the report shows only accepted recommendations.
+# The Recommendation review widget writes this file; the report shows only accepted recommendations
+# (set "unreviewed: show" to also show the proposals nobody has reviewed yet, e.g. for a first draft).
+unreviewed: hide
 """
 
 

@@ -253,3 +253,24 @@ def test_widget_output_degrades_to_its_static_view():
     page = export_notebook_html(nb)
     assert "<table><tr><td>Premium: 77</td></tr></table>" in page  # the static view, not an empty box
     assert "widget-view" not in page and "jupyter-widgets" not in page
+
+
+def test_report_shows_only_accepted_recommendations_when_unreviewed_hidden(tmp_path):
+    from cxlab.report import open_client
+    from cxlab.report.sections import executive_summary, recommendations_section
+
+    client = generate_demo_client(tmp_path / "client", seed=7, customers=200, cases=800)
+    ctx = open_client(client)
+    proposed = [r.id for r in ctx.review.proposed]
+    assert len(proposed) >= 3
+    (client / "recommendations.yaml").write_text(
+        "unreviewed: hide\n"
+        f"recommendations:\n  {proposed[1]}:\n    status: accepted\n  {proposed[0]}:\n    status: rejected\n",
+        encoding="utf-8",
+    )
+    ctx = open_client(client)
+    section = recommendations_section(ctx)
+    assert section.html().count('<article class="cx-rec">') == 1
+    assert dict(section.counts)["pending"] == len(proposed) - 2
+    accepted = next(r for r in ctx.review.recommendations if r.id == proposed[1])
+    assert accepted.title.get("it") in executive_summary(ctx).html().replace("&#x27;", "'")

@@ -60,6 +60,8 @@ class ReportResult:
     error: str | None = None
     #: recommendations in the report that the consultant has not reviewed yet
     unreviewed: int = 0
+    #: generated recommendations awaiting the consultant's review (shown or not, per recommendations.yaml)
+    pending: int = 0
 
     @property
     def ok(self) -> bool:
@@ -228,4 +230,5 @@ def build_report(
         client_name=client.name,
         lang=lang,
         unreviewed=section_count(nb, "unreviewed"),
+        pending=section_count(nb, "pending"),
     )

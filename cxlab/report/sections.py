@@ -922,7 +922,7 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
         _t("recommendations", ctx),
         body,
         lead=_t("recs_lead", ctx),
-        counts=(("unreviewed", unreviewed), ("shown", len(recs))),
+        counts=(("unreviewed", unreviewed), ("shown", len(recs)), ("pending", len(ctx.review.proposed))),
     )
 
 
