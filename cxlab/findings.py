@@ -565,13 +565,7 @@ def _table_facts(client: Client, out: dict, notes: dict) -> None:
         missing = [k for k, v in present.items() if not v]
         if missing:
             out["indicators.missing"] = ", ".join(missing)
-        if "nps" in responses.columns:
-            from .indicators import ultra_detractors, ultra_promoters
-
-            t = client.config.thresholds
-            who = "customer_id" if "customer_id" in responses.columns else "response_id"
-            out["survey.ultra_detractors"] = int(ultra_detractors(responses, thresholds=t)[who].nunique())
-            out["survey.ultra_promoters"] = int(ultra_promoters(responses, thresholds=t)[who].nunique())
+        # the action-list sizes (survey.ultra_*) come with the other survey figures: _indicator_facts
 
 
 def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
@@ -788,7 +782,8 @@ def _culture_facts(client: Client, out: dict, notes: dict) -> None:
 
 #: analysis name -> collector; each fills keys of FINDING_SPECS from public analysis functions
 def _indicator_facts(client: Client, out: dict, notes: dict) -> None:
-    """Response rates, survey pressure, stopped answering, NPS hot/cold, the barometer drop."""
+    """Response rates, survey pressure, stopped answering, action-list sizes, NPS hot/cold, the
+    barometer drop (:func:`cxlab.indicators.survey_findings`)."""
     from .indicators import survey_findings
 
     if client.survey_responses is None and client.survey_invitations is None:
