@@ -527,8 +527,7 @@ def _arrow_strptime(values: pd.Series, fmt: str) -> pd.Series | None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        array = pa.array(values.array) if not isinstance(values.array, pa.ChunkedArray) else values.array
-        parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
+        parsed = pc.strptime(pa.array(values.array), format=fmt, unit="s", error_is_null=True)
     except (TypeError, ValueError, NotImplementedError, pa.ArrowException):
         return None
     return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
@@ -536,10 +535,9 @@ def _arrow_strptime(values: pd.Series, fmt: str) -> pd.Series | None:
 
 def _parse_dates(text: pd.Series, src: TableSource, timezone: str) -> pd.Series:
     """Parse stripped date/time text (see :func:`_strip`) with the format that fits a sample best."""
-    s = text
     present = text.dropna()
     if present.empty:
-        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     sample = present.head(1000)
     with_offset = bool(sample.str.contains(_OFFSET).any())
     if src.date_format:
@@ -563,7 +561,6 @@ def _parse_dates(text: pd.Series, src: TableSource, timezone: str) -> pd.Series:
             return by_pandas(values)
         rest = fast.isna() & values.notna()
         if rest.any():
-            fast = fast.astype("datetime64[ns]")
             fast[rest] = by_pandas(values[rest]).astype("datetime64[ns]")
         return fast
 
