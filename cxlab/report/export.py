@@ -55,6 +55,12 @@ def report_meta(nb: NotebookNode) -> dict[str, Any]:
     return meta
 
 
+def _html_of(output: dict[str, Any]) -> str:
+    """An output's text/html as one string (nbformat may store it as a list of lines)."""
+    value = (output.get("data") or {}).get("text/html", "")
+    return value if isinstance(value, str) else "".join(value)
+
+
 def rerender_charts(nb: NotebookNode, static: bool = False) -> int:
     """Replace every Altair chart output drawn by another renderer with the report's form; how many."""
     from ..jupyter.charts import spec_from_output
@@ -64,8 +70,7 @@ def rerender_charts(nb: NotebookNode, static: bool = False) -> int:
         for output in cell.get("outputs", []):
             if output.get("output_type") not in ("display_data", "execute_result"):
                 continue
-            html_out = (output.get("data") or {}).get("text/html", "")
-            if CHART_CLASS in (html_out if isinstance(html_out, str) else "".join(html_out)):
+            if CHART_CLASS in _html_of(output):
                 continue  # already the report's form
             spec = spec_from_output(output)
             if spec is not None:
@@ -79,8 +84,7 @@ def _has_interactive_charts(nb: NotebookNode) -> bool:
         if "report" not in cell.get("metadata", {}).get("tags", []):
             continue
         for output in cell.get("outputs", []):
-            html_out = (output.get("data") or {}).get("text/html", "")
-            if "cx-chart-spec" in (html_out if isinstance(html_out, str) else "".join(html_out)):
+            if "cx-chart-spec" in _html_of(output):
                 return True
     return False
 

@@ -74,10 +74,6 @@ def figures(cards: Iterable[tuple[str, str, str]]) -> str:
     return f'<div class="cx-figures">{items}</div>'
 
 
-def callout(body_html: str, kind: str = "finding") -> str:
-    return f'<div class="cx-callout cx-{kind}">{body_html}</div>'
-
-
 def subsection(title: str, body_html: str) -> str:
     return f"<h3>{text(title)}</h3>{body_html}"
 

@@ -244,20 +244,6 @@ T: dict[str, dict[str, str]] = {
 }
 
 METHOD_NOTES: dict[str, dict[str, str]] = {
-    "nps": {
-        "it": "NPS = % promotori ({pmin}–10) − % detrattori (0–{dmax}), in punti. Intervallo al 95 % dalla "
-        "varianza trinomiale, con la correzione Wald aggiustata (n + 3, ¾ a promotori e detrattori; Rocks "
-        "2016). Gruppi con meno di {small} risposte segnalati come piccoli.",
-        "en": "NPS = % promoters ({pmin}–10) − % detractors (0–{dmax}), in points. 95% interval from the "
-        "trinomial variance with the adjusted-Wald correction (n + 3, ¾ to promoters and detractors; Rocks "
-        "2016). Groups below {small} responses are flagged as small.",
-    },
-    "csat": {
-        "it": "CSAT = quota di risposte 4–5 su scala 1–5 (top-2-box), con intervallo di Wilson; anche la media. "
-        "Regola usata: {rule}.",
-        "en": "CSAT = share of 4–5 answers on a 1–5 scale (top-2-box), with a Wilson interval; the mean too. "
-        "Rule used: {rule}.",
-    },
     "handoffs": {
         "it": "Una visita è una sequenza di eventi consecutivi di una pratica nello stesso reparto; un "
         "passaggio è lo spostamento da una visita alla successiva; l'attesa è l'inizio della nuova visita "
@@ -964,22 +950,22 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
     return h.Section("data-quality", _t("quality", ctx), body, lead=_t("quality_lead", ctx))
 
 
-def methodology_section(ctx: ReportContext, include: tuple[str, ...] | None = None) -> h.Section:
-    """The definitions and the client's settings behind every figure of the report."""
+def methodology_section(ctx: ReportContext) -> h.Section:
+    """The definitions and the client's settings behind every figure of the report: the survey
+    indicators' notes come from :func:`cxlab.indicators.methodology`, the other analyses' from here."""
+    from ..indicators import methodology
+
     cfg = ctx.config
     values = {
-        "pmin": cfg.indicators.nps_promoter_min,
-        "dmax": cfg.indicators.nps_detractor_max,
-        "small": getattr(cfg.thresholds, "small_group", 30),
-        "rule": cfg.indicators.csat_rule,
         "days": _n(cfg.activities.case_window_days, ctx),
         "trend": cfg.segments.trend_months,
         "vshare": _pct(cfg.segments.value_top_share, ctx),
     }
-    keys = include or tuple(METHOD_NOTES)
-    items = "".join(
-        f"<li>{h.text(translate(METHOD_NOTES, key, ctx.lang).format(**values))}</li>" for key in keys
-    )
+    notes = []
+    if ctx.indicator_summary is not None:
+        notes += list(methodology(cfg, cfg.thresholds, ctx.lang)["text"])
+    notes += [translate(METHOD_NOTES, key, ctx.lang).format(**values) for key in METHOD_NOTES]
+    items = "".join(f"<li>{h.text(note)}</li>" for note in notes)
     return h.Section(
         "methodology",
         _t("methodology", ctx),
