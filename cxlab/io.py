@@ -592,6 +592,8 @@ def _as_written(value: object) -> object:
 
 def _expand(per_category: np.ndarray, codes: np.ndarray, blank: bool = False) -> np.ndarray:
     """A per-category flag spread to the rows (code -1, a blank, gets ``blank``)."""
+    if not per_category.any():  # the usual case: no category flagged, no gather
+        return codes < 0 if blank else np.zeros(len(codes), dtype=bool)
     return np.append(per_category, blank)[codes]
 
 
@@ -604,7 +606,9 @@ def _recode(codes: np.ndarray, labels: pd.Series, index: pd.Index, fill: str | N
         present = pd.concat([present, pd.Series([fill], dtype="str")])
     categories = pd.Index(present.unique(), dtype="str").sort_values()
     blank = categories.get_loc(fill) if fill is not None else -1
-    lookup = np.append(categories.get_indexer(labels), blank).astype(np.int32)
+    # codes in the width pandas keeps them in (int8 below 128 categories): one small array, no conversion
+    width = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
+    lookup = np.append(categories.get_indexer(labels), blank).astype(width)
     if fill is not None:
         lookup[lookup == -1] = blank
     values = pd.Categorical.from_codes(lookup[codes], dtype=pd.CategoricalDtype(categories), validate=False)
@@ -625,12 +629,12 @@ def _as_category(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
             encoded = encoded.combine_chunks()  # one dictionary for all chunks
         indices = encoded.indices.fill_null(-1) if encoded.null_count else encoded.indices
         codes = indices.to_numpy(zero_copy_only=False)  # int32, no copy: enough to index with
-        return pd.Series(encoded.dictionary.to_pylist(), dtype="str"), codes
+        return pd.Series(pd.array(encoded.dictionary, dtype="str")), codes
     if pd.api.types.is_integer_dtype(raw.dtype) and len(raw) and 0 <= raw.min() and raw.max() < 4096:
         # small whole numbers (0/1 flags): counting beats hashing
         numbers = raw.to_numpy()
         present = np.flatnonzero(np.bincount(numbers))
-        lookup = np.full(present[-1] + 1, -1, dtype=np.intp)
+        lookup = np.full(present[-1] + 1, -1, dtype=np.int32)
         lookup[present] = np.arange(len(present))
         return pd.Series(present), lookup[numbers]
     cat = raw.astype("category")
@@ -777,23 +781,24 @@ def _convert(
     src: TableSource,
     rec: _Recorder,
     timezone: str,
-    follow_up: dict[str, Callable[[pd.Series], Any]] | None = None,
-) -> tuple[dict[str, pd.Series], dict[str, Any]]:
-    """Every mapped column in its canonical type, and ``follow_up[name](converted column)`` for the named
-    columns. Columns convert on threads (the Arrow kernels that do the work release the GIL); their
-    problems are then recorded in column order, so the report and the rows dropped do not depend on which
-    thread finished first."""
-    follow_up = follow_up or {}
+    codes_of: frozenset[str] = frozenset(),
+) -> tuple[dict[str, pd.Series], dict[str, np.ndarray]]:
+    """Every mapped column in its canonical type, and for the id columns named in ``codes_of`` each row's
+    id as a number (see :func:`_convert_ids`). Columns convert on threads (the Arrow kernels that do the
+    work release the GIL); their problems are then recorded in column order, so the report and the rows
+    dropped do not depend on which thread finished first."""
     columns = [(col, frame[col.name]) for col in table.columns if col.name in frame.columns]
-    # the costliest first (hashing categories, parsing dates), so the threads finish together
+    # the costliest first (hashing, parsing dates), so the threads finish together
     costly = {"category": 0, "datetime": 1, "id": 2, "text": 2}
-    columns.sort(key=lambda job: (job[0].name not in follow_up, costly.get(job[0].kind, 3)))
+    columns.sort(key=lambda job: (job[0].name not in codes_of, costly.get(job[0].kind, 3)))
 
-    def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, _Pending, Any]:
+    def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, _Pending, np.ndarray | None]:
+        col, raw = job
         pending = _Pending()
-        values = _convert_column(job[1], job[0], src, pending, timezone)
-        then = follow_up.get(job[0].name)
-        return values, pending, then(values) if then else None
+        if col.name in codes_of:
+            values, row_codes = _convert_ids(raw, col, src, pending)
+            return values, pending, row_codes
+        return _convert_column(raw, col, src, pending, timezone), pending, None
 
     workers = min(len(columns), os.cpu_count() or 1)
     if workers > 1 and len(frame) >= 100_000:
@@ -803,16 +808,16 @@ def _convert(
         converted = [convert(job) for job in columns]
     by_name = {col.name: result for (col, _), result in zip(columns, converted, strict=True)}
     out: dict[str, pd.Series] = {}
-    followed: dict[str, Any] = {}
+    codes: dict[str, np.ndarray] = {}
     for col in table.columns:
         if col.name in by_name:
-            values, pending, after = by_name[col.name]
+            values, pending, row_codes = by_name[col.name]
             for call in pending.calls:
                 rec.add(*call)
             out[col.name] = values
-            if col.name in follow_up:
-                followed[col.name] = after
-    return out, followed
+            if row_codes is not None:
+                codes[col.name] = row_codes
+    return out, codes
 
 
 def _convert_column(
@@ -906,6 +911,37 @@ def _clean_labels(values: pd.Series, col: Column, src: TableSource) -> tuple[pd.
     return text, bad
 
 
+def _convert_ids(
+    raw: pd.Series, col: Column, src: TableSource, rec: _Recorder | _Pending
+) -> tuple[pd.Series, np.ndarray]:
+    """An id column as :func:`_convert_column` converts it, and each row's id as a number (-1 = blank).
+
+    One hash gives both: the distinct ids are cleaned once each, and when cleaning changes none of them
+    (the usual case) the column is kept as it is, without the copy that stripping a million ids makes."""
+    categories, codes = _as_category(raw)
+    labels, bad = _clean_labels(categories, col, src)
+    action: Action = "dropped" if col.required else "blanked"
+    if bad.any():
+        shown = _recode(codes, labels, raw.index)
+        rec.add(_expand(bad, codes), col.name, action, InvalidValueError, col.expected(), shown)
+        labels = labels.mask(bad)
+    missing = _expand(labels.isna().to_numpy(), codes, blank=True)
+    _record_blanks(missing, col, rec)
+    unchanged = labels.equals(categories)
+    # one more label for the blank rows (code -1 picks the last), then the blank fill if any
+    labels = pd.concat([labels, pd.Series([np.nan], dtype="str")], ignore_index=True)
+    if col.fill is not None:
+        labels = labels.fillna(col.fill)
+    if unchanged and raw.dtype == "str" and (col.fill is None or not missing.any()):
+        values = raw
+    else:
+        values = pd.Series(labels.to_numpy(dtype=object)[codes], index=raw.index, dtype="str")
+    if unchanged:  # distinct ids stay distinct: the codes are the numbers
+        return values, codes
+    merged, _ = pd.factorize(labels)  # equal ids after cleaning share one number; blank = -1
+    return values, merged[codes]
+
+
 def _record_blanks(missing: np.ndarray, col: Column, rec: _Recorder | _Pending) -> None:
     if col.fill is not None:
         rec.add(
@@ -913,11 +949,6 @@ def _record_blanks(missing: np.ndarray, col: Column, rec: _Recorder | _Pending) 
         )
     elif col.required:
         rec.add(missing, col.name, "dropped", MissingValueError, "a value", None)
-
-
-def _case_codes(case_ids: pd.Series) -> np.ndarray:
-    """Each event's case as a number (-1 = no case id)."""
-    return pd.factorize(case_ids)[0]
 
 
 def _single_event_note(case_codes: np.ndarray, kept: np.ndarray) -> list[str]:
@@ -1002,9 +1033,9 @@ def load_table(
     report.columns_kept = list(src.keep)
     canonical = frame.rename(columns=rename)
 
-    # events: which case each row belongs to, hashed on the conversion threads; counted after the drops
-    follow_up = {"case_id": _case_codes} if table_name == "events" else {}
-    converted, followed = _convert(canonical, table, src, rec, config.timezone, follow_up)
+    # events: which case each row belongs to, from the case ids' own conversion; counted after the drops
+    codes_of = frozenset({"case_id"}) if table_name == "events" else frozenset()
+    converted, codes = _convert(canonical, table, src, rec, config.timezone, codes_of)
     result = pd.DataFrame(converted, copy=False)
     for keep in src.keep:
         result[keep] = canonical[keep].values
@@ -1037,8 +1068,8 @@ def load_table(
     else:  # nothing dropped: no copy, no category clean-up (the common case on large clean logs)
         kept = result
     report.rows_kept = len(kept)
-    if "case_id" in followed:
-        report.notes.extend(_single_event_note(followed["case_id"], ~rec.drop))
+    if "case_id" in codes:
+        report.notes.extend(_single_event_note(codes["case_id"], ~rec.drop))
     if len(kept) == 0:
         first = next((i for i in report.issues if i.action == "dropped"), None)
         raise (first.error if first else EmptyFileError)(

@@ -102,9 +102,11 @@ def messy_client(folder: Path, rows: int, seed: int = 3) -> Path:
     ).to_csv(data / "responses.csv", index=False)
 
     cases = rng.integers(0, max(rows // 5, 1), rows)
+    case_ids = pd.Series(np.char.add("case-", cases.astype(str)))
+    case_ids[2], case_ids[3] = f" {case_ids[1]} ", ""  # padded (the same case as row 1) and blank
     events = pd.DataFrame(
         {
-            "case_id": np.char.add("case-", cases.astype(str)),
+            "case_id": case_ids,
             "timestamp": when.strftime("%Y-%m-%dT%H:%M:%S"),
             "activity": rng.choice(["Order", "Ship", " Invoice", "Call "], rows),
             "department": rng.choice(["Sales", "Logistics", "", "Credit"], rows),
@@ -169,7 +171,12 @@ def test_messy_files_read_the_same_both_ways(tmp_path, monkeypatch, fast_reads, 
     } <= problems
     assert fast.tables["transactions"]["amount"].dtype == "float64"
     assert responses["channel"].isna().all() and fast.tables["transactions"]["margin"].isna().all()
-    assert fast.tables["events"]["activity"].cat.categories.tolist() == ["Call", "Invoice", "Order", "Ship"]
+    events = fast.tables["events"]
+    assert events["activity"].cat.categories.tolist() == ["Call", "Invoice", "Order", "Ship"]
+    assert events["case_id"].str.strip().eq(events["case_id"]).all()
+    sizes = events["case_id"].value_counts()
+    expected = f"{(sizes == 1).sum()} of {len(sizes)} cases have a single event"
+    assert any(note.startswith(expected) for note in fast.quality.notes), fast.quality.notes
 
 
 def test_a_ragged_line_leaves_the_fast_read_to_the_string_path(tmp_path, monkeypatch, fast_reads):
