@@ -107,7 +107,7 @@ def measure(target, folder: str) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=7, help="fresh processes per side, alternating")
+    parser.add_argument("--repeat", type=int, default=15, help="fresh processes per side, alternating")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -379,21 +379,26 @@ def _read_csv_fast(
     in the file), and when one does not, those columns are read again as strings. Any parse error
     (ragged line, bad quoting, invalid UTF-8) returns None and the string path reports it row by row.
     Keep the call eligible for the parallel read: a path, no ``usecols``, default ``low_memory``."""
-    try:
-        with _WARNINGS_LOCK, warnings.catch_warnings():
-            # a column of mixed types is expected here: it is read again as text, or parsed as text
-            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
-            frame = pd.read_csv(
-                path,
-                sep=sep,
-                skiprows=header_row - 1,
-                encoding=encoding,
-                keep_default_na=False,
-                na_values=[""],
-            )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
-        return None
-    if frame.empty or frame.columns.duplicated().any():
+
+    def read(**dtype: Any) -> pd.DataFrame | None:
+        try:
+            with _WARNINGS_LOCK, warnings.catch_warnings():
+                # a column of mixed types is expected here: it is read again as text, or parsed as text
+                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+                return pd.read_csv(
+                    path,
+                    sep=sep,
+                    skiprows=header_row - 1,
+                    encoding=encoding,
+                    keep_default_na=False,
+                    na_values=[""],
+                    **dtype,
+                )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+            return None
+
+    frame = read()
+    if frame is None or frame.empty or frame.columns.duplicated().any():
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
     try:
@@ -411,17 +416,8 @@ def _read_csv_fast(
         and not frame[name].isna().all()
     ]
     if retext:
-        try:
-            again = pd.read_csv(
-                path,
-                sep=sep,
-                skiprows=header_row - 1,
-                encoding=encoding,
-                dtype=object,
-                keep_default_na=False,
-                na_values=[""],
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+        again = read(dtype=object)
+        if again is None:
             return None
         again.columns = frame.columns
         for name in retext:
