@@ -552,6 +552,8 @@ class _Recorder:
         values: pd.Series | None = None,
     ) -> None:
         mask = np.asarray(mask, dtype=bool)
+        if not mask.any():  # the usual case on a clean file
+            return
         if action == "dropped":
             mask = mask & ~self.drop  # count each row once
         count = int(mask.sum())
@@ -630,6 +632,8 @@ def _as_category(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         # small whole numbers (0/1 flags): counting beats hashing
         numbers = raw.to_numpy()
         present = np.flatnonzero(np.bincount(numbers))
+        if present[-1] == len(present) - 1:  # 0..k all present (0/1 flags): the numbers are the codes
+            return pd.Series(present), numbers
         lookup = np.full(present[-1] + 1, -1, dtype=np.int32)
         lookup[present] = np.arange(len(present))
         return pd.Series(present), lookup[numbers]
@@ -949,8 +953,8 @@ def _record_blanks(missing: np.ndarray, col: Column, rec: _Recorder | _Pending) 
 
 def _single_event_note(case_codes: np.ndarray, kept: np.ndarray) -> list[str]:
     """The note on cases with a single (kept) event, if any."""
-    codes = case_codes[kept & (case_codes >= 0)]
-    sizes = np.bincount(codes)
+    every = kept.all() and (len(case_codes) == 0 or case_codes.min() >= 0)
+    sizes = np.bincount(case_codes if every else case_codes[kept & (case_codes >= 0)])
     cases, single = int((sizes > 0).sum()), int((sizes == 1).sum())
     if not single:
         return []
