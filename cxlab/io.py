@@ -55,6 +55,8 @@ from .errors import format_problem as _format_problem
 from .schema import TABLES, Column, Table
 
 Action = Literal["dropped", "blanked", "filled", "note"]
+#: the spreadsheet row number (header = 1) of each row read
+RowNumbers = np.ndarray | pd.RangeIndex
 
 _SEPARATORS = (";", ",", "\t", "|")
 _TRUE = {"true", "1", "yes", "y", "si", "sì", "x", "vero", "t"}
@@ -302,7 +304,7 @@ def _detect_separator(sample: str, file: str) -> str:
 
 def _read_text_table(
     path: Path, src: TableSource, file: str, table: Table | None = None
-) -> tuple[pd.DataFrame, np.ndarray, list[int]]:
+) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     """Read a CSV/TXT file. Returns (frame, frame index -> row number, bad line numbers).
 
     With the canonical ``table``, a clean UTF-8 file is read by :func:`_read_csv_fast`; otherwise, and for
@@ -323,7 +325,8 @@ def _read_text_table(
     if table is not None and _FAST_CSV and encoding in ("utf-8", "utf-8-sig"):
         typed = _read_csv_fast(path, encoding, sep, header_row, src, table, file)
         if typed is not None:
-            return typed, np.arange(len(typed)) + header_row + 1, []
+            # data row i is on line header_row + 1 + i (a lazy range: only problem rows are looked up)
+            return typed, pd.RangeIndex(header_row + 1, header_row + 1 + len(typed)), []
     raw = path.read_bytes()
     options = dict(
         sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""], skiprows=skip
@@ -437,7 +440,7 @@ def _find_header_line(head: str, sep: str, src: TableSource) -> int:
     return 1
 
 
-def _read_excel(path: Path, src: TableSource, file: str) -> tuple[pd.DataFrame, np.ndarray, list[int]]:
+def _read_excel(path: Path, src: TableSource, file: str) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     try:
         grid = pd.read_excel(path, sheet_name=src.sheet or 0, header=None, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -495,7 +498,7 @@ def _cells_to_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=frame.columns)
 
 
-def _read_parquet(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray, list[int]]:
+def _read_parquet(path: Path, file: str) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a broken file
@@ -513,7 +516,7 @@ def read_raw(path: Path | str, source: TableSource) -> pd.DataFrame:
 
 def _read_any(
     path: Path, src: TableSource, file: str, table: Table | None = None
-) -> tuple[pd.DataFrame, np.ndarray, list[int]]:
+) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     if not path.exists():
         raise MissingFileError("the data file named in client.yaml", file=file, found="no such file")
     if path.is_dir():
@@ -537,7 +540,7 @@ def _read_any(
 class _Recorder:
     """Collects the issues of one table and the rows to drop."""
 
-    def __init__(self, table: str, file: str, row_numbers: np.ndarray):
+    def __init__(self, table: str, file: str, row_numbers: RowNumbers):
         self.table, self.file, self.row_numbers = table, file, row_numbers
         self.issues: list[Issue] = []
         self.drop = np.zeros(len(row_numbers), dtype=bool)
@@ -1011,7 +1014,7 @@ def load_table(
     path = config.path(src.file)
     file = src.file
     frame, row_numbers, bad_lines = _read_any(path, src, file, table)
-    rec = _Recorder(table_name, file, np.asarray(row_numbers))
+    rec = _Recorder(table_name, file, row_numbers)
     report = TableReport(table_name, file, rows_read=len(frame) + len(bad_lines))
     if bad_lines:
         report.issues.append(
