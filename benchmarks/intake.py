@@ -46,7 +46,9 @@ ACTIVITIES = [
 ]
 
 
-def write_log(path: Path, n_events: int, seed: int = 1) -> None:
+def write_log(path: Path, n_events: int, seed: int = 1, style: str = "iso") -> None:
+    """The events CSV: ``iso`` = comma-separated with ISO times; ``it`` = an Italian export (semicolons,
+    dd/mm/yyyy times, sì/no flags)."""
     rng = np.random.default_rng(seed)
     n_cases = n_events // 20 * 1 or 1
     case = np.sort(rng.integers(0, n_cases, n_events))
@@ -55,7 +57,9 @@ def write_log(path: Path, n_events: int, seed: int = 1) -> None:
     frame = pd.DataFrame(
         {
             "case_id": np.char.add("C", case.astype(str)),
-            "timestamp": pd.to_datetime(ts, unit="s").strftime("%Y-%m-%d %H:%M:%S"),
+            "timestamp": pd.to_datetime(ts, unit="s").strftime(
+                "%d/%m/%Y %H:%M:%S" if style == "it" else "%Y-%m-%d %H:%M:%S"
+            ),
             "activity": np.asarray(ACTIVITIES)[rng.integers(0, len(ACTIVITIES), n_events)],
             "department": np.asarray(DEPARTMENTS)[rng.integers(0, len(DEPARTMENTS), n_events)],
             "customer_id": np.char.add("K", (case % 20000).astype(str)),
@@ -64,7 +68,9 @@ def write_log(path: Path, n_events: int, seed: int = 1) -> None:
             "is_customer_contact": rng.integers(0, 2, n_events),
         }
     )
-    frame.to_csv(path / "events.csv", index=False)
+    if style == "it":
+        frame["is_customer_contact"] = np.where(frame["is_customer_contact"] == 1, "sì", "no")
+    frame.to_csv(path / "events.csv", index=False, sep=";" if style == "it" else ",")
     (path / "client.yaml").write_text("name: Bench\nlanguage: en\ntables:\n  events:\n    file: events.csv\n")
 
 
@@ -76,16 +82,16 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _bare(folder: str, out: mp.Queue) -> None:
+def _bare(folder: str, out: mp.Queue, sep: str = ",") -> None:
     import cxlab.io  # noqa: F401  same imports on both sides, so only the reading differs
 
     base = _peak_mib()
     t0 = time.perf_counter()
-    frame = pd.read_csv(Path(folder) / "events.csv")
+    frame = pd.read_csv(Path(folder) / "events.csv", sep=sep)
     out.put((time.perf_counter() - t0, _peak_mib() - base, len(frame)))
 
 
-def _cxlab(folder: str, out: mp.Queue) -> None:
+def _cxlab(folder: str, out: mp.Queue, sep: str = ",") -> None:
     from cxlab.io import load_client
 
     base = _peak_mib()
@@ -94,10 +100,10 @@ def _cxlab(folder: str, out: mp.Queue) -> None:
     out.put((time.perf_counter() - t0, _peak_mib() - base, len(client.events)))
 
 
-def measure(target, folder: str) -> tuple[float, float, int]:
+def measure(target, folder: str, sep: str = ",") -> tuple[float, float, int]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(folder, queue))
+    proc = ctx.Process(target=target, args=(folder, queue, sep))
     proc.start()
     seconds, peak_mib, rows = queue.get()
     proc.join()
@@ -108,16 +114,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15, help="fresh processes per side, alternating")
+    parser.add_argument("--style", choices=["iso", "it"], default="iso", help="it: ; dd/mm/yyyy sì/no")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        write_log(folder, args.events)
+        write_log(folder, args.events, style=args.style)
         size = (folder / "events.csv").stat().st_size
-        print(f"events CSV: {args.events:,} rows, {size / 2**20:.1f} MiB, {os.cpu_count()} cores")
+        print(
+            f"events CSV ({args.style}): {args.events:,} rows, {size / 2**20:.1f} MiB, {os.cpu_count()} cores"
+        )
         bare, ours = [], []
         for _ in range(args.repeat):  # alternating, so a busy moment costs both sides alike
-            bare.append(measure(_bare, tmp))
-            ours.append(measure(_cxlab, tmp))
+            sep = ";" if args.style == "it" else ","
+            bare.append(measure(_bare, tmp, sep))
+            ours.append(measure(_cxlab, tmp, sep))
         for label, runs in (("bare pandas.read_csv", bare), ("cxlab load+validate ", ours)):
             seconds = [r[0] for r in runs]
             print(

@@ -665,8 +665,28 @@ def _to_number(text: pd.Series, decimal: str | None) -> pd.Series:
     decimal = decimal or _detect_decimal(text.dropna().head(2000))
     if decimal == ",":
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    text = text.str.replace(r"^[€$£]\s*|\s*[€$£]$", "", regex=True)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+    if text.str.contains("[€$£]", regex=True).any():  # the replace runs value by value in Python
+        text = text.str.replace(r"^[€$£]\s*|\s*[€$£]$", "", regex=True)
+    numbers = _arrow_float(text)
+    return numbers if numbers is not None else pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def _arrow_float(text: pd.Series) -> pd.Series | None:
+    """Arrow-backed text that is all numbers (or blank) in one Arrow cast, ≈10× faster than
+    ``pd.to_numeric``; None as soon as one value is not a number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = _arrow_text(text)
+    if arrow is None:
+        return None
+    try:
+        if len(arrow) > 1000:  # as for dates: a failing cast is slow, the head answers most columns
+            pc.cast(arrow.slice(0, 1000), pa.float64())
+        numbers = pc.cast(arrow, pa.float64())
+    except (pa.ArrowException, NotImplementedError):
+        return None
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
 def _arrow_text(values: pd.Series) -> Any:
@@ -688,6 +708,8 @@ def _arrow_iso(values: pd.Series) -> pd.Series | None:
     if text is None:
         return None
     try:
+        if len(text) > 1000:  # a cast that fails is slow (≈1 µs a value): the head answers most columns
+            pc.cast(text.slice(0, 1000), pa.timestamp("ns"))
         parsed = pc.cast(text, pa.timestamp("ns"))
     except (pa.ArrowException, NotImplementedError):
         return None
