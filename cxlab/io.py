@@ -849,7 +849,7 @@ def _convert_column(
     raw: pd.Series, col: Column, src: TableSource, rec: _Recorder | _Pending, timezone: str
 ) -> pd.Series:
     """One column in its canonical type, its problems recorded. ``raw`` is text, or already typed by the
-    reader (numbers, timestamps, categories from a typed CSV read or a Parquet file)."""
+    reader (numbers and 0/1 flags from the fast CSV read; numbers, timestamps and categories from Parquet)."""
     name = col.name
     action: Action = "dropped" if col.required else "blanked"
     if col.kind in ("float", "int"):
@@ -902,7 +902,7 @@ def _convert_column(
             rec.add(_expand(bad, codes), name, "blanked", InvalidValueError, col.expected(), shown)
         return pd.Series(_expand(is_true, codes), index=raw.index)
     if col.kind == "category":
-        # cleaned once per distinct value (a typed read gives the distinct values for free)
+        # cleaned once per distinct value, then spread to the rows by category code
         categories, codes = _as_category(raw)
         labels, bad = _clean_labels(categories, col, src)
         if bad.any():
