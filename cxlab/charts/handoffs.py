@@ -11,8 +11,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..errors import AnalysisError
 from ..i18n import translate
+from ._inputs import need_columns as _need
 from .theme import PALETTE, POLARITY_COLOURS
 
 LABELS: dict[str, dict[str, str]] = {
@@ -109,12 +109,6 @@ def finding_explanation(name: str, lang: str = "en") -> str:
 
 def _t(key: str, lang: str) -> str:
     return translate(LABELS, key, lang)
-
-
-def _need(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise AnalysisError(f"the output of {what}", column=missing[0], found="no such column")
 
 
 def handoff_heatmap(

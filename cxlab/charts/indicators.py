@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..i18n import translate
+from ._inputs import need_columns as _need
 from .theme import PALETTE, POLARITY_COLOURS
 
 LABELS: dict[str, dict[str, str]] = {
@@ -101,12 +102,6 @@ def _t(key: str, lang: str) -> str:
     return translate(LABELS, key, lang)
 
 
-def _need(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise AnalysisError(f"the output of {what}", column=missing[0], found="no such column")
-
-
 def _by_columns(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> list[str]:
     cols = list(frame.columns)
     stop = next((i for i, c in enumerate(cols) if c in _MEASURE_START), len(cols))
@@ -150,6 +145,15 @@ def _small(data: pd.DataFrame, n: str = "n") -> pd.Series:
     return data["small_n"].astype(bool) if "small_n" in data.columns else data[n] < 30
 
 
+def _estimate_tooltips(field: str, title: str, fmt: str, lang: str) -> list[alt.Tooltip]:
+    """Tooltips for an estimate and its interval: the value, then the low and high bounds, one format."""
+    return [
+        alt.Tooltip(f"{field}:Q", title=title, format=fmt),
+        alt.Tooltip("low:Q", title=_t("low", lang), format=fmt),
+        alt.Tooltip("high:Q", title=_t("high", lang), format=fmt),
+    ]
+
+
 def _zero_rule(axis: str = "x") -> alt.Chart:
     enc = {axis: alt.X("zero:Q") if axis == "x" else alt.Y("zero:Q")}
     return alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#999", strokeDash=[4, 4]).encode(**enc)
@@ -171,9 +175,7 @@ def indicator_chart(
     y = alt.Y("group:N", sort=list(data["group"]), title=" · ".join(by) if by else None)
     tooltip = [
         alt.Tooltip("group:N", title=_t("group", lang)),
-        alt.Tooltip("score:Q", title=name, format=fmt),
-        alt.Tooltip("low:Q", title=_t("low", lang), format=fmt),
-        alt.Tooltip("high:Q", title=_t("high", lang), format=fmt),
+        *_estimate_tooltips("score", name, fmt, lang),
         alt.Tooltip("n:Q", title=_t("n", lang), format=","),
         alt.Tooltip("small:N", title=_t("small_n", lang)),
     ]
@@ -296,9 +298,7 @@ def hot_cold_chart(
             tooltip=[
                 alt.Tooltip("group:N", title=_t("group", lang)),
                 alt.Tooltip("survey_label:N", title=_t("survey", lang)),
-                alt.Tooltip("score:Q", title=name, format=fmt),
-                alt.Tooltip("low:Q", title=_t("low", lang), format=fmt),
-                alt.Tooltip("high:Q", title=_t("high", lang), format=fmt),
+                *_estimate_tooltips("score", name, fmt, lang),
                 alt.Tooltip("n:Q", title=_t("n", lang), format=","),
             ],
         )
@@ -344,9 +344,7 @@ def hot_trend_chart(
             tooltip=[
                 alt.Tooltip("period:T", title=_t("period", lang)),
                 alt.Tooltip("group:N", title=_t("group", lang)),
-                alt.Tooltip("score:Q", title=name, format=fmt),
-                alt.Tooltip("low:Q", title=_t("low", lang), format=fmt),
-                alt.Tooltip("high:Q", title=_t("high", lang), format=fmt),
+                *_estimate_tooltips("score", name, fmt, lang),
                 alt.Tooltip("n:Q", title=_t("n", lang), format=","),
             ],
         )
@@ -381,9 +379,7 @@ def response_rate_chart(rates: pd.DataFrame, lang: str = "en", title: str | None
             y=y,
             tooltip=[
                 alt.Tooltip("group:N", title=_t("group", lang)),
-                alt.Tooltip("rate:Q", title=_t("rate", lang), format=".1%"),
-                alt.Tooltip("low:Q", title=_t("low", lang), format=".1%"),
-                alt.Tooltip("high:Q", title=_t("high", lang), format=".1%"),
+                *_estimate_tooltips("rate", _t("rate", lang), ".1%", lang),
                 alt.Tooltip("invitations:Q", title=_t("invitations", lang), format=","),
                 alt.Tooltip("responses:Q", title=_t("responses", lang), format=","),
             ],
@@ -414,9 +410,7 @@ def pressure_chart(curve: pd.DataFrame, lang: str = "en", title: str | None = No
             y=alt.Y("rate:Q", title=_t("rate", lang), axis=alt.Axis(format=".0%")),
             tooltip=[
                 alt.Tooltip("pressure:O", title=_t("pressure", lang)),
-                alt.Tooltip("rate:Q", title=_t("rate", lang), format=".1%"),
-                alt.Tooltip("low:Q", title=_t("low", lang), format=".1%"),
-                alt.Tooltip("high:Q", title=_t("high", lang), format=".1%"),
+                *_estimate_tooltips("rate", _t("rate", lang), ".1%", lang),
                 alt.Tooltip("invitations:Q", title=_t("invitations", lang), format=","),
             ],
         )

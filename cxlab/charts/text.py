@@ -13,6 +13,7 @@ from ..config import TextSettings
 from ..errors import AnalysisError
 from ..i18n import translate
 from ..text.themes import taxonomy
+from ._inputs import need_columns as _need
 from .theme import PALETTE, POLARITY_COLOURS
 
 LABELS: dict[str, dict[str, str]] = {
@@ -39,12 +40,6 @@ POLARITY_ORDER = ["negative", "neutral", "positive"]
 
 def _t(key: str, lang: str) -> str:
     return translate(LABELS, key, lang)
-
-
-def _need(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise AnalysisError(f"the output of {what}", column=missing[0], found="no such column")
 
 
 def theme_sentiment_chart(summary: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.Chart:
