@@ -23,6 +23,7 @@ amounts are ``float64`` with NaN for blanks; ``is_customer_contact`` is bool.
 from __future__ import annotations
 
 import csv
+import functools
 import io as _io
 import os
 import re
@@ -593,8 +594,11 @@ def _as_written(value: object) -> object:
 
 def _expand(per_category: np.ndarray, codes: np.ndarray, blank: bool = False) -> np.ndarray:
     """A per-category flag spread to the rows (code -1, a blank, gets ``blank``)."""
-    if not per_category.any():  # the usual case: no category flagged, no gather
+    flagged = np.flatnonzero(per_category)
+    if len(flagged) == 0:  # the usual case: no category flagged, no gather
         return codes < 0 if blank else np.zeros(len(codes), dtype=bool)
+    if len(flagged) == 1 and not blank:  # one category (the "yes" of a flag): a comparison beats a gather
+        return codes == flagged[0]
     return np.append(per_category, blank)[codes]
 
 
@@ -612,7 +616,9 @@ def _recode(codes: np.ndarray, labels: pd.Series, index: pd.Index, fill: str | N
     lookup = np.append(categories.get_indexer(labels), blank).astype(width)
     if fill is not None:
         lookup[lookup == -1] = blank
-    values = pd.Categorical.from_codes(lookup[codes], dtype=pd.CategoricalDtype(categories), validate=False)
+    values = pd.Categorical.from_codes(
+        np.take(lookup, codes), dtype=pd.CategoricalDtype(categories), validate=False
+    )
     return pd.Series(values, index=index)
 
 
@@ -622,20 +628,20 @@ def _as_category(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return pd.Series(raw.cat.categories), raw.cat.codes.to_numpy()
     text = _arrow_text(raw)
     if text is not None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(text)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()  # one dictionary for all chunks
-        indices = encoded.indices.fill_null(-1) if encoded.null_count else encoded.indices
-        codes = indices.to_numpy(zero_copy_only=False)  # int32, no copy: enough to index with
-        return pd.Series(pd.array(encoded.dictionary, dtype="str")), codes
-    if pd.api.types.is_integer_dtype(raw.dtype) and len(raw) and 0 <= raw.min() and raw.max() < 4096:
+        dictionary, codes = _encode_text(text)
+        return pd.Series(pd.array(dictionary, dtype="str")), codes
+    if (
+        pd.api.types.is_integer_dtype(raw.dtype)
+        and len(raw)
+        and 0 <= (low := raw.min())
+        and (high := raw.max()) < 4096
+    ):
         # small whole numbers (0/1 flags): counting beats hashing
         numbers = raw.to_numpy()
+        if low == 0 and high <= 1:  # a 0/1 flag with both values, or all 0: the numbers are the codes
+            return pd.Series(np.arange(high + 1)), numbers
         present = np.flatnonzero(np.bincount(numbers))
-        if present[-1] == len(present) - 1:  # 0..k all present (0/1 flags): the numbers are the codes
+        if present[-1] == len(present) - 1:  # 0..k all present: the numbers are the codes
             return pd.Series(present), numbers
         lookup = np.full(present[-1] + 1, -1, dtype=np.int32)
         lookup[present] = np.arange(len(present))
@@ -644,12 +650,92 @@ def _as_category(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(cat.cat.categories), cat.cat.codes.to_numpy()
 
 
+def _encode_text(text: Any) -> tuple[Any, np.ndarray]:
+    """Arrow text's distinct values in order of first appearance, and each row's code into them (int32,
+    -1 = blank): Arrow's dictionary encoding, or for a column in long runs of equal values (an event log
+    sorted by case) the same result from one value per run, ≈1.5× faster."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = len(text)
+    starts = None
+    if size >= 100_000:
+        head = text.slice(0, 4096)
+        repeats = pc.sum(pc.equal(head.slice(1), head.slice(0, len(head) - 1))).as_py() or 0
+        if repeats >= 0.75 * (len(head) - 1):  # runs of four or more on average
+            same = pc.equal(text.slice(1), text.slice(0, size - 1))
+            same = same.fill_null(False) if same.null_count else same  # a blank starts its own run
+            starts = np.flatnonzero(np.concatenate(([True], ~same.to_numpy(zero_copy_only=False))))
+            text = text.take(pa.array(starts))
+    encoded = pc.dictionary_encode(text)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()  # one dictionary for all chunks
+    indices = encoded.indices.fill_null(-1) if encoded.null_count else encoded.indices
+    codes = indices.to_numpy(zero_copy_only=False)  # int32, no copy: enough to index with
+    if starts is not None:
+        codes = np.repeat(codes, np.diff(np.append(starts, size)))
+    return encoded.dictionary, codes
+
+
 def _strip(s: pd.Series) -> pd.Series:
     """Text without surrounding whitespace, blanks as NaN."""
+    if len(s) >= 10_000 and _is_trimmed(s):
+        return s  # the usual case on a large export: nothing to strip, no copy of a million strings
     s = s.astype("str") if s.dtype != "str" else s
     s = s.str.strip()
     empty = s == ""
     return s.where(~empty) if empty.any() else s
+
+
+def _string_chunks(text: Any) -> list[tuple[Any, np.ndarray, np.ndarray]] | None:
+    """Arrow text as (chunk, its value offsets, the bytes they index), NumPy views without a copy; None
+    for any type but string and large_string."""
+    import pyarrow as pa
+
+    views = []
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        if pa.types.is_large_string(chunk.type):
+            offset_type: Any = np.int64
+        elif pa.types.is_string(chunk.type):
+            offset_type = np.int32
+        else:
+            return None
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if offsets_buffer is None:  # an empty chunk
+            continue
+        offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = (
+            np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+        )
+        views.append((chunk, offsets, data))
+    return views
+
+
+def _is_trimmed(s: pd.Series) -> bool:
+    """Whether arrow-backed text surely has nothing to strip and no empty value: every value starts and ends
+    with a printable ASCII byte. Reads only two bytes a value (≈4× faster than stripping); False when unsure
+    (a non-ASCII first or last byte may be Unicode whitespace)."""
+    text = _arrow_text(s)
+    chunks = _string_chunks(text) if text is not None else None
+    if chunks is None:
+        return False
+    for chunk, offsets, data in chunks:
+        empty = np.diff(offsets) == 0
+        if chunk.null_count:
+            empty &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        if empty.any():
+            return False
+        if len(data) == 0:  # all blank
+            continue
+        # a blank (null) value has no bytes: its "first" and "last" bytes are its neighbours', checked anyway
+        first = data[np.minimum(offsets[:-1], len(data) - 1)]
+        last = data[np.maximum(offsets[1:] - 1, 0)]
+        # uint8 wrap-around: bytes outside 0x21..0x7e (whitespace, controls, non-ASCII) land at >= 0x5e
+        if ((first - 0x21) >= 0x5E).any() or ((last - 0x21) >= 0x5E).any():
+            return False
+    return True
 
 
 def _detect_decimal(sample: pd.Series) -> str:
@@ -726,11 +812,108 @@ def _arrow_strptime(values: pd.Series, fmt: str) -> pd.Series | None:
     text = _arrow_text(values)
     if text is None:
         return None
+    fixed = _fixed_width_dates(text, fmt)
+    if fixed is not None:
+        return pd.Series(fixed, index=values.index).astype("datetime64[ns]")
     try:
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
     except (TypeError, ValueError, NotImplementedError, pa.ArrowException):
         return None
     return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
+
+
+_FIELD_WIDTHS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+_ISO_LAYOUT = ("%Y", "-", "%m", "-", "%d", " ", "%H", ":", "%M", ":", "%S")
+
+
+@functools.lru_cache
+def _fixed_layout(fmt: str) -> tuple[int, dict[str, int], list[tuple[int, int]], tuple[str, ...]] | None:
+    """A strftime format of zero-padded fields (dd/mm/yyyy hh:mm[:ss] and the like) as byte positions:
+    (width, field -> start, literal bytes as (position, byte), the ISO 8601 layout with the same fields);
+    None for any other format."""
+    width, fields, literals = 0, {}, []
+    for token in re.findall(r"%.|[^%]", fmt):
+        if token in _FIELD_WIDTHS and token not in fields:
+            fields[token] = width
+            width += _FIELD_WIDTHS[token]
+        elif len(token) == 1 and token.isascii():
+            literals.append((width, ord(token)))
+            width += 1
+        else:
+            return None
+    iso = {3: _ISO_LAYOUT[:5], 5: _ISO_LAYOUT[:9], 6: _ISO_LAYOUT}.get(len(fields))
+    if iso is None or set(fields) != {t for t in iso if t in _FIELD_WIDTHS}:
+        return None
+    return width, fields, literals, iso
+
+
+def _byte_field(buffer: np.ndarray, start: int, size: int, width: int) -> np.ndarray:
+    """Bytes ``start:start+size`` of every ``width``-byte row of ``buffer``, as one strided view."""
+    rows = len(buffer) // width
+    dtype = np.uint8 if size == 1 else np.dtype(f"V{size}")
+    return np.ndarray(shape=(rows,), dtype=dtype, buffer=buffer, offset=start, strides=(width,))
+
+
+def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
+    """Arrow text in a fixed-width day-first format (``31/12/2025 08:30``) parsed ≈3× faster than Arrow's
+    strptime: the bytes are moved into ISO 8601 order and read by Arrow's ISO cast. All or nothing: None
+    when a value has another width or separator, or does not cast (the caller's strptime then decides)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    layout = _fixed_layout(fmt)
+    if layout is None:
+        return None
+    width, fields, literals, iso = layout
+    iso_width = sum(_FIELD_WIDTHS.get(token, 1) for token in iso)
+    chunks = _string_chunks(text)
+    if chunks is None:
+        return None
+    parsed = []
+    for chunk, offsets, data in chunks:
+        lengths = np.diff(offsets)
+        if chunk.null_count == len(chunk):
+            parsed.append(np.full(len(chunk), np.datetime64("NaT"), dtype="datetime64[s]"))
+            continue
+        if chunk.null_count:
+            valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+            fits = np.where(valid, lengths == width, lengths == 0)
+        else:
+            fits = lengths == width
+        # blanks hold no bytes, so the values sit back to back: one row of `width` bytes each
+        if not fits.all():
+            return None
+        values = data[offsets[0] : offsets[-1]]
+        count = len(values) // width
+        # each field and separator is one strided view over the rows: ≈4 ms a million, where slicing a
+        # (rows, width) byte matrix copies a few bytes a row at ≈25 ms
+        if any((_byte_field(values, position, 1, width) != byte).any() for position, byte in literals):
+            return None
+        same_width = width == iso_width
+        out = values.copy() if same_width else np.empty(count * iso_width, dtype=np.uint8)
+        at = 0
+        for token in iso:
+            size = _FIELD_WIDTHS.get(token, 1)
+            if token in fields:
+                if not (same_width and fields[token] == at):
+                    _byte_field(out, at, size, iso_width)[...] = _byte_field(
+                        values, fields[token], size, width
+                    )
+            elif not (same_width and (at, ord(token)) in literals):
+                _byte_field(out, at, 1, iso_width)[...] = ord(token)
+            at += size
+        iso_offsets = np.arange(0, (count + 1) * iso_width, iso_width, dtype=np.int64)
+        iso_text = pa.LargeStringArray.from_buffers(count, pa.py_buffer(iso_offsets), pa.py_buffer(out))
+        try:
+            seconds = pc.cast(iso_text, pa.timestamp("s")).to_numpy(zero_copy_only=False)
+        except (pa.ArrowException, NotImplementedError):
+            return None
+        if chunk.null_count:
+            spread = np.full(len(chunk), np.datetime64("NaT"), dtype="datetime64[s]")
+            spread[valid] = seconds
+            seconds = spread
+        parsed.append(seconds)
+    return np.concatenate(parsed) if parsed else np.array([], dtype="datetime64[s]")
 
 
 def _parse_with(values: pd.Series, fmt: str, with_offset: bool) -> pd.Series:
@@ -809,8 +992,8 @@ def _convert(
     work release the GIL); their problems are then recorded in column order, so the report and the rows
     dropped do not depend on which thread finished first."""
     columns = [(col, frame[col.name]) for col in table.columns if col.name in frame.columns]
-    # the costliest first (hashing, parsing dates), so the threads finish together
-    costly = {"category": 0, "datetime": 1, "id": 2, "text": 2}
+    # the costliest first (parsing dates, then hashing), so the threads finish together
+    costly = {"datetime": 0, "category": 1, "id": 2, "text": 2}
     columns.sort(key=lambda job: (job[0].name not in codes_of, costly.get(job[0].kind, 3)))
 
     def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, _Pending, np.ndarray | None]:

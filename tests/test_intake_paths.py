@@ -187,3 +187,91 @@ def test_a_ragged_line_leaves_the_fast_read_to_the_string_path(tmp_path, monkeyp
     assert "events.csv" not in fast_reads
     assert_same_client(fast, reference)
     assert any(issue.column is None and issue.count == 1 for issue in fast.quality.tables["events"].issues)
+
+
+def _dictionary_encoding(text) -> tuple[list, np.ndarray]:
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(text).combine_chunks()
+    return encoded.dictionary.to_pylist(), encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+
+
+@pytest.mark.parametrize("layout", ["runs", "shuffled", "runs_with_blanks_and_returns"])
+def test_text_encoding_matches_arrow_dictionary_encoding(layout):
+    """The run-length shortcut of _encode_text gives Arrow's own dictionary encoding, value for value."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(7)
+    ids = np.repeat([f"C{i}" for i in rng.permutation(20_000)], rng.integers(1, 12, 20_000)).astype(object)
+    if layout == "shuffled":
+        ids = rng.permutation(ids)
+    if layout == "runs_with_blanks_and_returns":
+        ids[rng.integers(0, len(ids), 500)] = None  # blanks inside runs
+        ids[-3:] = ids[:3]  # a case that comes back at the end: not one run
+    text = pa.chunked_array([pa.array(part, pa.large_string()) for part in np.array_split(ids, 7)])
+    dictionary, codes = cxlab.io._encode_text(text)
+    expected_dictionary, expected_codes = _dictionary_encoding(text)
+    assert len(text) >= 100_000  # large enough for the shortcut to be considered
+    assert dictionary.to_pylist() == expected_dictionary
+    assert codes.dtype == np.int32
+    np.testing.assert_array_equal(codes, expected_codes)
+
+
+@pytest.mark.parametrize(
+    ("values", "trimmed"),
+    [
+        (["C1", "C22", None, "K9"], True),
+        (["C1", " C22", "K9"], False),
+        (["C1", "C22 ", "K9"], False),
+        (["C1", "", "K9"], False),
+        (["C1", "Zürich", "K9"], True),
+        (["C1", "\u00a0C2", "K9"], False),  # a no-break space: Unicode whitespace
+        (["C1", "C2\t", None], False),
+        ([None, None, "x"], True),
+    ],
+)
+def test_the_trimmed_check_never_skips_a_strip_that_changes_something(values, trimmed):
+    text = pd.Series(values * 5_000, dtype="str")
+    assert cxlab.io._is_trimmed(text) is trimmed
+    stripped = cxlab.io._strip(text)
+    expected = text.str.strip()
+    expected = expected.where(expected != "")
+    pd.testing.assert_series_equal(stripped, expected)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "values"),
+    [
+        ("%d/%m/%Y %H:%M:%S", ["31/12/2025 08:30:00", "01/02/2024 23:59:59", None, "29/02/2024 00:00:00"]),
+        ("%d/%m/%Y %H:%M", ["31/12/2025 08:30", None, None, "01/01/2026 00:00"]),
+        ("%d.%m.%Y", ["31.12.2025", "01.02.2024", "29.02.2024"]),
+        ("%m/%d/%Y", ["12/31/2025", "02/01/2024"]),
+        # each of these leaves the fast path to Arrow's strptime, value by value
+        ("%d/%m/%Y %H:%M:%S", ["31/12/2025 08:30:00", "30/02/2025 10:00:00"]),  # no 30 February
+        ("%d/%m/%Y %H:%M:%S", ["31/12/2025 08:30:00", "01/02/2025 10:11:60"]),  # a leap second
+        ("%d/%m/%Y %H:%M:%S", ["31/12/2025 08:30:00", "01/02/2025T10:11:12"]),  # not the format's space
+        ("%d/%m/%Y %H:%M:%S", ["31/12/2025 08:30:00", "1/2/2025 10:11:12"]),  # not zero-padded
+        ("%d/%m/%Y", ["31/12/2025", "31-12-2025"]),
+    ],
+)
+def test_fixed_width_dates_parse_as_strptime_does(fmt, values):
+    """Day-first dates moved into ISO order and cast by Arrow give what Arrow's strptime gives."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pd.Series(values * 3_000, dtype="str")
+    parsed = cxlab.io._arrow_strptime(text, fmt)
+    expected = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
+    expected = pd.Series(expected.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
+    pd.testing.assert_series_equal(parsed, expected, check_names=False)
+
+
+def test_fixed_width_dates_take_the_fast_path_only_when_every_value_fits():
+    import pyarrow as pa
+
+    fits = pa.array(["31/12/2025 08:30:00", None, "01/02/2024 23:59:59"] * 1000, pa.large_string())
+    parsed = cxlab.io._fixed_width_dates(fits, "%d/%m/%Y %H:%M:%S")
+    assert parsed is not None
+    assert str(parsed[0]) == "2025-12-31T08:30:00" and np.isnat(parsed[1])
+    assert cxlab.io._fixed_width_dates(pa.array(["1/2/2025 10:11:12"]), "%d/%m/%Y %H:%M:%S") is None
+    assert cxlab.io._fixed_width_dates(fits, "%d/%m/%y %H:%M:%S") is None  # two-digit years: not fixed
