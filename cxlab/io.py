@@ -969,6 +969,14 @@ def _parse_dates(text: pd.Series, src: TableSource, timezone: str) -> pd.Series:
     return parsed.astype("datetime64[ns]")
 
 
+@dataclass
+class _IdCodes:
+    """An id column as numbers: each row's id (-1 = blank) and, when no id is blank, the rows per id."""
+
+    rows: np.ndarray
+    counts: np.ndarray | None
+
+
 class _Pending:
     """A column's problems, held until they are recorded in column order (see :func:`_convert`)."""
 
@@ -986,9 +994,9 @@ def _convert(
     rec: _Recorder,
     timezone: str,
     codes_of: frozenset[str] = frozenset(),
-) -> tuple[dict[str, pd.Series], dict[str, np.ndarray]]:
+) -> tuple[dict[str, pd.Series], dict[str, _IdCodes]]:
     """Every mapped column in its canonical type, and for the id columns named in ``codes_of`` each row's
-    id as a number (see :func:`_convert_ids`). Columns convert on threads (the Arrow kernels that do the
+    id as a number (see :func:`_convert_ids`) and the rows per id. Columns convert on threads (the Arrow kernels that do the
     work release the GIL); their problems are then recorded in column order, so the report and the rows
     dropped do not depend on which thread finished first."""
     columns = [(col, frame[col.name]) for col in table.columns if col.name in frame.columns]
@@ -996,12 +1004,14 @@ def _convert(
     costly = {"datetime": 0, "category": 1, "id": 2, "text": 2}
     columns.sort(key=lambda job: (job[0].name not in codes_of, costly.get(job[0].kind, 3)))
 
-    def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, _Pending, np.ndarray | None]:
+    def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, _Pending, _IdCodes | None]:
         col, raw = job
         pending = _Pending()
         if col.name in codes_of:
             values, row_codes = _convert_ids(raw, col, src, pending)
-            return values, pending, row_codes
+            # counted here, on the worker thread: with no blank id and no row dropped, this is the answer
+            counts = np.bincount(row_codes) if len(row_codes) and row_codes.min() >= 0 else None
+            return values, pending, _IdCodes(row_codes, counts)
         return _convert_column(raw, col, src, pending, timezone), pending, None
 
     workers = min(len(columns), os.cpu_count() or 1)
@@ -1012,7 +1022,7 @@ def _convert(
         converted = [convert(job) for job in columns]
     by_name = {col.name: result for (col, _), result in zip(columns, converted, strict=True)}
     out: dict[str, pd.Series] = {}
-    codes: dict[str, np.ndarray] = {}
+    codes: dict[str, _IdCodes] = {}
     for col in table.columns:
         if col.name in by_name:
             values, pending, row_codes = by_name[col.name]
@@ -1156,10 +1166,12 @@ def _record_blanks(missing: np.ndarray, col: Column, rec: _Recorder | _Pending) 
         rec.add(missing, col.name, "dropped", MissingValueError, "a value", None)
 
 
-def _single_event_note(case_codes: np.ndarray, kept: np.ndarray) -> list[str]:
+def _single_event_note(cases: _IdCodes, kept: np.ndarray) -> list[str]:
     """The note on cases with a single (kept) event, if any."""
-    every = kept.all() and (len(case_codes) == 0 or case_codes.min() >= 0)
-    sizes = np.bincount(case_codes if every else case_codes[kept & (case_codes >= 0)])
+    if cases.counts is not None and kept.all():
+        sizes = cases.counts
+    else:
+        sizes = np.bincount(cases.rows[kept & (cases.rows >= 0)])
     cases, single = int((sizes > 0).sum()), int((sizes == 1).sum())
     if not single:
         return []

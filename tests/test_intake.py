@@ -404,6 +404,17 @@ def test_single_event_case_is_kept_with_a_note(tmp_path):
     assert any("1 of 2 cases have a single event" in n for n in client.quality.notes)
 
 
+def test_single_event_cases_are_counted_after_the_dropped_rows(tmp_path):
+    # k2 loses its unparseable event and is left with one; the blank case id is dropped
+    content = (
+        "case_id,timestamp,activity,department\nk1,2026-01-01 09:00,Open,Sales\nk1,2026-01-01 10:00,Ship,Sales\n"
+        "k2,2026-01-01 09:00,Open,Sales\nk2,not a date,Ship,Logistics\n,2026-01-01 09:00,Open,Sales\n"
+    )
+    client = load_client(make_client(tmp_path, {"e.csv": content}, {"events": {"file": "data/e.csv"}}))
+    assert len(client.events) == 3
+    assert any("1 of 2 cases have a single event" in n for n in client.quality.notes)
+
+
 def test_all_rows_unusable_stops(tmp_path):
     content = "customer_id,date,amount\nc1,2026-01-01,abc\nc2,2026-01-02,xyz\n"
     folder = make_client(tmp_path, {"t.csv": content}, {"transactions": {"file": "data/t.csv"}})
