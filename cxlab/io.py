@@ -855,7 +855,7 @@ def _byte_field(buffer: np.ndarray, start: int, size: int, width: int) -> np.nda
 
 
 def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
-    """Arrow text in a fixed-width day-first format (``31/12/2025 08:30``) parsed ≈3× faster than Arrow's
+    """Arrow text in a fixed-width format (``31/12/2025 08:30``, ``12/31/2025``) parsed ≈3× faster than Arrow's
     strptime: the bytes are moved into ISO 8601 order and read by Arrow's ISO cast. All or nothing: None
     when a value has another width or separator, or does not cast (the caller's strptime then decides)."""
     import pyarrow as pa
@@ -996,9 +996,9 @@ def _convert(
     codes_of: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, pd.Series], dict[str, _IdCodes]]:
     """Every mapped column in its canonical type, and for the id columns named in ``codes_of`` each row's
-    id as a number (see :func:`_convert_ids`) and the rows per id. Columns convert on threads (the Arrow kernels that do the
-    work release the GIL); their problems are then recorded in column order, so the report and the rows
-    dropped do not depend on which thread finished first."""
+    id as a number (see :func:`_convert_ids`) and the rows per id. Columns convert on threads (the Arrow
+    kernels that do the work release the GIL); their problems are then recorded in column order, so the
+    report and the rows dropped do not depend on which thread finished first."""
     columns = [(col, frame[col.name]) for col in table.columns if col.name in frame.columns]
     # the costliest first (parsing dates, then hashing), so the threads finish together
     costly = {"datetime": 0, "category": 1, "id": 2, "text": 2}
@@ -1166,12 +1166,12 @@ def _record_blanks(missing: np.ndarray, col: Column, rec: _Recorder | _Pending) 
         rec.add(missing, col.name, "dropped", MissingValueError, "a value", None)
 
 
-def _single_event_note(cases: _IdCodes, kept: np.ndarray) -> list[str]:
+def _single_event_note(case_ids: _IdCodes, kept: np.ndarray) -> list[str]:
     """The note on cases with a single (kept) event, if any."""
-    if cases.counts is not None and kept.all():
-        sizes = cases.counts
+    if case_ids.counts is not None and kept.all():
+        sizes = case_ids.counts
     else:
-        sizes = np.bincount(cases.rows[kept & (cases.rows >= 0)])
+        sizes = np.bincount(case_ids.rows[kept & (case_ids.rows >= 0)])
     cases, single = int((sizes > 0).sum()), int((sizes == 1).sum())
     if not single:
         return []
