@@ -54,7 +54,7 @@ import pandas as pd
 
 from .config import ActivitySettings, IndicatorSettings, Thresholds
 from .errors import AnalysisError, MissingColumnError
-from .stats import nps_interval, wilson_interval, z_value
+from .stats import nps_classes, nps_counts, nps_interval, wilson_interval, z_value
 
 UNKNOWN = "unknown"
 HOUR_NS = 3_600_000_000_000
@@ -785,9 +785,8 @@ def link_satisfaction(
 
 
 def _nps_parts(scores: pd.Series, indicators: IndicatorSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    s = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
-    valid = ~np.isnan(s)
-    return valid, valid & (s >= indicators.nps_promoter_min), valid & (s <= indicators.nps_detractor_max)
+    """(answered, promoter, detractor) masks under the client's NPS thresholds."""
+    return nps_classes(scores, indicators.nps_promoter_min, indicators.nps_detractor_max)
 
 
 def _score_table(
@@ -801,10 +800,9 @@ def _score_table(
     out: dict[str, np.ndarray] = {}
     conf = thresholds.confidence
     if "nps" in linked.columns:
-        valid, prom, det = _nps_parts(linked["nps"], indicators)
-        n = np.bincount(keys[valid], minlength=n_groups)
-        p = np.bincount(keys[prom], minlength=n_groups)
-        d = np.bincount(keys[det], minlength=n_groups)
+        n, p, d = nps_counts(
+            keys, n_groups, linked["nps"], indicators.nps_promoter_min, indicators.nps_detractor_max
+        )
         nps, se, lo, hi = nps_interval(p, d, n, conf)
         out.update(
             n_nps=n,

@@ -81,6 +81,7 @@ from .errors import AnalysisError, MissingColumnError, TableDependencyError
 from .stats import (
     cochran_armitage,
     mean_interval,
+    nps_counts,
     nps_interval,
     relative_weights,
     two_sided_p,
@@ -281,11 +282,7 @@ def _nps_columns(
         p = dist[:, max(ind.nps_promoter_min, 0) :].sum(axis=1)
         d = dist[:, : max(ind.nps_detractor_max + 1, 0)].sum(axis=1)
     else:
-        valid = ~np.isnan(s)
-        gv, sv = group[valid], s[valid]
-        n = np.bincount(gv, minlength=g)
-        p = np.bincount(gv, weights=sv >= ind.nps_promoter_min, minlength=g).astype(np.int64)
-        d = np.bincount(gv, weights=sv <= ind.nps_detractor_max, minlength=g).astype(np.int64)
+        n, p, d = nps_counts(group, g, s, ind.nps_promoter_min, ind.nps_detractor_max)
     score, _, low, high = nps_interval(p, d, n, t.confidence, adjusted=True)
     _, se, _, _ = nps_interval(p, d, n, t.confidence, adjusted=False)
     with np.errstate(invalid="ignore", divide="ignore"):

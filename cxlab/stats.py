@@ -1,5 +1,7 @@
 """Small interval helpers shared by the analyses (vectorised: scalars or numpy arrays in, same shape out).
 
+* :func:`nps_classes` / :func:`nps_counts` — which 0–10 answers are promoters and detractors, and how many
+  of each per group: the one place the NPS thresholds are applied.
 * :func:`nps_interval` — NPS and its interval from the trinomial variance, SE = sqrt([p + d − (p − d)²] / n),
   with the adjusted-Wald correction for small samples (add 3 to n and 3/4 to promoters and detractors;
   Rocks 2016, *The American Statistician*), as in DESIGN §4. NPS in points (−100…100).
@@ -14,12 +16,39 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.stats import norm
 
 
 def z_value(confidence: float = 0.95) -> float:
     """Two-sided normal quantile, e.g. 1.96 for 0.95."""
     return float(norm.ppf(0.5 + confidence / 2))
+
+
+def nps_classes(
+    scores: ArrayLike, promoter_min: int, detractor_max: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(answered, promoter, detractor) masks of 0–10 scores; anything not a number is no answer."""
+    values = np.asarray(scores) if not isinstance(scores, pd.Series) else scores
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        values = values.astype(float)
+    else:
+        values = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    answered = ~np.isnan(values)
+    return answered, answered & (values >= promoter_min), answered & (values <= detractor_max)
+
+
+def nps_counts(
+    groups: np.ndarray, n_groups: int, scores: ArrayLike, promoter_min: int, detractor_max: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(answers, promoters, detractors) per group 0…n_groups−1 (int64 arrays), from each score's group."""
+    answered, promoter, detractor = nps_classes(scores, promoter_min, detractor_max)
+    groups = np.asarray(groups, dtype=np.int64)
+    return tuple(  # type: ignore[return-value]
+        np.bincount(groups[mask], minlength=n_groups).astype(np.int64)
+        for mask in (answered, promoter, detractor)
+    )
 
 
 def nps_interval(

@@ -11,7 +11,7 @@ import pytest
 from cxlab import indicators as ind
 from cxlab.config import ClientConfig, IndicatorSettings, Thresholds
 from cxlab.errors import CxlabError, MissingColumnError, TableDependencyError
-from cxlab.stats import cochran_armitage, relative_weights, wilson_interval
+from cxlab.stats import cochran_armitage, nps_classes, nps_counts, relative_weights, wilson_interval
 
 Z = 1.959963984540054  # two-sided 95 % normal quantile
 
@@ -503,3 +503,18 @@ def test_survey_findings_prefer_large_groups_and_customer_attributes():
     assert z["X"] == pytest.approx(-2.42, abs=0.01) and z["Z"] < z["X"]  # Z's z is larger, but n = 3
     joined = ind.add_customer_attributes(r, customers)
     assert {"industry", "region", "client_segment"} <= set(joined.columns) and len(joined) == len(r)
+
+
+def test_nps_counts_apply_the_thresholds_once_per_answer():
+    # group 0: 10, 9 (promoters), 7 (passive), 6 (detractor); group 1: 0 (detractor), blank, "n/a"; group 2: none
+    scores = pd.Series([10, 9, 7, 6, 0, None, "n/a"], dtype=object)
+    groups = np.array([0, 0, 0, 0, 1, 1, 1])
+    answered, promoter, detractor = nps_classes(scores, 9, 6)
+    assert answered.tolist() == [True, True, True, True, True, False, False]
+    assert promoter.tolist() == [True, True, False, False, False, False, False]
+    assert detractor.tolist() == [False, False, False, True, True, False, False]
+    n, p, d = nps_counts(groups, 3, scores, 9, 6)
+    assert n.tolist() == [4, 1, 0] and p.tolist() == [2, 0, 0] and d.tolist() == [1, 1, 0]
+    # a client's own thresholds (promoters from 8, detractors up to 5) move the 7 and the 6
+    _, p, d = nps_counts(groups, 3, np.array([10, 9, 7, 6, 0, np.nan, np.nan]), 8, 5)
+    assert p.tolist() == [2, 0, 0] and d.tolist() == [0, 1, 0]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..config import IndicatorSettings, TextSettings, Thresholds
 from ..errors import AnalysisError, MissingColumnError
-from ..stats import nps_interval
+from ..stats import nps_counts, nps_interval
 from .sentiment import sentiment
 from .themes import detect_themes, taxonomy
 
@@ -64,18 +64,18 @@ def theme_mentions(analysed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _nps_table(nps: pd.Series, by: pd.Series, indicators: IndicatorSettings) -> pd.DataFrame:
-    valid = nps.notna()
-    frame = pd.DataFrame(
-        {
-            "by": by[valid].to_numpy(),
-            "p": (nps[valid] >= indicators.nps_promoter_min).to_numpy(),
-            "d": (nps[valid] <= indicators.nps_detractor_max).to_numpy(),
-        }
+    """Answers, promoters and detractors per value of ``by`` (rows in order of first appearance)."""
+    groups, keys = pd.factorize(by.to_numpy())
+    known = groups >= 0  # a blank key belongs to no group
+    n, promoters, detractors = nps_counts(
+        groups[known],
+        len(keys),
+        nps.to_numpy()[known],
+        indicators.nps_promoter_min,
+        indicators.nps_detractor_max,
     )
-    g = frame.groupby("by", sort=False).agg(
-        promoters=("p", "sum"), detractors=("d", "sum"), nps_n=("p", "size")
-    )
-    return g
+    table = pd.DataFrame({"promoters": promoters, "detractors": detractors, "nps_n": n}, index=keys)
+    return table[table["nps_n"] > 0].rename_axis("by")
 
 
 def theme_summary(
