@@ -312,11 +312,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
     for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE, out_dir / REPORT_TEMPLATE):
         stale.unlink(missing_ok=True)
     kernel = _worker_kernel(job.recycle_after)
-    if kernel.km is not None and (kernel.runs >= kernel.recycle_after or not kernel.km.is_alive()):
-        kernel.shutdown()  # recycle now, so the new kernel boots while this client is validated
-    start = getattr(kernel, "start", None)
-    if start is not None:
-        start()  # boots the kernel and imports cxlab in it in the background (no-op when it runs)
+    # boots (or recycles) the kernel and imports cxlab in it while this client is validated
+    kernel.start()
     km_before, runs_before = kernel.km, kernel.runs
     started = time.perf_counter()
     outcome = ClientOutcome(
@@ -350,7 +347,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
     outcome.lang = result.lang
     outcome.key_figures = result.key_figures
     outcome.size_bytes = result.size_bytes
-    outcome.unreviewed = int(getattr(result, "unreviewed", 0) or 0)
+    outcome.unreviewed = result.unreviewed
     stamp = {
         "hash": job.digest,
         "client_name": result.client_name,

@@ -40,9 +40,12 @@ class WarmKernel:
         self._warming: threading.Thread | None = None
 
     def start(self, cwd: Path | None = None) -> None:
-        """Start the kernel (if not running) and warm it up in the background."""
+        """Start the kernel (if not running, or recycled: every ``recycle_after`` runs, or when it died) and
+        warm it up in the background."""
         from jupyter_client.manager import KernelManager
 
+        if self.km is not None and (self.runs >= self.recycle_after or not self.km.is_alive()):
+            self.shutdown()
         if self.km is not None:
             return
         self.km = KernelManager(kernel_name=self.kernel_name)
@@ -54,8 +57,6 @@ class WarmKernel:
     def manager(self, cwd: Path | None = None):
         """The kernel manager to hand to papermill, in ``cwd``, with a freshly reset namespace (a warm
         kernel moves to ``cwd`` itself: papermill's ``cwd`` only applies to a kernel it starts)."""
-        if self.km is not None and (self.runs >= self.recycle_after or not self.km.is_alive()):
-            self.shutdown()
         self.start(cwd)
         if self._warming is not None:
             self._warming.join()
