@@ -5,7 +5,7 @@ Prints file size, best and median seconds and peak memory of each, and the ratio
 sides alternate so that a busy moment on the machine costs both alike. pandas ≥ 3.1 reads a large file on
 all cores, and so does cxlab (the same parser, then its conversions on threads).
 
-    .venv/bin/python benchmarks/intake.py [--events 1000000]
+    .venv/bin/python benchmarks/intake.py [--events 1000000] [--repeat 15] [--style iso|it]
 """
 
 from __future__ import annotations
@@ -124,8 +124,8 @@ def main() -> None:
             f"events CSV ({args.style}): {args.events:,} rows, {size / 2**20:.1f} MiB, {os.cpu_count()} cores"
         )
         bare, ours = [], []
+        sep = ";" if args.style == "it" else ","
         for _ in range(args.repeat):  # alternating, so a busy moment costs both sides alike
-            sep = ";" if args.style == "it" else ","
             bare.append(measure(_bare, tmp, sep))
             ours.append(measure(_cxlab, tmp, sep))
         for label, runs in (("bare pandas.read_csv", bare), ("cxlab load+validate ", ours)):

@@ -30,10 +30,10 @@ def nps_classes(
     scores: ArrayLike, promoter_min: int, detractor_max: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(answered, promoter, detractor) masks of 0–10 scores; anything not a number is no answer."""
-    values = np.asarray(scores) if not isinstance(scores, pd.Series) else scores
-    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+    values = np.asarray(scores)
+    if values.dtype.kind in "biuf":
         values = values.astype(float)
-    else:
+    else:  # text, or nullable numbers with pd.NA
         values = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     answered = ~np.isnan(values)
     return answered, answered & (values >= promoter_min), answered & (values <= detractor_max)
