@@ -3,9 +3,11 @@
 Prints file size, best and median seconds and peak memory of each, and the ratios (target: load+validate
 ≤ 2.0 × bare read). Each measurement runs in a fresh child process so peak memory is its own; the two
 sides alternate so that a busy moment on the machine costs both alike. pandas ≥ 3.1 reads a large file on
-all cores, and so does cxlab (the same parser, then its conversions on threads).
+all cores, and so does cxlab (the same parser, then its conversions on threads). On a shared 2-core
+machine one run of either side can take 1.5× another, so 31 pairs by default: with fewer, the best and
+median ratios move by ±0.15 from run to run.
 
-    .venv/bin/python benchmarks/intake.py [--events 1000000] [--repeat 15] [--style iso|it]
+    .venv/bin/python benchmarks/intake.py [--events 1000000] [--repeat 31] [--style iso|it]
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def measure(target, folder: str, sep: str = ",") -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=15, help="fresh processes per side, alternating")
+    parser.add_argument("--repeat", type=int, default=31, help="fresh processes per side, alternating")
     parser.add_argument("--style", choices=["iso", "it"], default="iso", help="it: ; dd/mm/yyyy sì/no")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
