@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+from babel.messages.pofile import read_po
 
 Language = Literal["it", "en"]
 LANGUAGES: tuple[Language, ...] = ("it", "en")
@@ -69,3 +72,32 @@ def translate(labels: Mapping[str, Mapping[str, str]], key: str, lang: str) -> s
     if not entry:
         return key
     return entry.get(lang) or entry.get("en") or key
+
+
+# Catalogs: cxlab/locale/<lang>/LC_MESSAGES/*.po, every file of a language merged (one per area of the
+# code, so areas are translated independently). The msgid is the English text; English needs no catalog.
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@functools.cache
+def _catalog(lang: str) -> dict[tuple[str | None, str], str]:
+    messages: dict[tuple[str | None, str], str] = {}
+    for po_file in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id and message.string and not message.fuzzy:
+                messages[(message.context, str(message.id))] = str(message.string)
+    return messages
+
+
+def gettext(lang: str, message: str, /, **values: object) -> str:
+    """``message`` (English, with ``{name}`` placeholders) in ``lang``; English when the catalog lacks it."""
+    text = _catalog(lang).get((None, message), message)
+    return text.format(**values) if values else text
+
+
+def pgettext(lang: str, context: str, message: str, /, **values: object) -> str:
+    """Like :func:`gettext` for a short label whose meaning depends on ``context`` (gettext's msgctxt)."""
+    text = _catalog(lang).get((context, message), message)
+    return text.format(**values) if values else text
