@@ -11,6 +11,7 @@ import pytest
 from cxlab import indicators as ind
 from cxlab.config import ClientConfig, IndicatorSettings, Thresholds
 from cxlab.errors import CxlabError, MissingColumnError, TableDependencyError
+from cxlab.report.methodology import methodology
 from cxlab.stats import cochran_armitage, nps_classes, nps_counts, relative_weights, wilson_interval
 
 Z = 1.959963984540054  # two-sided 95 % normal quantile
@@ -437,9 +438,9 @@ def test_indicator_summary_from_tables():
 
 
 def test_methodology_prints_the_rules_in_force():
-    m = ind.methodology(IndicatorSettings(ces_rule="mean"), lang="en").set_index("topic")["text"]
+    m = methodology(IndicatorSettings(ces_rule="mean"), lang="en").set_index("topic")["text"]
     assert "the mean" in m["ces"] and "not Forrester's CX Index" in m["cxi"]
-    it = ind.methodology(lang="it").set_index("topic")["text"]
+    it = methodology(lang="it").set_index("topic")["text"]
     assert "% 5–7" in it["ces"] and "90 giorni" in it["pressure"]
 
 

@@ -953,7 +953,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
 def methodology_section(ctx: ReportContext) -> h.Section:
     """The definitions and the client's settings behind every figure of the report: the survey
     indicators' notes come from :func:`cxlab.indicators.methodology`, the other analyses' from here."""
-    from ..indicators import methodology
+    from .methodology import methodology
 
     cfg = ctx.config
     values = {
