@@ -173,7 +173,8 @@ class ValueModel:
     gamma_gamma: clv.GammaGammaParams | None = None
     customers: int = 0
     repeat_customers: int = 0
-    #: why the trend fallback was chosen (English; empty when the model is used)
+    #: why the trend fallback was chosen, as ``code: detail`` (codes min_repeat_customers, fit_failed,
+    #: degenerate_fit; the report words them); empty when the model is used
     reason: str = ""
 
 
@@ -199,14 +200,14 @@ def fit_value_model(
             METHOD_TREND,
             customers=n,
             repeat_customers=repeat,
-            reason=f"{repeat} repeat customers, fewer than min_repeat_customers = {s.min_repeat_customers}",
+            reason=f"min_repeat_customers: {repeat} < {s.min_repeat_customers}",
         )
     try:
         bg = clv.fit_bgnbd(rfm["x"], rfm["t_x"], rfm["T"])
         gg = clv.fit_gamma_gamma(rfm["x"], rfm["monetary"])
     except CxlabError as exc:
         return ValueModel(
-            METHOD_TREND, customers=n, repeat_customers=repeat, reason=f"model fit failed: {exc}"
+            METHOD_TREND, customers=n, repeat_customers=repeat, reason=f"fit_failed: {exc}"
         )
     # a = 1 is a 0/0 point of the closed-form expectation and q ≤ 1 makes the expected spend infinite
     if not (bg.a > 1.0 + 1e-9 or bg.a < 1.0 - 1e-9) or gg.q <= 1.0:
@@ -216,7 +217,7 @@ def fit_value_model(
             gg,
             customers=n,
             repeat_customers=repeat,
-            reason=f"degenerate fit (a = {bg.a:.3g}, q = {gg.q:.3g})",
+            reason=f"degenerate_fit: a = {bg.a:.3g}, q = {gg.q:.3g}",
         )
     return ValueModel(METHOD_MODEL, bg, gg, customers=n, repeat_customers=repeat)
 

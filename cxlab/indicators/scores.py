@@ -175,7 +175,7 @@ def _cxi_columns(
     z = z_value(t.confidence)
     return {
         "indicator": "cxi",
-        "rule": f"mean over questions of %{ind.cxi_top_min}-5 - %1-{ind.cxi_bottom_max}",
+        "rule": f"mean(%{ind.cxi_top_min}-5 - %1-{ind.cxi_bottom_max})",  # over the questions
         "unit": "points",
         "n": n,
         **{f"net_{q.removeprefix('cxi_')}": nets.get(q, np.full(g, np.nan)) for q in CXI_QUESTIONS},

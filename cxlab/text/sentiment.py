@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._resources import LANGUAGES, PUNCT, Tokens, lexicon, normalise, tokenise
-from .language import _detect
+from .language import detect_token_languages
 
 NEGATION_WINDOW = 4
 NEGATE_POSITIVE = -0.9
@@ -195,7 +195,7 @@ def sentiment(
     norm = normalise(texts)
     tokens = tokenise(norm)
     if language is None:
-        langs = _detect(tokens, default_language)
+        langs = detect_token_languages(tokens, default_language)
     elif isinstance(language, str):
         langs = np.full(len(texts), language, dtype=object)
     else:
