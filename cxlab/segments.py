@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -44,15 +44,15 @@ from .errors import AnalysisError, CxlabError, MissingColumnError
 
 SEGMENTS: tuple[str, ...] = ("premium", "potential", "dilemma", "maintain")
 NEW = "new"  # movement: customer without a purchase at the earlier date
-METHOD_MODEL = "bgnbd_gg"
-METHOD_TREND = "trend"
+METHOD_MODEL: Final = "bgnbd_gg"
+METHOD_TREND: Final = "trend"
 
 _WEEKS_PER_MONTH = 365.25 / 12 / 7
 _DAYS_PER_MONTH = 365.25 / 12
 _MIN_TREND_EXPOSURE_MONTHS = 3.0  # a brand-new customer's first order is not extrapolated from a week
 _GROWTH_BOUNDS = (0.5, 2.0)
 
-DateLike = dt.date | pd.Timestamp | str
+DateLike: TypeAlias = dt.date | pd.Timestamp | str
 
 
 # --------------------------------------------------------------------------------------------------
@@ -206,9 +206,7 @@ def fit_value_model(
         bg = clv.fit_bgnbd(rfm["x"], rfm["t_x"], rfm["T"])
         gg = clv.fit_gamma_gamma(rfm["x"], rfm["monetary"])
     except CxlabError as exc:
-        return ValueModel(
-            METHOD_TREND, customers=n, repeat_customers=repeat, reason=f"fit_failed: {exc}"
-        )
+        return ValueModel(METHOD_TREND, customers=n, repeat_customers=repeat, reason=f"fit_failed: {exc}")
     # a = 1 is a 0/0 point of the closed-form expectation and q ≤ 1 makes the expected spend infinite
     if not (bg.a > 1.0 + 1e-9 or bg.a < 1.0 - 1e-9) or gg.q <= 1.0:
         return ValueModel(

@@ -169,12 +169,14 @@ def satisfaction_by_pair(
     core = event_core(events, settings)
     k = len(core.dept_names)
     n_pairs = k * k
-    valid, prom, det = nps_parts(linked["nps"], indicators) if "nps" in linked.columns else (None, None, None)
     cols = [
         "from_department", "to_department", "n_with", "nps_with", "nps_with_low", "nps_with_high", "n_without",
         "nps_without", "nps_gap", "gap_low", "gap_high", "significant", "share_with", "nps_points_lost",
     ]  # fmt: skip
-    if valid is None or not valid.any():
+    if "nps" not in linked.columns:
+        return pd.DataFrame(columns=cols)
+    valid, prom, det = nps_parts(linked["nps"], indicators)
+    if not valid.any():
         return pd.DataFrame(columns=cols)
     # case rank of each response's case
     case_index = pd.Index(core.case_ids[core.case[core.case_start]].astype(str))

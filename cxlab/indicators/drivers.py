@@ -180,5 +180,5 @@ def _target_score(
         d = float((v <= ind.nps_detractor_max).sum())
         score, se, _, _ = nps_interval(p, d, n, adjusted=False)
         return float(score), float(se), n
-    se = float(v.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-    return float(v.mean()), se, n
+    se_mean = float(v.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+    return float(v.mean()), se_mean, n

@@ -57,9 +57,9 @@ def responded(invitations: pd.DataFrame, responses: pd.DataFrame | None = None) 
 
 
 def _band_position(rate: np.ndarray, band: tuple[float, float]) -> np.ndarray:
-    return np.where(
-        np.isnan(rate), None, np.where(rate < band[0], "below", np.where(rate > band[1], "above", "within"))
-    )
+    position = np.where(rate < band[0], "below", np.where(rate > band[1], "above", "within")).astype(object)
+    position[np.isnan(rate)] = None
+    return position
 
 
 def response_rate(

@@ -306,8 +306,8 @@ def indicator_table(
     ``rows`` (boolean mask or positions) limits the responses without copying the frame."""
     by_l = by_list(by)
     names = _available(responses, indicators)
-    prepared = _prepare(responses, by_l, rows) if names else None  # groups computed once
-    parts = [_compute(i, *prepared, settings, thresholds)[[*by_l, *COMMON]] for i in names]
-    if not parts:
+    if not names:
         return pd.DataFrame(columns=[*by_l, *COMMON])
+    prepared = _prepare(responses, by_l, rows)  # groups computed once for every indicator
+    parts = [_compute(i, *prepared, settings, thresholds)[[*by_l, *COMMON]] for i in names]
     return pd.concat(parts, ignore_index=True)

@@ -48,7 +48,7 @@ def indicator_summary(tables: Mapping[str, pd.DataFrame], settings: Settings = N
     responses = tables.get("survey_responses")
     invitations = tables.get("survey_invitations")
     if responses is not None:
-        scopes = [("all", responses, None)]
+        scopes: list[tuple[str, pd.DataFrame, str | None]] = [("all", responses, None)]
         if "survey" in responses.columns:
             scopes += [
                 ("hot", only_survey(responses, "hot"), None),

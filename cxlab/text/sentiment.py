@@ -175,7 +175,8 @@ def polarity(score: pd.Series | np.ndarray, neutral_band: float = 0.15) -> pd.Ca
     """Polarity label of sentiment scores: |score| < ``neutral_band`` is neutral; NaN stays missing."""
     x = np.asarray(score, dtype=float)
     labels = np.where(x >= neutral_band, "positive", np.where(x <= -neutral_band, "negative", "neutral"))
-    labels = np.where(np.isnan(x), None, labels).astype(object)
+    labels = labels.astype(object)
+    labels[np.isnan(x)] = None
     return pd.Categorical(labels, categories=POLARITY_CATEGORIES)
 
 
