@@ -7,10 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from cxlab import indicators as ind
 from cxlab.config import ClientConfig, IndicatorSettings, Thresholds
-from cxlab.errors import CxlabError, MissingColumnError, TableDependencyError
+from cxlab.errors import CxlabError, FileFormatError, MissingColumnError, TableDependencyError
+from cxlab.exports import export_action_lists
 from cxlab.report.methodology import methodology
 from cxlab.stats import cochran_armitage, nps_classes, nps_counts, relative_weights, wilson_interval
 
@@ -313,11 +315,6 @@ def test_ultra_lists_newest_first_one_row_per_customer():
 
 
 def test_export_action_lists(tmp_path):
-    from openpyxl import load_workbook
-
-    from cxlab.errors import FileFormatError
-    from cxlab.exports import export_action_lists
-
     r = responses([0, 10], customer_id=pd.array(["A", "B"], dtype="str"))
     lists = {"call_back": ind.ultra_detractors(r), "testimonials": ind.ultra_promoters(r)}
     [xlsx] = export_action_lists(lists, tmp_path / "out" / "lists.xlsx")

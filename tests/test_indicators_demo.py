@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from cxlab import handoffs as h
 from cxlab import indicators as ind
+from cxlab.text import detect_themes
 
 demo = pytest.importorskip("cxlab.demo")
 io = pytest.importorskip("cxlab.io")
@@ -101,9 +103,6 @@ def test_hot_below_cold_and_indicators_agree(client):
 
 
 def test_key_drivers_find_handoffs_and_complaint_themes(client):
-    from cxlab import handoffs as h
-    from cxlab.text import detect_themes
-
     c, _ = client
     r = c.survey_responses
     hot = r[r["survey"].astype("str") == "hot"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from ..config import ActivitySettings, IndicatorSettings, Thresholds
 from ..errors import MissingColumnError
@@ -239,8 +240,6 @@ def nps_per_extra_handoff(
     p_value, intercept, n, mean_x, plus the plain bucket comparison ``first_bucket``/``last_bucket``
     (score at the fewest vs the most handoffs, 5+ pooled) so the slope can be told in words.
     """
-    from scipy.stats import norm
-
     indicators, thresholds = indicators or IndicatorSettings(), thresholds or Thresholds()
     rows = []
     x_all = (
