@@ -16,7 +16,7 @@ import traitlets as t
 
 from ..errors import ConfigError
 from ._base import CxWidget, asset, escape, static_box, static_message, static_table
-from .segment_explorer import json_number, loaded_client
+from .segment_explorer import _loaded, _num
 
 EXAMPLES = 6  # example cases shown for a pair
 METRICS = (
@@ -60,7 +60,7 @@ class HandoffExplorer(CxWidget):
     ) -> None:
         from .. import handoffs as H
 
-        loaded = loaded_client(client)
+        loaded = _loaded(client)
         config = loaded.config
         self._root = Path(config.root)
         events = loaded.require("events", "the handoff explorer")
@@ -83,9 +83,9 @@ class HandoffExplorer(CxWidget):
                     {
                         "bucket": str(r["bucket"]),
                         "cases": int(r["cases"]),
-                        "nps": json_number(r["nps"]),
-                        "nps_low": json_number(r["nps_low"]),
-                        "nps_high": json_number(r["nps_high"]),
+                        "nps": _num(r["nps"]),
+                        "nps_low": _num(r["nps_low"]),
+                        "nps_high": _num(r["nps_high"]),
                         "small_n": bool(r["small_n"]),
                     }
                     for r in sb.to_dict("records")
@@ -156,7 +156,7 @@ class HandoffExplorer(CxWidget):
             {
                 "from": str(r["from_department"]),
                 "to": str(r["to_department"]),
-                **{k: json_number(r.get(k)) for k in METRICS},
+                **{k: _num(r.get(k)) for k in METRICS},
             }
             for r in m.to_dict("records")
         ]
@@ -182,7 +182,7 @@ class HandoffExplorer(CxWidget):
             "from": a,
             "to": b,
             **{
-                k: (bool(r[k]) if k == "significant" and not pd.isna(r[k]) else json_number(r.get(k)))
+                k: (bool(r[k]) if k == "significant" and not pd.isna(r[k]) else _num(r.get(k)))
                 for k in (
                     *METRICS,
                     "cases",
@@ -221,12 +221,12 @@ class HandoffExplorer(CxWidget):
                 {
                     "case_id": str(case_id),
                     "customer_id": None if pd.isna(c.get("customer_id")) else str(c.get("customer_id")),
-                    "wait_hours": json_number(wait),
+                    "wait_hours": _num(wait),
                     "handoffs": int(c["handoffs"]),
                     "ping_pongs": int(c["ping_pongs"]),
                     "chasers": int(c["chasers"]),
-                    "lead_time_hours": json_number(c["lead_time_hours"]),
-                    "nps": json_number(nps.get(case_id)),
+                    "lead_time_hours": _num(c["lead_time_hours"]),
+                    "nps": _num(nps.get(case_id)),
                     "events": [
                         {
                             "t": pd.Timestamp(e["timestamp"]).strftime("%Y-%m-%d %H:%M"),

@@ -21,8 +21,7 @@ from ._base import CxWidget, asset, escape, static_box, static_message, static_t
 MAX_POINTS = 1500  # customers drawn in the scatter (a fixed random sample above that)
 
 
-def loaded_client(client: Any) -> Any:
-    """The loaded Client, given one or a client folder (shared with the handoff explorer)."""
+def _loaded(client: Any) -> Any:
     if hasattr(client, "tables") and hasattr(client, "config"):
         return client
     from ..io import load_client
@@ -60,7 +59,7 @@ class SegmentExplorer(CxWidget):
         from ..charts.theme import SEGMENT_COLOURS
         from ..handoffs import case_metrics
 
-        loaded = loaded_client(client)
+        loaded = _loaded(client)
         self._client = loaded
         config = loaded.config
         self._root = Path(config.root)
@@ -181,10 +180,10 @@ class SegmentExplorer(CxWidget):
                     "label": str(rec.get("label", rec["segment"])),
                     "colour": self._colours.get(str(rec["segment"]), "#999999"),
                     "customers": int(rec["customers"]),
-                    "share_customers": json_number(rec.get("share_customers")),
-                    "share_of_value": json_number(rec.get("share_of_value")),
-                    "share_of_future": json_number(rec.get("share_of_future")),
-                    "nps": json_number(rec.get("nps")),
+                    "share_customers": _num(rec.get("share_customers")),
+                    "share_of_value": _num(rec.get("share_of_value")),
+                    "share_of_future": _num(rec.get("share_of_future")),
+                    "nps": _num(rec.get("nps")),
                     "service_level": str(rec.get("service_level") or ""),
                 }
             )
@@ -269,8 +268,7 @@ class SegmentExplorer(CxWidget):
         )
 
 
-def json_number(value: Any) -> float | None:
-    """A plain float for the widget's JSON state; None for a blank, NaN or non-number."""
+def _num(value: Any) -> float | None:
     try:
         v = float(value)
     except (TypeError, ValueError):
