@@ -17,11 +17,11 @@ def segment_label(segment: str, lang: str) -> str:
     """The short name of a segment (``premium`` … ``maintain``, or ``new`` in a movement); an unknown key
     is returned as it is."""
     labels = {
-        "premium": pgettext(lang, "segment", "Premium"),
-        "potential": pgettext(lang, "segment", "Potential"),
-        "dilemma": pgettext(lang, "segment", "Dilemma"),
-        "maintain": pgettext(lang, "segment", "Maintain"),
-        NEW: pgettext(lang, "segment", "New"),
+        "premium": pgettext(lang, "value segment", "Premium"),
+        "potential": pgettext(lang, "value segment", "Potential"),
+        "dilemma": pgettext(lang, "value segment", "Dilemma"),
+        "maintain": pgettext(lang, "value segment", "Maintain"),
+        NEW: pgettext(lang, "value segment", "New"),
     }
     return labels.get(segment, segment)
 
