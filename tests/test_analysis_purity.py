@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cxlab"
 ANALYSIS_MODULES = sorted(
@@ -163,3 +164,20 @@ def test_no_module_imports_another_modules_private_helpers():
         for line in private_imports(path.read_text(encoding="utf-8"))
     }
     assert found <= PRIVATE_IMPORTS_TO_RENAME
+
+
+REPORT_WORDING_MODULES = ("methodology.py", "segments_text.py", "questionnaire_html.py")
+
+
+@pytest.mark.parametrize("name", REPORT_WORDING_MODULES)
+def test_the_words_moved_out_of_the_analysis_keep_their_italian(name: str):
+    """Every message of the report-layer modules that took the analysis wording is in analysis.po."""
+    with (PACKAGE / "locale" / "it" / "LC_MESSAGES" / "analysis.po").open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {(m.context, str(m.id)) for m in catalog if m.id and m.string}
+    used = []
+    for node in ast.walk(ast.parse((PACKAGE / "report" / name).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and _call_name(node) in ("gettext", "pgettext"):
+            texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            used.append((None, texts[0]) if _call_name(node) == "gettext" else (texts[0], texts[1]))
+    assert used and [key for key in used if key not in translated] == []
