@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cxlab import handoffs as h
+
 DEPARTMENTS = [
     "Sales",
     "Customer Service",
@@ -86,8 +88,6 @@ def synthetic_log(n_events: int, events_per_case: int = 20, seed: int = 7) -> pd
 
 
 def run_one(n_events: int, repeats: int) -> dict:
-    from cxlab import handoffs as h
-
     t0 = time.perf_counter()
     log = synthetic_log(n_events)
     gen = time.perf_counter() - t0

@@ -27,6 +27,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from cxlab import indicators as ind
+
 START = pd.Timestamp("2025-11-01")
 
 
@@ -90,8 +92,6 @@ def synthetic_invitations(n: int, seed: int = 8) -> pd.DataFrame:
 
 
 def run_one(n: int, repeats: int) -> dict:
-    from cxlab import indicators as ind
-
     t0 = time.perf_counter()
     responses = synthetic_responses(n)
     invitations = synthetic_invitations(n)

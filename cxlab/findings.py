@@ -788,7 +788,7 @@ def _indicator_facts(client: Client, out: dict, notes: dict) -> None:
 
     if client.survey_responses is None and client.survey_invitations is None:
         raise _Skip("no survey_responses or survey_invitations table")
-    out.update(client.derived("survey_findings", lambda: survey_findings(client)))
+    out.update(client.derived("survey_findings", lambda: survey_findings(client.tables, client.config)))
 
 
 _COLLECTORS: dict[str, Callable[[Client, dict, dict], None]] = {

@@ -30,7 +30,8 @@ import pandas as pd
 
 from .config import ActivitySettings, IndicatorSettings, Thresholds
 from .errors import AnalysisError, MissingColumnError
-from .handoffs import HOUR_NS, _codes, _core, _group_quantile, _nps_parts, _score_table, expand_by_case
+from .handoffs.core import HOUR_NS, category_codes, event_core, expand_by_case, group_quantile
+from .handoffs.satisfaction import nps_parts, score_table
 from .stats import nps_interval
 
 JOURNEY_COLUMNS = [
@@ -41,7 +42,7 @@ JOURNEY_COLUMNS = [
 
 
 def _median_by(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    return _group_quantile(keys, values, n, 0.5)
+    return group_quantile(keys, values, n, 0.5)
 
 
 def journey_map(
@@ -62,13 +63,13 @@ def journey_map(
     indicators, thresholds = indicators or IndicatorSettings(), thresholds or Thresholds()
     if by not in ("department", "activity"):
         raise AnalysisError("by = 'department' or 'activity'", column="by", found=repr(by))
-    core = _core(events, settings)
+    core = event_core(events, settings)
     if core.n_events == 0:
         return pd.DataFrame(columns=JOURNEY_COLUMNS)
     if by == "department":
         stage, names = core.dept, core.dept_names
     else:
-        codes, names = _codes(core.frame["activity"])
+        codes, names = category_codes(core.frame["activity"])
         stage = core.take(codes)
         if (stage < 0).any():
             names = np.append(names, "unknown")
@@ -111,11 +112,11 @@ def journey_map(
         ok = rank >= 0
         resp_idx, stage_of = expand_by_case(cs_case, cs_stage, rank[ok])
         sub = linked.iloc[np.flatnonzero(ok)[resp_idx]]
-        table = _score_table(stage_of, s_n, sub, indicators, thresholds)
+        table = score_table(stage_of, s_n, sub, indicators, thresholds)
         for col, values in table.items():
             data[col] = np.asarray(values)[present]
         if "nps" in table:
-            valid, prom, det = _nps_parts(linked["nps"].iloc[np.flatnonzero(ok)], indicators)
+            valid, prom, det = nps_parts(linked["nps"].iloc[np.flatnonzero(ok)], indicators)
             overall, _, _, _ = nps_interval(prom.sum(), det.sum(), valid.sum(), thresholds.confidence)
             data["emotion"] = data["nps"] - float(overall)
     out = pd.DataFrame(data)
@@ -161,7 +162,7 @@ def arrival_channels(
         rank = index.get_indexer(linked["case_id"].astype(str))
         ok = rank >= 0
         sub = linked.iloc[np.flatnonzero(ok)]
-        table = _score_table(codes[rank[ok]], k, sub, indicators, thresholds)
+        table = score_table(codes[rank[ok]], k, sub, indicators, thresholds)
         data.update(table)
     out = pd.DataFrame(data)
     return out.sort_values("cases", ascending=False, kind="stable").reset_index(drop=True)

@@ -23,8 +23,7 @@ Public API (pure functions, tidy DataFrames out)::
     trend_potential(transactions, analysis_date=None, settings=None) -> DataFrame
     future_potential(transactions, analysis_date=None, settings=None, model=None) -> DataFrame
     segment_customers(transactions, analysis_date=None, settings=None, customers=None, *, potential=None)
-    segment_summary(segmented, responses=None, case_metrics=None, indicators=None, lang="en")
-    service_levels(lang="en") -> DataFrame
+    segment_summary(segmented, responses=None, case_metrics=None, indicators=None)
     segment_movement(transactions, date_from, date_to, settings=None, customers=None) -> DataFrame
     movement_matrix(movement, normalise=False) -> DataFrame
 """
@@ -34,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -42,60 +41,18 @@ import pandas as pd
 from . import clv
 from .config import IndicatorSettings, SegmentSettings
 from .errors import AnalysisError, CxlabError, MissingColumnError
-from .i18n import translate
 
 SEGMENTS: tuple[str, ...] = ("premium", "potential", "dilemma", "maintain")
 NEW = "new"  # movement: customer without a purchase at the earlier date
-METHOD_MODEL = "bgnbd_gg"
-METHOD_TREND = "trend"
-
-SEGMENT_LABELS: dict[str, dict[str, str]] = {
-    "premium": {"it": "Premium", "en": "Premium"},
-    "potential": {"it": "Potenziale", "en": "Potential"},
-    "dilemma": {"it": "Dilemma", "en": "Dilemma"},
-    "maintain": {"it": "Mantenimento", "en": "Maintain"},
-    NEW: {"it": "Nuovo", "en": "New"},
-}
-SEGMENT_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "premium": {"it": "valore attuale alto, potenziale alto", "en": "high current value, high potential"},
-    "potential": {"it": "valore attuale basso, potenziale alto", "en": "low current value, high potential"},
-    "dilemma": {"it": "valore attuale alto, potenziale basso", "en": "high current value, low potential"},
-    "maintain": {"it": "valore attuale basso, potenziale basso", "en": "low current value, low potential"},
-}
-SERVICE_LEVELS: dict[str, dict[str, str]] = {
-    "premium": {
-        "en": "Dedicated account manager; priority handling with a same-day first answer; proactive contact "
-        "every quarter; invited to co-design new services.",
-        "it": "Account manager dedicato; gestione prioritaria con prima risposta in giornata; contatto "
-        "proattivo ogni trimestre; coinvolgimento nella progettazione di nuovi servizi.",
-    },
-    "potential": {
-        "en": "Invest to grow: a named contact, fast track on quotes and first orders, onboarding and "
-        "cross-selling offers, a follow-up call after each purchase.",
-        "it": "Investire per crescere: un referente nominato, corsia preferenziale su preventivi e primi "
-        "ordini, onboarding e offerte di cross-selling, una chiamata di follow-up dopo ogni acquisto.",
-    },
-    "dilemma": {
-        "en": "Decide whether and how to invest: call within two weeks to learn why purchases stopped; a "
-        "recovery plan for those worth winning back, standard service for the others.",
-        "it": "Decidere se e come investire: chiamare entro due settimane per capire perché gli acquisti si "
-        "sono fermati; un piano di recupero per chi vale la pena riconquistare, servizio standard per gli "
-        "altri.",
-    },
-    "maintain": {
-        "en": "Efficient standard service: self-service and a shared knowledge base, standard response "
-        "times, automated follow-up.",
-        "it": "Servizio standard efficiente: self-service e base di conoscenza condivisa, tempi di risposta "
-        "standard, follow-up automatizzato.",
-    },
-}
+METHOD_MODEL: Final = "bgnbd_gg"
+METHOD_TREND: Final = "trend"
 
 _WEEKS_PER_MONTH = 365.25 / 12 / 7
 _DAYS_PER_MONTH = 365.25 / 12
 _MIN_TREND_EXPOSURE_MONTHS = 3.0  # a brand-new customer's first order is not extrapolated from a week
 _GROWTH_BOUNDS = (0.5, 2.0)
 
-DateLike = dt.date | pd.Timestamp | str
+DateLike: TypeAlias = dt.date | pd.Timestamp | str
 
 
 # --------------------------------------------------------------------------------------------------
@@ -216,7 +173,8 @@ class ValueModel:
     gamma_gamma: clv.GammaGammaParams | None = None
     customers: int = 0
     repeat_customers: int = 0
-    #: why the trend fallback was chosen (English; empty when the model is used)
+    #: why the trend fallback was chosen, as ``code: detail`` (codes min_repeat_customers, fit_failed,
+    #: degenerate_fit; the report words them); empty when the model is used
     reason: str = ""
 
 
@@ -242,15 +200,13 @@ def fit_value_model(
             METHOD_TREND,
             customers=n,
             repeat_customers=repeat,
-            reason=f"{repeat} repeat customers, fewer than min_repeat_customers = {s.min_repeat_customers}",
+            reason=f"min_repeat_customers: {repeat} < {s.min_repeat_customers}",
         )
     try:
         bg = clv.fit_bgnbd(rfm["x"], rfm["t_x"], rfm["T"])
         gg = clv.fit_gamma_gamma(rfm["x"], rfm["monetary"])
     except CxlabError as exc:
-        return ValueModel(
-            METHOD_TREND, customers=n, repeat_customers=repeat, reason=f"model fit failed: {exc}"
-        )
+        return ValueModel(METHOD_TREND, customers=n, repeat_customers=repeat, reason=f"fit_failed: {exc}")
     # a = 1 is a 0/0 point of the closed-form expectation and q ≤ 1 makes the expected spend infinite
     if not (bg.a > 1.0 + 1e-9 or bg.a < 1.0 - 1e-9) or gg.q <= 1.0:
         return ValueModel(
@@ -259,7 +215,7 @@ def fit_value_model(
             gg,
             customers=n,
             repeat_customers=repeat,
-            reason=f"degenerate fit (a = {bg.a:.3g}, q = {gg.q:.3g})",
+            reason=f"degenerate_fit: a = {bg.a:.3g}, q = {gg.q:.3g}",
         )
     return ValueModel(METHOD_MODEL, bg, gg, customers=n, repeat_customers=repeat)
 
@@ -453,32 +409,20 @@ def segment_customers(
     return out
 
 
-def service_levels(lang: str = "en") -> pd.DataFrame:
-    """The suggested service level of each segment, in the report language (``lang``: it or en)."""
-    return pd.DataFrame(
-        {
-            "segment": pd.Categorical(list(SEGMENTS), categories=list(SEGMENTS)),
-            "label": [translate(SEGMENT_LABELS, k, lang) for k in SEGMENTS],
-            "description": [translate(SEGMENT_DESCRIPTIONS, k, lang) for k in SEGMENTS],
-            "service_level": [translate(SERVICE_LEVELS, k, lang) for k in SEGMENTS],
-        }
-    )
-
-
 def segment_summary(
     segmented: pd.DataFrame,
     responses: pd.DataFrame | None = None,
     case_metrics: pd.DataFrame | None = None,
     indicators: IndicatorSettings | None = None,
-    lang: str = "en",
 ) -> pd.DataFrame:
     """One row per segment (all four, in order).
 
-    Columns: segment, label, customers, share_customers, value, share_of_value, sales, margin,
+    Columns: segment, customers, share_customers, value, share_of_value, sales, margin,
     future_value, share_of_future, prob_alive (mean over model customers), trend_customers; with
     ``responses`` (survey responses with customer_id): nps, nps_n, csat (share of 4–5), csat_mean, csat_n;
     with ``case_metrics`` (one row per case with customer_id and handoffs, e.g. the handoff analysis's
-    case table): cases, handoffs_per_case; and service_level (text in ``lang``).
+    case table): cases, handoffs_per_case. The segments' names and service levels (words) are added by
+    :func:`cxlab.report.segments_text.describe_segments`.
     """
     for col in ("customer_id", "segment", "value", "future_value"):
         if col not in segmented.columns:
@@ -557,8 +501,6 @@ def segment_summary(
 
     out = out.reset_index(names="segment")
     out["segment"] = pd.Categorical(out["segment"], categories=list(SEGMENTS))
-    out.insert(1, "label", [translate(SEGMENT_LABELS, k, lang) for k in SEGMENTS])
-    out["service_level"] = [translate(SERVICE_LEVELS, k, lang) for k in SEGMENTS]
     return out
 
 

@@ -15,12 +15,11 @@ from cxlab.culture import (
     department_spread,
     pillar_scores,
     question_scores,
-    questionnaire_html,
     self_vs_others,
-    write_questionnaire,
 )
 from cxlab.errors import AnalysisError
 from cxlab.questionnaire import QUESTIONS
+from cxlab.report.questionnaire_html import questionnaire_html, write_questionnaire
 
 
 def _tiny() -> pd.DataFrame:
@@ -171,6 +170,9 @@ def test_printable_questionnaire(tmp_path, lang):
     assert page.count('<td class="box">') == 5 * (12 + 2 * len(cross))
     heading = "Parte 2" if lang == "it" else "Part 2"
     assert heading in page
+    # the form's own words come from the catalog: the Italian page has no English label left
+    english = ("Respondent code", "Answer for your department", "1 = not at all", "(optional)")
+    assert all((word in page) == (lang == "en") for word in english)
     out = write_questionnaire(tmp_path / f"q_{lang}.html", lang)
     assert out.read_text(encoding="utf-8").count('<td class="box">') == 5 * (12 + 4 * len(cross))
 

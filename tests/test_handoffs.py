@@ -9,6 +9,7 @@ import pytest
 from cxlab import handoffs as h
 from cxlab.config import ActivitySettings
 from cxlab.errors import CxlabError, MissingColumnError
+from cxlab.handoffs.core import pattern_mask
 from cxlab.stats import nps_interval, wilson_interval
 
 # File order is deliberately scrambled; c1 has a timestamp tie (Warehouse then Logistics at 12:00, kept in
@@ -256,8 +257,8 @@ def test_default_activity_patterns_match_demo_names():
         ],
         dtype=object,
     )
-    assert h._pattern_mask(names, s.self_service).tolist() == [True, True] + [False] * 6
-    assert h._pattern_mask(names, s.authorisation).tolist() == [
+    assert pattern_mask(names, s.self_service).tolist() == [True, True] + [False] * 6
+    assert pattern_mask(names, s.authorisation).tolist() == [
         False,
         False,
         True,
@@ -267,10 +268,10 @@ def test_default_activity_patterns_match_demo_names():
         False,
         False,
     ]
-    assert h._pattern_mask(names, s.chaser).tolist() == [False] * 4 + [True, False, False, False]
-    assert h._pattern_mask(names, s.reopen).tolist() == [False] * 5 + [True, False, False]
-    assert h._pattern_mask(names, s.answer).tolist() == [False] * 6 + [True, False]
-    assert h._pattern_mask(names, s.customer_contact)[[4, 7]].all()
+    assert pattern_mask(names, s.chaser).tolist() == [False] * 4 + [True, False, False, False]
+    assert pattern_mask(names, s.reopen).tolist() == [False] * 5 + [True, False, False]
+    assert pattern_mask(names, s.answer).tolist() == [False] * 6 + [True, False]
+    assert pattern_mask(names, s.customer_contact)[[4, 7]].all()
 
 
 def test_missing_columns_and_bad_types_raise_cxlab_errors(log):

@@ -7,10 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from cxlab import indicators as ind
 from cxlab.config import ClientConfig, IndicatorSettings, Thresholds
-from cxlab.errors import CxlabError, MissingColumnError, TableDependencyError
+from cxlab.errors import CxlabError, FileFormatError, MissingColumnError, TableDependencyError
+from cxlab.exports import export_action_lists
+from cxlab.report.methodology import methodology
 from cxlab.stats import cochran_armitage, nps_classes, nps_counts, relative_weights, wilson_interval
 
 Z = 1.959963984540054  # two-sided 95 % normal quantile
@@ -312,11 +315,6 @@ def test_ultra_lists_newest_first_one_row_per_customer():
 
 
 def test_export_action_lists(tmp_path):
-    from openpyxl import load_workbook
-
-    from cxlab.errors import FileFormatError
-    from cxlab.exports import export_action_lists
-
     r = responses([0, 10], customer_id=pd.array(["A", "B"], dtype="str"))
     lists = {"call_back": ind.ultra_detractors(r), "testimonials": ind.ultra_promoters(r)}
     [xlsx] = export_action_lists(lists, tmp_path / "out" / "lists.xlsx")
@@ -437,9 +435,9 @@ def test_indicator_summary_from_tables():
 
 
 def test_methodology_prints_the_rules_in_force():
-    m = ind.methodology(IndicatorSettings(ces_rule="mean"), lang="en").set_index("topic")["text"]
+    m = methodology(IndicatorSettings(ces_rule="mean"), lang="en").set_index("topic")["text"]
     assert "the mean" in m["ces"] and "not Forrester's CX Index" in m["cxi"]
-    it = ind.methodology(lang="it").set_index("topic")["text"]
+    it = methodology(lang="it").set_index("topic")["text"]
     assert "% 5–7" in it["ces"] and "90 giorni" in it["pressure"]
 
 

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from cxlab import handoffs as h
 from cxlab import indicators as ind
+from cxlab.text import detect_themes
 
 demo = pytest.importorskip("cxlab.demo")
 io = pytest.importorskip("cxlab.io")
@@ -41,7 +43,7 @@ def test_barometer_drop_in_the_planted_industry_is_significant(client, with_indu
 
 def test_survey_findings_name_the_planted_drop(client):
     c, planted = client
-    f = ind.survey_findings(c)
+    f = ind.survey_findings(c.tables, c.config)
     assert f["nps.barometer_drop_by"] == "industry"
     assert f["nps.barometer_drop_group"] == planted["barometer_drop_industry"]
     assert f["nps.barometer_drop_significant"] and f["nps.barometer_drop_points"] < -25
@@ -96,14 +98,11 @@ def test_hot_below_cold_and_indicators_agree(client):
     score = hc.set_index([hc["indicator"], hc["survey"].astype("str")])["score"]
     for name in ind.INDICATORS:  # every indicator tells the same story: hot (case-driven) below cold
         assert score[(name, "hot")] < score[(name, "cold")]
-    summary = ind.indicator_summary(c)
+    summary = ind.indicator_summary(c.tables, c.config)
     assert set(summary["measure"]) == {"nps", "csat", "ces", "cxi", "response_rate"}
 
 
 def test_key_drivers_find_handoffs_and_complaint_themes(client):
-    from cxlab import handoffs as h
-    from cxlab.text import detect_themes
-
     c, _ = client
     r = c.survey_responses
     hot = r[r["survey"].astype("str") == "hot"]

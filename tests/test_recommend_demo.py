@@ -102,7 +102,7 @@ def test_top_five_with_the_survey_findings(demo, lang):
     if not hasattr(indicators, "survey_findings"):
         pytest.skip("cxlab.indicators.survey_findings is not there yet")
     client, f, planted = demo
-    full = f.updated(indicators.survey_findings(client))
+    full = f.updated(indicators.survey_findings(client.tables, client.config))
     top = action_plan(full, rules=BUILTIN_RULES)[:5]
     assert {r.id for r in top} <= set(PLANTED_RULES)
     assert top[0].id == "barometer_drop_group"

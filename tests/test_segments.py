@@ -13,6 +13,7 @@ from cxlab import segments as sg
 from cxlab.charts import segments as cs
 from cxlab.config import SegmentSettings, config_from_dict
 from cxlab.errors import AnalysisError, ConfigError, MissingColumnError
+from cxlab.report.segments_text import describe_segments, segment_label, service_levels
 
 END = pd.Timestamp("2026-10-31")
 TREND_ONLY = SegmentSettings(min_repeat_customers=10**9)  # force the trend fallback for the whole client
@@ -304,7 +305,7 @@ def test_segment_summary_by_hand() -> None:
     cases = pd.DataFrame(
         {"case_id": ["1", "2", "3", "4"], "customer_id": ["P", "P", "D", "M"], "handoffs": [1, 4, 2, 0]}
     )
-    summ = sg.segment_summary(seg, responses, cases, lang="it").set_index("segment")
+    summ = describe_segments(sg.segment_summary(seg, responses, cases), "it").set_index("segment")
     assert list(summ.index) == list(sg.SEGMENTS)
     assert summ["customers"].tolist() == [1, 1, 1, 1]
     total = 6000 + 1000 + 8100 + 150  # value over 12 months (D's 100 is older)
@@ -326,16 +327,19 @@ def test_segment_summary_by_hand() -> None:
     # without surveys or cases those columns are absent, not zero
     plain = sg.segment_summary(seg)
     assert "nps" not in plain and "handoffs_per_case" not in plain
+    # the analysis returns figures only: the words are the report layer's
+    assert "label" not in plain and "service_level" not in plain
     with pytest.raises(MissingColumnError, match="handoffs"):
         sg.segment_summary(seg, case_metrics=cases.drop(columns="handoffs"))
 
 
 def test_service_levels_in_both_languages() -> None:
-    en, it = sg.service_levels("en"), sg.service_levels("it")
+    en, it = service_levels("en"), service_levels("it")
     assert list(en["segment"]) == list(sg.SEGMENTS)
     assert en["service_level"].str.len().min() > 40 and it["service_level"].str.len().min() > 40
     assert (en["service_level"] != it["service_level"]).all()
     assert it.set_index("segment").loc["maintain", "label"] == "Mantenimento"
+    assert segment_label("new", "it") == "Nuovo" and segment_label("unknown-key", "it") == "unknown-key"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -464,7 +468,7 @@ def test_segment_bars_and_table() -> None:
         "Share of future potential",
     }
     assert len(rows) == 12
-    table = cs.segment_table(summ, "it", "EUR")
+    table = cs.segment_table(describe_segments(summ, "it"), "it", "EUR")
     assert list(table.columns[:3]) == ["Segmento", "Clienti", "Quota di clienti"]
     assert table.iloc[0, 3] == "6.000 €" and table.iloc[0, 2] == "25 %"
     assert "Livello di servizio suggerito" in table.columns

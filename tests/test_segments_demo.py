@@ -11,6 +11,7 @@ import pytest
 
 from cxlab import segments as sg
 from cxlab.charts import segments as cs
+from cxlab.report.segments_text import describe_segments
 
 demo = pytest.importorskip("cxlab.demo")
 io = pytest.importorskip("cxlab.io")
@@ -80,7 +81,9 @@ def test_dilemma_customers_moved_from_premium(client, segmented: pd.DataFrame) -
 def test_summary_with_surveys_and_cases(client, segmented: pd.DataFrame) -> None:
     c, _ = client
     handoffs = pytest.importorskip("cxlab.handoffs")
-    summ = sg.segment_summary(segmented, c.survey_responses, handoffs.case_metrics(c.events), lang="it")
+    summ = describe_segments(
+        sg.segment_summary(segmented, c.survey_responses, handoffs.case_metrics(c.events)), "it"
+    )
     assert summ["customers"].sum() == len(segmented)
     assert summ["share_of_value"].sum() == pytest.approx(1.0)
     assert summ["nps_n"].sum() > 0 and summ["nps"].between(-100, 100).all()

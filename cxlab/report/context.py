@@ -117,7 +117,7 @@ class ReportContext:
 
         if self.client.survey_responses is None or self.client.survey_responses.empty:
             return None
-        return indicator_summary(self.client)
+        return indicator_summary(self.client.tables, self.client.config)
 
     @functools.cached_property
     def survey_figures(self) -> dict:
@@ -126,7 +126,7 @@ class ReportContext:
 
         if self.client.survey_responses is None:
             return {}
-        return self.client.derived("survey_findings", lambda: survey_findings(self.client))
+        return self.client.derived("survey_findings", lambda: survey_findings(self.client.tables, self.client.config))
 
     @functools.cached_property
     def key_drivers(self) -> pd.DataFrame | None:

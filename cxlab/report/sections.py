@@ -594,9 +594,9 @@ def _drivers(ctx: ReportContext) -> str:
 
 
 def _segment_label(value: object, ctx: ReportContext) -> str:
-    from ..segments import SEGMENT_LABELS
+    from .segments_text import segment_label
 
-    return "" if value is None or pd.isna(value) else translate(SEGMENT_LABELS, str(value), ctx.lang)
+    return "" if value is None or pd.isna(value) else segment_label(str(value), ctx.lang)
 
 
 def _callback(ctx: ReportContext, rows: int) -> str:
@@ -746,13 +746,15 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
     """Value × potential, the four segments and their service levels."""
     from .. import segments
     from ..charts import segments as charts
+    from .segments_text import describe_segments
 
     segmented = ctx.segmented
     if segmented is None or segmented.empty:
         return None
     cfg = ctx.config.segments
-    summary = segments.segment_summary(
-        segmented, ctx.client.survey_responses, ctx.cases, ctx.config.indicators, lang=ctx.lang
+    summary = describe_segments(
+        segments.segment_summary(segmented, ctx.client.survey_responses, ctx.cases, ctx.config.indicators),
+        ctx.lang,
     )
     model = segmented.attrs.get("value_model")
     method = getattr(model, "method", None) or str(segmented["method"].mode().iat[0])
@@ -953,7 +955,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
 def methodology_section(ctx: ReportContext) -> h.Section:
     """The definitions and the client's settings behind every figure of the report: the survey
     indicators' notes come from :func:`cxlab.indicators.methodology`, the other analyses' from here."""
-    from ..indicators import methodology
+    from .methodology import methodology
 
     cfg = ctx.config
     values = {

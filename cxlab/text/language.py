@@ -44,7 +44,9 @@ def _token_scores(vocab: np.ndarray) -> np.ndarray:
     return out
 
 
-def _detect(tokens: Tokens, default: str) -> np.ndarray:
+def detect_token_languages(tokens: Tokens, default: str) -> np.ndarray:
+    """Language label of each document of already tokenised comments (shared with the sentiment
+    analysis, which tokenises once)."""
     scores = _token_scores(tokens.vocab)[:, tokens.codes]
     per_doc = np.vstack([np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores])
     best = per_doc.argmax(axis=0)
@@ -61,7 +63,7 @@ def detect_language(texts: pd.Series, default: str = "other") -> pd.Series:
     client's language to analyse such comments with its lexicon.
     """
     tokens = tokenise(normalise(texts))
-    labels = _detect(tokens, default)
+    labels = detect_token_languages(tokens, default)
     return pd.Series(
         pd.Categorical(labels, categories=LANGUAGE_CATEGORIES), index=texts.index, name="language"
     )

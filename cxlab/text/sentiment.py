@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._resources import LANGUAGES, PUNCT, Tokens, lexicon, normalise, tokenise
-from .language import _detect
+from .language import detect_token_languages
 
 NEGATION_WINDOW = 4
 NEGATE_POSITIVE = -0.9
@@ -175,7 +175,8 @@ def polarity(score: pd.Series | np.ndarray, neutral_band: float = 0.15) -> pd.Ca
     """Polarity label of sentiment scores: |score| < ``neutral_band`` is neutral; NaN stays missing."""
     x = np.asarray(score, dtype=float)
     labels = np.where(x >= neutral_band, "positive", np.where(x <= -neutral_band, "negative", "neutral"))
-    labels = np.where(np.isnan(x), None, labels).astype(object)
+    labels = labels.astype(object)
+    labels[np.isnan(x)] = None
     return pd.Categorical(labels, categories=POLARITY_CATEGORIES)
 
 
@@ -195,7 +196,7 @@ def sentiment(
     norm = normalise(texts)
     tokens = tokenise(norm)
     if language is None:
-        langs = _detect(tokens, default_language)
+        langs = detect_token_languages(tokens, default_language)
     elif isinstance(language, str):
         langs = np.full(len(texts), language, dtype=object)
     else:

@@ -149,12 +149,14 @@ class SegmentExplorer(CxWidget):
         return True
 
     def _compute(self, settings: Any) -> None:
+        from ..report.segments_text import describe_segments
         from ..segments import segment_customers, segment_summary
 
         client = self._client
         seg = segment_customers(self._transactions, client.analysis_date, settings, client.customers)
-        summary = segment_summary(
-            seg, client.survey_responses, self._case_metrics, client.config.indicators, lang=self.lang
+        summary = describe_segments(
+            segment_summary(seg, client.survey_responses, self._case_metrics, client.config.indicators),
+            self.lang,
         )
         self.segmented = seg
         order = list(seg["segment"].cat.categories)

@@ -1,0 +1,149 @@
+"""Event, visit, handoff and case tables: one row per event (prepared), visit, handoff or case."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..config import ActivitySettings
+from .core import (
+    FLAG_COLUMNS,
+    HOUR_NS,
+    EventCore,
+    categorical,
+    category_codes,
+    event_core,
+    first_in_case,
+    to_hours,
+)
+
+
+def prepare_events(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:
+    """The events sorted by case and time (ties in file order) with visit ids and activity flags.
+
+    Added columns: ``case_no`` (0-based case number in order of first appearance), ``event_position``
+    (0-based row in the input), ``event_no`` (0-based within the case),
+    ``visit_id`` (global), ``visit_no`` (0-based within the case) and the flags ``is_contact``,
+    ``is_answer``, ``is_reopen``, ``is_self_service``, ``is_authorisation``, ``is_chaser``. A missing
+    department becomes ``"unknown"``; rows without a timestamp or case id are left out.
+    """
+    core = event_core(events, settings)
+    out = events.take(core.order).reset_index(drop=True)
+    out["department"] = categorical(core.dept, core.dept_names)
+    out["case_no"] = core.case
+    given = events.get("event_position")
+    out["event_position"] = core.take(given.to_numpy(np.int64)) if given is not None else core.order
+    out["event_no"] = core.event_no
+    out["visit_id"] = core.visit_id
+    out["visit_no"] = core.v_no[core.visit_id]
+    for name in FLAG_COLUMNS:
+        out[name] = getattr(core, name)
+    return out
+
+
+def visits(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:
+    """One row per visit: case_id, visit_no, department, start, end, events, touch_hours,
+    wait_before_hours (NaN for a case's first visit), ping_pong (returns to the department two visits back)."""
+    core = event_core(events, settings)
+    wait = np.full(len(core.v_first), np.nan)
+    wait[core.h_visit] = to_hours(core.h_wait_ns)
+    return pd.DataFrame(
+        {
+            "case_id": core.case_ids[core.case[core.v_first]],
+            "visit_no": core.v_no,
+            "department": categorical(core.v_dept, core.dept_names),
+            "start": pd.to_datetime(core.ts[core.v_first]),
+            "end": pd.to_datetime(core.ts[core.v_last]),
+            "events": core.v_events,
+            "touch_hours": to_hours(core.v_touch_ns),
+            "wait_before_hours": wait,
+            "ping_pong": core.v_ping_pong,
+        }
+    )
+
+
+def handoffs(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:
+    """One row per handoff: case_id, handoff_no (1-based), from_department, to_department, left_at,
+    arrived_at, wait_hours, bounced (the next visit returns to ``from_department``)."""
+    core = event_core(events, settings)
+    j = core.h_visit
+    return pd.DataFrame(
+        {
+            "case_id": core.case_ids[core.case[core.v_first[j]]],
+            "handoff_no": core.v_no[j],
+            "from_department": categorical(core.h_from, core.dept_names),
+            "to_department": categorical(core.h_to, core.dept_names),
+            "left_at": pd.to_datetime(core.ts[core.v_last[j - 1]]),
+            "arrived_at": pd.to_datetime(core.ts[core.v_first[j]]),
+            "wait_hours": to_hours(core.h_wait_ns),
+            "bounced": core.h_bounced,
+        }
+    )
+
+
+def _first_value(core: EventCore, column: str, prefer: np.ndarray | None = None) -> np.ndarray | None:
+    """Per case, the first non-missing value of an optional column (None when the column is absent);
+    with ``prefer``, the first among the preferred events when a case has one."""
+    col = core.frame.get(column)
+    if col is None:
+        return None
+    codes, names = category_codes(col)
+    codes = core.take(codes)
+    first = core.first_per_case(codes >= 0)
+    if prefer is not None:
+        preferred = core.first_per_case((codes >= 0) & prefer)
+        first = np.where(preferred >= 0, preferred, first)
+    out = np.full(core.n_cases, None, dtype=object)
+    ok = first >= 0
+    out[ok] = names[codes[first[ok]]]
+    return out
+
+
+def case_metrics(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:
+    """One row per case, in order of first appearance in the file.
+
+    Columns: case_id, customer_id, first_channel (channel of the customer's first contact; else of the
+    first event that has a channel), start, end,
+    events, visits, handoffs, departments (breadth), ping_pongs, rework, chasers, contacts,
+    first_response_hours (start → first answer; NaN if never answered), lead_time_hours, touch_hours,
+    wait_hours (touch + wait = lead time), first_department, last_department.
+    """
+    core = event_core(events, settings)
+    n = core.n_cases
+    visits_n = np.bincount(core.v_case, minlength=n)
+    k = len(core.dept_names)
+    breadth = np.bincount(core.v_case[first_in_case(core.v_case, core.v_dept, k)], minlength=n)
+    start = core.ts[core.case_start] if n else np.zeros(0, np.int64)
+    end = core.ts[core.case_end] if n else np.zeros(0, np.int64)
+    first_answer = core.first_per_case(core.is_answer)
+    first_resp = np.where(first_answer >= 0, core.ts[np.maximum(first_answer, 0)] - start, np.nan)
+    chasers = np.bincount(core.case_rank[core.is_chaser], minlength=n)
+    contacts = np.bincount(core.case_rank[core.is_contact], minlength=n)
+    data: dict[str, object] = {"case_id": pd.array(core.case_ids[core.case[core.case_start]], dtype="str")}
+    customer = _first_value(core, "customer_id")
+    if customer is not None:
+        data["customer_id"] = pd.array(customer, dtype="str")
+    channel = _first_value(core, "channel", prefer=core.is_contact)
+    if channel is not None:
+        data["first_channel"] = pd.Categorical(channel)
+    data.update(
+        {
+            "start": pd.to_datetime(start),
+            "end": pd.to_datetime(end),
+            "events": np.diff(np.r_[core.case_start, core.n_events]),
+            "visits": visits_n,
+            "handoffs": visits_n - 1,
+            "departments": breadth,
+            "ping_pongs": np.bincount(core.v_case[core.v_ping_pong], minlength=n),
+            "rework": visits_n - breadth,
+            "chasers": chasers,
+            "contacts": contacts,
+            "first_response_hours": np.asarray(first_resp, dtype=float) / HOUR_NS,
+            "lead_time_hours": to_hours(end - start),
+            "touch_hours": core.per_case_sum(to_hours(core.v_touch_ns), core.v_case),
+            "wait_hours": core.per_case_sum(to_hours(core.h_wait_ns), core.h_case),
+            "first_department": categorical(core.dept[core.case_start], core.dept_names),
+            "last_department": categorical(core.dept[core.case_end], core.dept_names),
+        }
+    )
+    return pd.DataFrame(data)

@@ -1,0 +1,413 @@
+"""The core of the handoff analysis: one stable sort of the events by case and time, visit
+boundaries, activity flags and the conversation state, all as numpy arrays (:class:`EventCore`), plus the
+small vectorised helpers the topic modules share (group quantiles, first hit per case, a many-to-many
+join on case ranks)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..config import ActivitySettings
+from ..errors import AnalysisError, MissingColumnError
+
+UNKNOWN = "unknown"
+HOUR_NS = 3_600_000_000_000
+REQUIRED = ("case_id", "timestamp", "activity", "department")
+FLAG_COLUMNS = (
+    "is_contact", "is_answer", "is_customer_request", "is_reopen", "is_self_service", "is_authorisation", "is_chaser",
+)  # fmt: skip
+PREPARED_COLUMNS = ("case_no", "event_position", "event_no", "visit_id", "visit_no", *FLAG_COLUMNS)
+HANDOFF_BUCKETS = ("0", "1", "2", "3", "4", "5+")
+OPEN, ANSWERED, WAITING = 1, 2, 3  # conversation states (see EventCore.state_before)
+
+# --------------------------------------------------------------------------------------------------
+# the core: one stable sort, visit boundaries, activity flags — all as numpy arrays
+
+
+def category_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(int codes with -1 for missing, unique values as strings)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # categories may be unused (e.g. after filtering); keep them, codes stay valid
+        return series.cat.codes.to_numpy(np.int64), np.asarray(
+            series.cat.categories.astype(str), dtype=object
+        )
+    codes, uniques = pd.factorize(series)
+    return codes.astype(np.int64), np.asarray(pd.Index(uniques).astype(str), dtype=object)
+
+
+def pattern_mask(names: np.ndarray, patterns: list[str]) -> np.ndarray:
+    """Which of ``names`` match any of the case-insensitive regular expressions."""
+    if not patterns or len(names) == 0:
+        return np.zeros(len(names), dtype=bool)
+    rx = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return np.fromiter((bool(rx.search(str(n))) for n in names), dtype=bool, count=len(names))
+
+
+def group_quantiles(
+    keys: np.ndarray, values: np.ndarray, n_groups: int, qs: tuple[float, ...]
+) -> list[np.ndarray]:
+    """Linear-interpolated quantiles of ``values`` per integer key (NaN for empty groups), one sort."""
+    outs = [np.full(n_groups, np.nan) for _ in qs]
+    if len(values) == 0:
+        return outs
+    order = np.lexsort((values, keys))
+    v = values[order]
+    counts = np.bincount(keys, minlength=n_groups)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    has = counts > 0
+    for out, q in zip(outs, qs, strict=True):
+        pos = starts[has] + q * (counts[has] - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.ceil(pos).astype(np.int64)
+        out[has] = v[lo] + (v[hi] - v[lo]) * (pos - lo)
+    return outs
+
+
+def group_quantile(keys: np.ndarray, values: np.ndarray, n_groups: int, q: float) -> np.ndarray:
+    return group_quantiles(keys, values, n_groups, (q,))[0]
+
+
+def first_in_case(case: np.ndarray, x: np.ndarray, n_x: int) -> np.ndarray:
+    """Mask of the first occurrence of each value of ``x`` within its case; ``case`` must be grouped
+    (equal values contiguous). A stable sort on small integer codes is a radix sort: O(n), no hashing."""
+    n = len(x)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    small = x.astype(np.int16) if n_x < 2**15 else x
+    order = np.argsort(small, kind="stable")
+    cs, xs = case[order], x[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = (xs[1:] != xs[:-1]) | (cs[1:] != cs[:-1])
+    mask = np.empty(n, dtype=bool)
+    mask[order] = first
+    return mask
+
+
+def _is_sorted(case_codes: np.ndarray, ts: np.ndarray) -> bool:
+    """Events grouped by case (codes of first appearance, so non-decreasing) and in time order within."""
+    if len(case_codes) < 2:
+        return True
+    dc = np.diff(case_codes)
+    return bool(np.all((dc > 0) | ((dc == 0) & (ts[1:] >= ts[:-1]))))
+
+
+@dataclass
+class EventCore:
+    """The sorted log as arrays; visits and handoffs derived once."""
+
+    frame: pd.DataFrame  # the input, unsorted
+    settings: ActivitySettings
+    order: np.ndarray  # sorted index -> input row
+    case: np.ndarray  # case code per sorted event (codes in order of first appearance)
+    case_ids: np.ndarray  # code -> case_id
+    ts: np.ndarray  # int64 ns
+    dept: np.ndarray  # dept code
+    dept_names: np.ndarray
+    case_start: np.ndarray  # sorted index of the first event of each case
+    identity: bool = False  # the input was already sorted: order is 0..n-1
+
+    @classmethod
+    def build(cls, events: pd.DataFrame, settings: ActivitySettings | None) -> EventCore:
+        settings = settings or ActivitySettings()
+        missing = [c for c in REQUIRED if c not in events.columns]
+        if missing:
+            raise MissingColumnError(
+                "the canonical events columns " + ", ".join(REQUIRED),
+                file="events",
+                column=missing[0],
+                found="no such column",
+            )
+        ts_all = events["timestamp"]
+        if not pd.api.types.is_datetime64_any_dtype(ts_all):
+            raise AnalysisError(
+                "timestamps as datetime64", file="events", column="timestamp", found=str(ts_all.dtype)
+            )
+        if getattr(ts_all.dtype, "tz", None) is not None:
+            ts_all = ts_all.dt.tz_localize(None)
+        ts = ts_all.to_numpy("datetime64[ns]").view(np.int64)
+        valid = ts != np.iinfo(np.int64).min  # NaT
+        if "case_no" in events.columns:
+            # output of prepare_events: integer case numbers, no need to factorize the ids again
+            case_codes = events["case_no"].to_numpy(np.int64)
+            case_ids = np.empty(int(case_codes.max()) + 1 if len(case_codes) else 0, dtype=object)
+            # one id per case is enough (converting every row of a string column is the slow part)
+            heads = (
+                np.flatnonzero(np.r_[True, case_codes[1:] != case_codes[:-1]])
+                if len(case_codes)
+                else np.zeros(0, dtype=np.int64)
+            )
+            case_ids[case_codes[heads]] = events["case_id"].take(heads).to_numpy(dtype=object)
+        else:
+            case_codes, case_ids = category_codes(events["case_id"])
+        valid &= case_codes >= 0
+        dept_codes, dept_names = category_codes(events["department"])
+        if (dept_codes < 0).any():
+            unknown = np.flatnonzero(dept_names == UNKNOWN)
+            if len(unknown):
+                fill = unknown[0]
+            else:
+                fill = len(dept_names)
+                dept_names = np.append(dept_names, UNKNOWN)
+            dept_codes = np.where(dept_codes < 0, fill, dept_codes)
+        n_all = len(events)
+        if valid.all() and _is_sorted(case_codes, ts):
+            # already in (case, time) order, e.g. prepare_events output: skip the sort and the copies
+            order = np.arange(n_all)
+            case, ts_sorted, dept_sorted = case_codes, ts, dept_codes
+        else:
+            rows = np.arange(n_all) if valid.all() else np.flatnonzero(valid)
+            # lexsort is stable: ties on (case, timestamp) keep file order
+            order = rows[np.lexsort((ts[rows], case_codes[rows]))]
+            case, ts_sorted, dept_sorted = case_codes[order], ts[order], dept_codes[order]
+        n = len(order)
+        starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]]) if n else np.zeros(0, np.int64)
+        return cls(
+            frame=events,
+            settings=settings,
+            order=order,
+            case=case,
+            case_ids=case_ids,
+            ts=ts_sorted,
+            dept=dept_sorted,
+            dept_names=dept_names,
+            case_start=starts,
+            identity=len(order) == n_all
+            and (n_all == 0 or order[-1] == n_all - 1 and order[0] == 0 and case is case_codes),
+        )
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """Per-input-row values in sorted order."""
+        return values if self.identity else values[self.order]
+
+    # ---- shapes
+    @property
+    def n_events(self) -> int:
+        return len(self.order)
+
+    @property
+    def n_cases(self) -> int:
+        return len(self.case_start)
+
+    @cached_property
+    def case_rank(self) -> np.ndarray:
+        """Per sorted event: 0-based index of its case among the cases present (dense)."""
+        flag = np.zeros(self.n_events, dtype=np.int64)
+        flag[self.case_start] = 1
+        return np.cumsum(flag) - 1
+
+    @cached_property
+    def case_end(self) -> np.ndarray:
+        return (np.r_[self.case_start[1:], self.n_events] - 1)[: self.n_cases]
+
+    @cached_property
+    def event_no(self) -> np.ndarray:
+        return np.arange(self.n_events) - self.case_start[self.case_rank]
+
+    # ---- visits
+    @cached_property
+    def visit_start(self) -> np.ndarray:
+        vs = np.ones(self.n_events, dtype=bool)
+        if self.n_events:
+            vs[1:] = (self.case[1:] != self.case[:-1]) | (self.dept[1:] != self.dept[:-1])
+        return vs
+
+    @cached_property
+    def visit_id(self) -> np.ndarray:
+        return np.cumsum(self.visit_start) - 1
+
+    @cached_property
+    def v_first(self) -> np.ndarray:
+        return np.flatnonzero(self.visit_start)
+
+    @cached_property
+    def v_last(self) -> np.ndarray:
+        return (np.r_[self.v_first[1:], self.n_events] - 1)[: len(self.v_first)]
+
+    @cached_property
+    def v_case(self) -> np.ndarray:
+        return self.case_rank[self.v_first]
+
+    @cached_property
+    def v_dept(self) -> np.ndarray:
+        return self.dept[self.v_first]
+
+    @cached_property
+    def v_no(self) -> np.ndarray:
+        """Visit number within its case (0-based)."""
+        first_visit_of_case = self.visit_id[self.case_start]
+        return np.arange(len(self.v_first)) - first_visit_of_case[self.v_case]
+
+    @cached_property
+    def v_events(self) -> np.ndarray:
+        return self.v_last - self.v_first + 1
+
+    @cached_property
+    def v_touch_ns(self) -> np.ndarray:
+        return self.ts[self.v_last] - self.ts[self.v_first]
+
+    # ---- handoffs (visit j > 0 of its case: from visit j-1 to j)
+    @cached_property
+    def h_visit(self) -> np.ndarray:
+        return np.flatnonzero(self.v_no > 0)
+
+    @cached_property
+    def h_from(self) -> np.ndarray:
+        return self.v_dept[self.h_visit - 1]
+
+    @cached_property
+    def h_to(self) -> np.ndarray:
+        return self.v_dept[self.h_visit]
+
+    @cached_property
+    def h_case(self) -> np.ndarray:
+        return self.v_case[self.h_visit]
+
+    @cached_property
+    def h_wait_ns(self) -> np.ndarray:
+        return self.ts[self.v_first[self.h_visit]] - self.ts[self.v_last[self.h_visit - 1]]
+
+    @cached_property
+    def h_pair(self) -> np.ndarray:
+        return self.h_from * len(self.dept_names) + self.h_to
+
+    @cached_property
+    def h_bounced(self) -> np.ndarray:
+        """The handoff A→B is followed straight away by a return to A (same case)."""
+        j = self.h_visit
+        nxt = j + 1
+        ok = nxt < len(self.v_first)
+        nxt_c = np.where(ok, nxt, 0)
+        return ok & (self.v_case[nxt_c] == self.v_case[j]) & (self.v_dept[nxt_c] == self.v_dept[j - 1])
+
+    @cached_property
+    def v_ping_pong(self) -> np.ndarray:
+        """Visit j returns to the department of visit j-2 of the same case."""
+        out = np.zeros(len(self.v_first), dtype=bool)
+        if len(out) > 2:
+            out[2:] = (self.v_no[2:] >= 2) & (self.v_dept[2:] == self.v_dept[:-2])
+        return out
+
+    # ---- activity flags
+    def _activity_flag(self, patterns: list[str]) -> np.ndarray:
+        codes, names = self._activity_codes
+        table = pattern_mask(names, patterns)
+        return np.where(codes >= 0, table[np.maximum(codes, 0)], False)
+
+    @cached_property
+    def _activity_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        codes, names = category_codes(self.frame["activity"])
+        return self.take(codes), names
+
+    @cached_property
+    def is_self_service(self) -> np.ndarray:
+        return self._activity_flag(self.settings.self_service)
+
+    @cached_property
+    def is_authorisation(self) -> np.ndarray:
+        return self._activity_flag(self.settings.authorisation)
+
+    @cached_property
+    def is_customer_request(self) -> np.ndarray:
+        return self._activity_flag(self.settings.customer_request)
+
+    @cached_property
+    def is_answer(self) -> np.ndarray:
+        # asking the customer for a form is not answering them, even if the name also looks like a reply
+        return self._activity_flag(self.settings.answer) & ~self.is_customer_request
+
+    @cached_property
+    def is_reopen(self) -> np.ndarray:
+        return self._activity_flag(self.settings.reopen)
+
+    @cached_property
+    def is_contact(self) -> np.ndarray:
+        """Customer-initiated: the ``is_customer_contact`` column when given, else the activity patterns;
+        activities named as chasers always count."""
+        chaser_named = self.is_chaser_named
+        col = self.frame.get("is_customer_contact")
+        if col is not None and col.notna().any():
+            given = self.take(col.fillna(False).to_numpy(dtype=bool))
+            return given | chaser_named
+        return self._activity_flag(self.settings.customer_contact) | chaser_named
+
+    @cached_property
+    def state_before(self) -> np.ndarray:
+        """Where the conversation stands just before each event: OPEN (the customer waits on us),
+        ANSWERED, or WAITING (we wait on the customer). An answer sets ANSWERED, a customer request sets
+        WAITING, a reopen or a customer contact sets OPEN; a case starts OPEN."""
+        n = self.n_events
+        code = np.where(
+            self.is_customer_request,
+            WAITING,
+            np.where(self.is_answer, ANSWERED, np.where(self.is_reopen | self.is_contact, OPEN, 0)),
+        ).astype(np.int8)
+        idx = np.where(code > 0, np.arange(n), -1)
+        last = np.maximum.accumulate(idx) if n else idx
+        prev = np.r_[-1, last[:-1]] if n else idx
+        prev = np.where(prev >= self.case_start[self.case_rank], prev, -1) if n else prev
+        return np.where(prev >= 0, code[np.maximum(prev, 0)], OPEN).astype(np.int8)
+
+    @cached_property
+    def is_chaser(self) -> np.ndarray:
+        # an activity the client itself names a chaser counts whatever the state (a case can hold several
+        # requests, e.g. a quote answered, then an order chased)
+        open_contact = self.is_contact & (self.state_before == OPEN)
+        # the first call after a self-service attempt switches channel (a tortuous flow), it does not
+        # chase: the case is open with us only once a non-self-service event has happened
+        n = self.n_events
+        assisted = np.where(~self.is_self_service, np.arange(n), -1)
+        prev = np.r_[-1, np.maximum.accumulate(assisted)[:-1]] if n else assisted
+        opened = prev >= self.case_start[self.case_rank] if n else np.zeros(0, dtype=bool)
+        return (open_contact | self.is_chaser_named) & (self.event_no > 0) & opened
+
+    @cached_property
+    def is_chaser_named(self) -> np.ndarray:
+        return self._activity_flag(self.settings.chaser)
+
+    # ---- per-case helpers
+    def per_case_sum(self, values: np.ndarray, case_rank: np.ndarray) -> np.ndarray:
+        return np.bincount(case_rank, weights=values, minlength=self.n_cases)
+
+    def first_per_case(self, mask: np.ndarray) -> np.ndarray:
+        """Sorted index of the first event of each case where ``mask`` holds (-1 = none)."""
+        out = np.full(self.n_cases, -1, dtype=np.int64)
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            r = self.case_rank[idx]  # non-decreasing: the first of each run is the case's first hit
+            first = np.r_[True, r[1:] != r[:-1]]
+            out[r[first]] = idx[first]
+        return out
+
+
+def expand_by_case(
+    key_case: np.ndarray, key_value: np.ndarray, resp_case: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Join responses to the (case, value) rows of their case. ``key_case`` must be sorted.
+
+    Returns (response index, value) with one entry per response × matching row — a vectorised
+    many-to-many join on integer case ranks.
+    """
+    starts = np.searchsorted(key_case, resp_case, side="left")
+    lens = np.searchsorted(key_case, resp_case, side="right") - starts
+    resp_idx = np.repeat(np.arange(len(resp_case)), lens)
+    offs = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+    return resp_idx, key_value[np.repeat(starts, lens) + offs]
+
+
+def event_core(events: pd.DataFrame, settings: ActivitySettings | None) -> EventCore:
+    if not isinstance(events, pd.DataFrame):
+        raise AnalysisError("an events DataFrame", found=type(events).__name__)
+    return EventCore.build(events, settings)
+
+
+def to_hours(ns: np.ndarray) -> np.ndarray:
+    return np.asarray(ns, dtype=np.float64) / HOUR_NS
+
+
+def categorical(codes: np.ndarray, names: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names.astype(str), dtype=object))
