@@ -86,7 +86,7 @@ def _peak_mib() -> float:
 
 
 def _bare(folder: str, out: mp.Queue, sep: str = ",") -> None:
-    import cxlab.io  # noqa: F401  same imports on both sides, so only the reading differs
+    import cxlab.intake  # noqa: F401  same imports on both sides, so only the reading differs
 
     base = _peak_mib()
     t0 = time.perf_counter()
@@ -95,7 +95,7 @@ def _bare(folder: str, out: mp.Queue, sep: str = ",") -> None:
 
 
 def _cxlab(folder: str, out: mp.Queue, sep: str = ",") -> None:
-    from cxlab.io import load_client
+    from cxlab.intake import load_client
 
     base = _peak_mib()
     t0 = time.perf_counter()

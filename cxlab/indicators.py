@@ -90,7 +90,7 @@ from .stats import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .io import Client
+    from .intake import Client
 
 INDICATORS: tuple[str, ...] = ("nps", "csat", "ces", "cxi")
 CXI_QUESTIONS: tuple[str, ...] = ("cxi_needs", "cxi_ease", "cxi_enjoy")

@@ -9,7 +9,7 @@ import pytest
 from cxlab import indicators as ind
 
 demo = pytest.importorskip("cxlab.demo")
-io = pytest.importorskip("cxlab.io")
+io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from cxlab.errors import (
     TableDependencyError,
     ValueRangeError,
 )
-from cxlab.io import load_client, read_raw
+from cxlab.intake import load_client, read_raw
 
 RESPONSES_HEADER = "response_id,customer_id,answered_at,survey,nps,csat,ces,comment\n"
 GOOD_RESPONSE = "r9,c1,2026-05-01 10:00,cold,9,5,6,ottimo\n"

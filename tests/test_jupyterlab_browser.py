@@ -89,7 +89,7 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
     (work / "widgets.ipynb").write_text(
         notebook_json(
             [
-                "import datetime as dt\nfrom cxlab.findings import Findings\nfrom cxlab.io import load_client\n"
+                "import datetime as dt\nfrom cxlab.findings import Findings\nfrom cxlab.intake import load_client\n"
                 "from cxlab.widgets import *\nclient = load_client('demo')\n"
                 "mapper = ColumnMapper('demo', 'customers', lang='en')\nmapper",
                 "form = CultureForm('demo', lang='en')\nform",

@@ -13,7 +13,7 @@ from cxlab import segments as sg
 from cxlab.charts import segments as cs
 
 demo = pytest.importorskip("cxlab.demo")
-io = pytest.importorskip("cxlab.io")
+io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")

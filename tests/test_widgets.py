@@ -15,9 +15,9 @@ from shared_data import DATASETS as DATASETS_DIR
 
 from cxlab.config import load_config
 from cxlab.errors import CxlabError
+from cxlab.intake.suggest import value_kind
 from cxlab.questionnaire import QUESTION_IDS
 from cxlab.widgets import ColumnMapper, CultureForm, asset, drop_widget_state, suggest_mapping
-from cxlab.widgets.suggest import value_kind
 
 DATASETS = DATASETS_DIR
 WIDGET_DIR = Path(__file__).resolve().parents[1] / "widgets"
@@ -278,7 +278,7 @@ def test_culture_form_creates_xlsx_and_appends(client: Path) -> None:
     assert w.progress == {"Logistics": 1, "Sales": 1}
 
     # the library reads what the form wrote
-    from cxlab.io import load_table
+    from cxlab.intake import load_table
 
     config = load_config(client)
     culture, _report = load_table("culture", config.tables["culture"], config)

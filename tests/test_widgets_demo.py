@@ -13,7 +13,7 @@ import yaml
 
 from cxlab.config import load_config
 from cxlab.demo import generate_demo_client
-from cxlab.io import load_client
+from cxlab.intake import load_client
 from cxlab.widgets import ColumnMapper, CultureForm, HandoffExplorer, SegmentExplorer
 
 

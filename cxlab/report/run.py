@@ -20,7 +20,7 @@ from typing import Any
 import nbformat
 
 from ..errors import ReportError
-from ..io import load_client
+from ..intake import load_client
 from ..resources import notebook_templates
 from .export import export_notebook_html
 from .html import SECTION_METADATA

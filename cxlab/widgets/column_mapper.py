@@ -12,6 +12,7 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import ConfigError, CxlabError, MissingColumnError
+from ..intake.suggest import suggest_mapping, suggest_values
 from ..schema import TABLES
 from ._base import (
     CxWidget,
@@ -23,7 +24,6 @@ from ._base import (
     static_table,
     update_client_yaml,
 )
-from .suggest import suggest_mapping, suggest_values
 
 SAMPLES = 4  # sample values shown per column
 SUGGEST_ROWS = 500  # rows looked at for the value-based suggestions
@@ -33,7 +33,7 @@ TRIAL_ROWS = 100_000  # live validation of a bigger file reads its first rows on
 
 def read_samples(path: Path, source: TableSource) -> pd.DataFrame:
     """The client's file as given (all columns as text): the one place the mapper reads data."""
-    from ..io import read_raw
+    from ..intake import read_raw
 
     return read_raw(path, source)
 
@@ -272,7 +272,7 @@ class ColumnMapper(CxWidget):
         summary: dict[str, Any] = {}
         if not any(p["level"] == "error" for p in problems):
             # a trial load with the library's reader tells what the analyses would get
-            from ..io import load_table
+            from ..intake import load_table
 
             src, sample = self._trial_source(self._candidate_source())
 

@@ -40,7 +40,7 @@ CULTURE_COLUMNS = TABLES["culture"].column_names
 def _read_existing(path: Path, src: TableSource) -> pd.DataFrame | None:
     if not path.exists():
         return None
-    from ..io import read_raw
+    from ..intake import read_raw
 
     return read_raw(path, src)
 
