@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnalysisError
+from .intake.write import write_text
 from .questionnaire import PILLARS, QUESTIONS
 
 _PILLAR_OF = {q.id: q.pillar for q in QUESTIONS}
@@ -400,9 +401,7 @@ def write_questionnaire(
     cross: bool = True,
 ) -> Path:
     """Write :func:`questionnaire_html` to ``path`` (UTF-8); returns the path. Print it from a browser."""
-    path = Path(path)
-    path.write_text(questionnaire_html(lang, departments, client_name, colour, cross), encoding="utf-8")
-    return path
+    return write_text(path, questionnaire_html(lang, departments, client_name, colour, cross))
 
 
 def workshop_date(culture: pd.DataFrame) -> dt.date | None:
