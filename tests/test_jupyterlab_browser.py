@@ -208,7 +208,13 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
             shot(ho, "handoff_explorer")
             ho.locator('[data-testid="save"]').click()
             ho.locator(".cx-msg.ok", has_text="handoff_customer-service_credit.csv").wait_for()
-            exported = pd.read_csv(client / "exports" / "handoff_customer-service_credit.csv", dtype=str)
+            exported = pd.read_csv(
+                client / "exports" / "handoff_customer-service_credit.csv",
+                dtype=str,
+                sep=None,
+                engine="python",
+                encoding="utf-8-sig",
+            )
             assert {"Customer Service", "Credit"} <= set(exported["department"])
         finally:
             browser.close()
