@@ -178,7 +178,7 @@ def test_mapper_keeps_saved_mapping_and_other_table_keys(client: Path) -> None:
 
 def test_mapper_invalid_edits_give_clear_messages(client: Path) -> None:
     before = (client / "client.yaml").read_text(encoding="utf-8")
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")
     # the same canonical column twice
     w.mapping = {**w.mapping, "Margine": "amount"}
     errors = [p["text"] for p in w.validation if p["level"] == "error"]
@@ -223,7 +223,7 @@ def test_mapper_apply_suggestions_and_switch_table(client: Path) -> None:
 
 
 def test_mapper_static_view(client: Path) -> None:
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")
     data, _meta = w._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     html = data["text/html"]
@@ -494,7 +494,7 @@ def test_mapper_validates_big_files_on_their_first_rows(
 
     monkeypatch.setattr(cm, "TRIAL_ROWS", 2)
     (client / "data" / "vendite.csv").write_text(SALES + "C0009;31/02/2026;abc;1\n", encoding="utf-8")
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")
     w.mapping = {"Cliente": "customer_id", "Data documento": "date", "Importo": "amount", "Margine": "margin"}
     assert w.summary == {"rows_read": 2, "rows_kept": 2, "rows_in_file": 5}
     assert w.validation[0]["text"] == "2 of the first 2 rows (of 5) usable with this mapping"

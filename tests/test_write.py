@@ -24,6 +24,8 @@ from cxlab.intake.write import (
 )
 from cxlab.recommend import Recommendation, Text, action_plan_frame, export_action_plan
 from cxlab.recommend.overrides import load_overrides, save_overrides
+from cxlab.scaffold import new_engagement
+from cxlab.widgets._base import update_client_yaml
 
 # ------------------------------------------------------------------------------------------ atomic writes
 
@@ -250,3 +252,16 @@ def test_save_overrides_on_a_comment_only_file_keeps_its_comments(tmp_path):
     text = (tmp_path / "recommendations.yaml").read_text(encoding="utf-8")
     assert text.startswith("# only a comment\n")
     assert load_overrides(tmp_path) == overrides
+
+
+def test_widget_edit_of_client_yaml_keeps_the_scaffold_comments(tmp_path):
+    folder = new_engagement(tmp_path / "acme", language="it")
+
+    def raise_small_n(data):
+        data["thresholds"]["small_n"] = 40
+
+    update_client_yaml(folder, raise_small_n)
+    text = (folder / "client.yaml").read_text(encoding="utf-8")
+    assert "small_n: 40" in text and "# groups with fewer responses are flagged" in text
+    assert 'colour: "#1f4e79"' in text  # quoted as written
+    assert text.index("name:") < text.index("branding:") < text.index("thresholds:")

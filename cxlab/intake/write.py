@@ -210,6 +210,7 @@ def write_table(frame: pd.DataFrame, path: Path | str, lang: str = "en", sheet: 
 def _round_trip_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_unicode = True
+    yaml.preserve_quotes = True
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
@@ -229,6 +230,8 @@ def _merge(old: Any, new: Any) -> Any:
         del old[:]
         old.extend(kept + new[len(kept) :])
         return old
+    if type(old) is not type(new) and old == new:
+        return old  # the same value as written (a quoted string, a hex int): keep how it was written
     return new
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
 from ..errors import CxlabError
-from ..intake.write import write_text
+from ..intake.write import save_yaml, write_text
 from ..resources import widget_files
 
 
@@ -48,7 +48,7 @@ def update_client_yaml(root: Path | str, mutate: Callable[[dict], None]) -> Clie
 
     The result is validated with :func:`~cxlab.config.config_from_dict` before anything is written, so
     an invalid change raises :class:`~cxlab.errors.ConfigError` and leaves the file as it was.
-    (YAML comments are not preserved: PyYAML does not keep them.)
+    The file's comments and key order are kept.
     """
     root = client_root(root)
     path = root / CONFIG_FILE
@@ -56,7 +56,7 @@ def update_client_yaml(root: Path | str, mutate: Callable[[dict], None]) -> Clie
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     mutate(data)
     config = config_from_dict(data, root=root, source=str(path))
-    atomic_write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110))
+    save_yaml(path, data)  # atomically, keeping the file's comments and key order
     return config
 
 
