@@ -74,17 +74,17 @@ class ColumnMapper(CxWidget):
     table = t.Unicode("").tag(sync=True)
     file = t.Unicode("").tag(sync=True)
     #: tables configured in client.yaml: [{"table", "file"}]
-    tables = t.List().tag(sync=True)
+    tables: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: the file's columns: [{"name", "samples", "kind", "suggestion", "score", "reason"}]
-    columns = t.List().tag(sync=True)
+    columns: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: the canonical columns of the table: [{"name", "kind", "required", "expected", "help"}]
-    canonical = t.List().tag(sync=True)
+    canonical: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: client column -> canonical column ("" = not used)
     mapping = t.Dict().tag(sync=True)
     #: canonical column -> {client value: canonical value} (e.g. survey: {Relazionale: cold})
     values = t.Dict().tag(sync=True)
     #: live validation: [{"level": "error"|"warning"|"ok", "column", "text"}]
-    validation = t.List().tag(sync=True)
+    validation: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: rows read / kept by a trial load with the current mapping
     summary = t.Dict().tag(sync=True)
 
@@ -352,7 +352,7 @@ class ColumnMapper(CxWidget):
                     kept=len(frame),
                     read=report.rows_read,
                 )
-                if sample:
+                if sample and self._frame is not None:  # a sample exists only once a file is read
                     summary["rows_in_file"] = len(self._frame)
                     text = gettext(
                         self.lang,
