@@ -17,9 +17,39 @@ import pandas as pd
 from ..config import TableSource
 from ..errors import CxlabError, MissingColumnError, MissingValueError
 from ..errors import format_problem as _format_problem
+from ..i18n import gettext
 from ..schema import Column, Table
 
 Action = Literal["dropped", "blanked", "filled", "note"]
+#: msgids of :meth:`Issue.describe` per action (Italian in cxlab/locale/it/LC_MESSAGES/intake.po)
+ACTION_SUMMARIES: dict[str, str] = {
+    "dropped": "{count} rows dropped — {problem}",
+    "blanked": "{count} values blanked — {problem}",
+    "filled": "{count} values filled — {problem}",
+    "note": "{count} note — {problem}",
+}
+
+
+class Note(str):
+    """A fact about the data that is not a problem, in English (it is a ``str``), with its message id and
+    values kept so that the report can say it in its own language: ``gettext(lang, note.msgid,
+    **note.values)``."""
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **values: Any) -> Note:
+        note = super().__new__(cls, msgid.format(**values))
+        note.msgid, note.values = msgid, values
+        return note
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # pickled with its id and values
+        return (self.msgid,), self.values
+
+    def translated(self, lang: str) -> str:
+        return gettext(lang, self.msgid, **self.values)
+
+
 #: the spreadsheet row number (header = 1) of each row read
 RowNumbers: TypeAlias = np.ndarray | pd.RangeIndex
 
@@ -42,14 +72,9 @@ class Issue:
     def message(self) -> str:
         return _format_problem(self.file, self.column, self.rows, self.expected, self.found)
 
-    def describe(self) -> str:
-        verb = {
-            "dropped": "rows dropped",
-            "blanked": "values blanked",
-            "filled": "values filled",
-            "note": "note",
-        }[self.action]
-        return f"{self.count} {verb} — {self.message}"
+    def describe(self, lang: str = "en") -> str:
+        """The count and what was done, in ``lang``, then the problem (``file, column, rows: expected``)."""
+        return gettext(lang, ACTION_SUMMARIES[self.action], count=self.count, problem=self.message)
 
     def to_error(self) -> CxlabError:
         return self.error(self.expected, file=self.file, column=self.column, rows=self.rows, found=self.found)
@@ -211,7 +236,7 @@ def record_blanks(missing: np.ndarray, col: Column, rec: Recorder | PendingIssue
         rec.add(missing, col.name, "dropped", MissingValueError, "a value", None)
 
 
-def single_event_note(case_ids: IdCodes, kept: np.ndarray) -> list[str]:
+def single_event_note(case_ids: IdCodes, kept: np.ndarray) -> list[Note]:
     """The note on cases with a single (kept) event, if any."""
     if case_ids.counts is not None and kept.all():
         sizes = case_ids.counts
@@ -220,7 +245,13 @@ def single_event_note(case_ids: IdCodes, kept: np.ndarray) -> list[str]:
     cases, single = int((sizes > 0).sum()), int((sizes == 1).sum())
     if not single:
         return []
-    return [f"{single} of {cases} cases have a single event: they count as cases with no handoff"]
+    return [
+        Note(
+            "{single} of {cases} cases have a single event: they count as cases with no handoff",
+            single=single,
+            cases=cases,
+        )
+    ]
 
 
 def resolve_columns(names: list[str], src: TableSource, table: Table, file: str) -> dict[str, str]:
@@ -261,17 +292,19 @@ def resolve_columns(names: list[str], src: TableSource, table: Table, file: str)
     return rename
 
 
-def cross_table_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
-    notes = []
+def cross_table_notes(tables: dict[str, pd.DataFrame]) -> list[Note]:
+    notes: list[Note] = []
     responses = tables.get("survey_responses")
     invitations = tables.get("survey_invitations")
     customers = tables.get("customers")
     if responses is not None and invitations is None:
         notes.append(
-            "survey_responses has no survey_invitations table: response rates and survey pressure are skipped"
+            Note(
+                "survey_responses has no survey_invitations table: response rates and survey pressure are skipped"
+            )
         )
     if not tables:
-        notes.append("client.yaml names no tables")
+        notes.append(Note("client.yaml names no tables"))
     if customers is not None:
         known = set(customers["customer_id"].dropna())
         for name in ("transactions", "survey_responses", "survey_invitations", "events"):
@@ -280,5 +313,11 @@ def cross_table_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
                 ids = frame["customer_id"].dropna()
                 unknown = int((~ids.isin(known)).sum())
                 if unknown:
-                    notes.append(f"{unknown} rows of {name} name a customer_id not in customers (kept)")
+                    notes.append(
+                        Note(
+                            "{count} rows of {table} name a customer_id not in customers (kept)",
+                            count=unknown,
+                            table=name,
+                        )
+                    )
     return notes

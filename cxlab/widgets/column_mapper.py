@@ -342,7 +342,7 @@ class ColumnMapper(CxWidget):
                         {
                             "level": level,
                             "column": reverse.get(issue.column or "", issue.column or ""),
-                            "text": own_name(issue.describe()),
+                            "text": own_name(issue.describe(self.lang)),
                         }
                     )
                 summary = {"rows_read": report.rows_read, "rows_kept": len(frame)}
