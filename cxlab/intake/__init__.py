@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 from .read import Client, load_client, load_table, read_raw
-from .validate import Action, DataQuality, Issue, TableReport
+from .validate import Action, DataQuality, Issue, Note, TableReport
 
 __all__ = [
     "Action",
     "Client",
     "DataQuality",
     "Issue",
+    "Note",
     "TableReport",
     "load_client",
     "load_table",
