@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/handoffs.py --pm4py /tmp/pm4py-venv/bin/python   # reference timing
 
 Logs: 20 events per case on average (50k cases per 1M events), 8 departments, 40 activities, events in
-global time order (cases interleaved, as a real export is), canonical dtypes as ``cxlab.io`` gives them.
+global time order (cases interleaved, as a real export is), canonical dtypes as ``cxlab.intake`` gives them.
 Compute = ``case_metrics`` + ``handoff_matrix`` + ``flow_steps`` on the same prepared log, i.e. the
 handoff analysis a notebook runs. Targets at 1M events: ≤ 1.0 s compute, ≤ 1.5 GiB peak memory.
 Peak memory is the process's peak RSS (``resource.getrusage``) measured in a fresh subprocess per size,

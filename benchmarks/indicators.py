@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/indicators.py              # 1M responses (+ 1M invitations)
     .venv/bin/python benchmarks/indicators.py --sizes 1 5  # 1M and 5M
 
-Responses: canonical columns and dtypes as ``cxlab.io`` gives them (ids as strings, categoricals, naive
+Responses: canonical columns and dtypes as ``cxlab.intake`` gives them (ids as strings, categoricals, naive
 timestamps, float scores with ~3 % blanks), 300k customers, hot and cold (two waves), 3 touchpoints,
 2 channels, a year of answers. Compute = the four indicators (``nps``, ``csat``, ``ces``, ``cxi``) with
 each of 3 groupings (touchpoint; survey × wave; month), plus ``barometer`` by channel, ``hot_vs_cold`` by

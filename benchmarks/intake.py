@@ -25,6 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# imported at the top, so each child process (spawned: it imports this module) has the same imports on
+# both sides and only the reading differs
+from cxlab.intake import load_client
+
 DEPARTMENTS = [
     "Sales",
     "Customer Service",
@@ -86,8 +90,6 @@ def _peak_mib() -> float:
 
 
 def _bare(folder: str, out: mp.Queue, sep: str = ",") -> None:
-    import cxlab.io  # noqa: F401  same imports on both sides, so only the reading differs
-
     base = _peak_mib()
     t0 = time.perf_counter()
     frame = pd.read_csv(Path(folder) / "events.csv", sep=sep)
@@ -95,8 +97,6 @@ def _bare(folder: str, out: mp.Queue, sep: str = ",") -> None:
 
 
 def _cxlab(folder: str, out: mp.Queue, sep: str = ",") -> None:
-    from cxlab.io import load_client
-
     base = _peak_mib()
     t0 = time.perf_counter()
     client = load_client(folder)

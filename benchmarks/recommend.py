@@ -22,7 +22,7 @@ import pandas as pd
 from cxlab import culture
 from cxlab.demo import generate_demo_client
 from cxlab.findings import collect_findings
-from cxlab.io import load_client
+from cxlab.intake import load_client
 from cxlab.questionnaire import QUESTIONS
 from cxlab.recommend import action_plan, discover_rules, evaluate
 

@@ -211,7 +211,7 @@ def main() -> None:
 
 def breakdown_outside(out: Path, client: Path) -> None:
     """Time the parts of a report run outside the kernel, in this process (warm imports)."""
-    from cxlab.io import load_client
+    from cxlab.intake import load_client
     from cxlab.report.export import export_notebook_html
 
     executed = next(out.glob("*/client_report.ipynb"))

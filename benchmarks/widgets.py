@@ -29,7 +29,7 @@ from handoffs import synthetic_log  # noqa: E402
 from segments import synthetic_transactions  # noqa: E402
 
 from cxlab.config import ClientConfig  # noqa: E402
-from cxlab.io import Client, DataQuality  # noqa: E402
+from cxlab.intake import Client, DataQuality  # noqa: E402
 from cxlab.widgets import ColumnMapper, HandoffExplorer, SegmentExplorer  # noqa: E402
 
 

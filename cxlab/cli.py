@@ -71,7 +71,7 @@ def validate(client_dir: Path, strict: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .io import load_client
+    from .intake import load_client
 
     client = load_client(client_dir, strict=strict)
     console = Console(width=120)

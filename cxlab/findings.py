@@ -48,7 +48,7 @@ from .questionnaire import PILLARS
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .io import Client
+    from .intake import Client
 
 Kind = Literal[
     "share", "hours", "points", "delta", "score", "number", "count", "z", "text", "pillar", "theme", "bool"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import load_config
+from .demo import generate_demo_client
 from .errors import ConfigError
+from .intake.write import write_bytes, write_text
 from .resources import notebook_templates
 
 CLIENT_YAML = """\
@@ -82,21 +84,17 @@ def new_engagement(path: Path | str, *, language: str = "it", from_demo: bool = 
     if language not in ("it", "en"):
         raise ConfigError("it or en", column="language", found=repr(language))
     if from_demo:
-        from .demo import generate_demo_client
-
         generate_demo_client(folder, seed=seed, language=language)
     else:
         (folder / "data").mkdir(parents=True, exist_ok=True)
-        (folder / "client.yaml").write_text(
-            CLIENT_YAML.format(name=folder.name, language=language), encoding="utf-8"
-        )
-        (folder / "data" / "README.md").write_text(DATA_README, encoding="utf-8")
+        write_text(folder / "client.yaml", CLIENT_YAML.format(name=folder.name, language=language))
+        write_text(folder / "data" / "README.md", DATA_README)
     if not (folder / "recommendations.yaml").exists():
-        (folder / "recommendations.yaml").write_text(RECOMMENDATIONS_YAML, encoding="utf-8")
+        write_text(folder / "recommendations.yaml", RECOMMENDATIONS_YAML)
     notebooks = folder / "notebooks"
     notebooks.mkdir(exist_ok=True)
     for template in notebook_templates().iterdir():
         if template.name.endswith(".ipynb"):
-            (notebooks / template.name).write_bytes(template.read_bytes())
+            write_bytes(notebooks / template.name, template.read_bytes())
     load_config(folder)  # the scaffold must itself be valid
     return folder

@@ -7,7 +7,7 @@ import pytest
 from cxlab.charts.culture import culture_dot_chart, self_vs_others_chart
 from cxlab.culture import department_spread, pillar_scores, question_scores, self_vs_others
 from cxlab.demo import generate_demo_client
-from cxlab.io import load_client
+from cxlab.intake import load_client
 
 
 @pytest.fixture(scope="module")

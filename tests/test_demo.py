@@ -364,7 +364,7 @@ def test_culture_workshop(raw: dict) -> None:
 
 
 def test_load_client_reads_the_demo_without_dropping_rows(demo: Path) -> None:
-    io = pytest.importorskip("cxlab.io")
+    io = pytest.importorskip("cxlab.intake")
     client = io.load_client(demo)
     summary = client.quality.summary()
     assert (summary["rows_dropped"] == 0).all() and (summary["values_blanked"] == 0).all()

@@ -7,7 +7,7 @@ import pytest
 
 from cxlab.config import ClientConfig, Thresholds
 from cxlab.findings import Findings, collect_findings
-from cxlab.io import Client, DataQuality
+from cxlab.intake import Client, DataQuality
 from cxlab.recommend import evaluate
 from cxlab.recommend.playbook import BUILTIN_RULES
 

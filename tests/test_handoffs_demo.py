@@ -11,7 +11,7 @@ from cxlab import handoffs as h
 from cxlab import journey as j
 
 demo = pytest.importorskip("cxlab.demo")
-io = pytest.importorskip("cxlab.io")
+io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,7 @@ def test_transition_counts_equal_a_plain_loop(raw):
 
 
 def test_loader_path_gives_the_same_counts(raw, tmp_path):
-    io = pytest.importorskip("cxlab.io")
+    io = pytest.importorskip("cxlab.intake")
     client = io.load_client(receipt_client(tmp_path / "receipt"))
     events = client.events
     # the loader converts to local naive time; order by the same values in the loop
@@ -86,7 +86,7 @@ def test_loader_path_gives_the_same_counts(raw, tmp_path):
 
 
 def test_real_log_invariants(raw, tmp_path):
-    io = pytest.importorskip("cxlab.io")
+    io = pytest.importorskip("cxlab.intake")
     events = io.load_client(receipt_client(tmp_path / "receipt")).events
     p = h.prepare_events(events)
     cm = h.case_metrics(p)

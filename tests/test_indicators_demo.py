@@ -11,7 +11,7 @@ from cxlab import indicators as ind
 from cxlab.text import detect_themes
 
 demo = pytest.importorskip("cxlab.demo")
-io = pytest.importorskip("cxlab.io")
+io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from cxlab.errors import (
     TableDependencyError,
     ValueRangeError,
 )
-from cxlab.io import load_client, read_raw
+from cxlab.intake import load_client, read_raw
 
 RESPONSES_HEADER = "response_id,customer_id,answered_at,survey,nps,csat,ces,comment\n"
 GOOD_RESPONSE = "r9,c1,2026-05-01 10:00,cold,9,5,6,ottimo\n"
@@ -253,6 +253,8 @@ def test_nps_out_of_range_is_blanked_not_dropped(tmp_path):
     (issue,) = client.quality.issues
     assert issue.action == "blanked" and issue.count == 1 and issue.rows == (2,)
     assert "'11'" in issue.found
+    assert issue.describe().startswith("1 values blanked — ")
+    assert issue.describe("it") == "1 valori svuotati — " + issue.message
 
 
 def test_text_in_required_number_drops_row_with_row_number(tmp_path):
@@ -402,6 +404,8 @@ def test_single_event_case_is_kept_with_a_note(tmp_path):
     client = load_client(make_client(tmp_path, {"e.csv": content}, {"events": {"file": "data/e.csv"}}))
     assert client.events["case_id"].nunique() == 2
     assert any("1 of 2 cases have a single event" in n for n in client.quality.notes)
+    (note,) = client.quality.notes
+    assert note.translated("it").startswith("1 casi su 2 hanno un solo evento")  # the report's language
 
 
 def test_single_event_cases_are_counted_after_the_dropped_rows(tmp_path):

@@ -15,16 +15,17 @@ import pytest
 import yaml
 from shared_data import DATASETS, receipt_client
 
-import cxlab.io
+import cxlab.intake.convert
+import cxlab.intake.read
 from cxlab.demo import generate_demo_client
-from cxlab.io import Client, load_client
+from cxlab.intake import Client, load_client
 
 
 @pytest.fixture
 def fast_reads(monkeypatch) -> list[str]:
     """Names the files the fast read took (so a test can check it was not skipped)."""
     taken: list[str] = []
-    original = cxlab.io._read_csv_fast
+    original = cxlab.intake.read._read_csv_fast
 
     def spy(path, *args, **kwargs):
         frame = original(path, *args, **kwargs)
@@ -32,14 +33,14 @@ def fast_reads(monkeypatch) -> list[str]:
             taken.append(Path(path).name)
         return frame
 
-    monkeypatch.setattr(cxlab.io, "_read_csv_fast", spy)
+    monkeypatch.setattr(cxlab.intake.read, "_read_csv_fast", spy)
     return taken
 
 
 def load_both(folder: Path, monkeypatch) -> tuple[Client, Client]:
     fast = load_client(folder)
     with monkeypatch.context() as patch:
-        patch.setattr(cxlab.io, "_FAST_CSV", False)
+        patch.setattr(cxlab.intake.read, "_FAST_CSV", False)
         reference = load_client(folder)
     return fast, reference
 
@@ -209,7 +210,7 @@ def test_text_encoding_matches_arrow_dictionary_encoding(layout):
         ids[rng.integers(0, len(ids), 500)] = None  # blanks inside runs
         ids[-3:] = ids[:3]  # a case that comes back at the end: not one run
     text = pa.chunked_array([pa.array(part, pa.large_string()) for part in np.array_split(ids, 7)])
-    dictionary, codes = cxlab.io._encode_text(text)
+    dictionary, codes = cxlab.intake.convert._encode_text(text)
     expected_dictionary, expected_codes = _dictionary_encoding(text)
     assert len(text) >= 100_000  # large enough for the shortcut to be considered
     assert dictionary.to_pylist() == expected_dictionary
@@ -232,8 +233,8 @@ def test_text_encoding_matches_arrow_dictionary_encoding(layout):
 )
 def test_the_trimmed_check_never_skips_a_strip_that_changes_something(values, trimmed):
     text = pd.Series(values * 5_000, dtype="str")
-    assert cxlab.io._is_trimmed(text) is trimmed
-    stripped = cxlab.io._strip(text)
+    assert cxlab.intake.convert._is_trimmed(text) is trimmed
+    stripped = cxlab.intake.convert._strip(text)
     expected = text.str.strip()
     expected = expected.where(expected != "")
     pd.testing.assert_series_equal(stripped, expected)
@@ -260,7 +261,7 @@ def test_fixed_width_dates_parse_as_strptime_does(fmt, values):
     import pyarrow.compute as pc
 
     text = pd.Series(values * 3_000, dtype="str")
-    parsed = cxlab.io._arrow_strptime(text, fmt)
+    parsed = cxlab.intake.convert._arrow_strptime(text, fmt)
     expected = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
     expected = pd.Series(expected.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
     pd.testing.assert_series_equal(parsed, expected, check_names=False)
@@ -270,8 +271,12 @@ def test_fixed_width_dates_take_the_fast_path_only_when_every_value_fits():
     import pyarrow as pa
 
     fits = pa.array(["31/12/2025 08:30:00", None, "01/02/2024 23:59:59"] * 1000, pa.large_string())
-    parsed = cxlab.io._fixed_width_dates(fits, "%d/%m/%Y %H:%M:%S")
+    parsed = cxlab.intake.convert._fixed_width_dates(fits, "%d/%m/%Y %H:%M:%S")
     assert parsed is not None
     assert str(parsed[0]) == "2025-12-31T08:30:00" and np.isnat(parsed[1])
-    assert cxlab.io._fixed_width_dates(pa.array(["1/2/2025 10:11:12"]), "%d/%m/%Y %H:%M:%S") is None
-    assert cxlab.io._fixed_width_dates(fits, "%d/%m/%y %H:%M:%S") is None  # two-digit years: not fixed
+    assert (
+        cxlab.intake.convert._fixed_width_dates(pa.array(["1/2/2025 10:11:12"]), "%d/%m/%Y %H:%M:%S") is None
+    )
+    assert (
+        cxlab.intake.convert._fixed_width_dates(fits, "%d/%m/%y %H:%M:%S") is None
+    )  # two-digit years: not fixed

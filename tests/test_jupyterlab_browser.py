@@ -89,7 +89,7 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
     (work / "widgets.ipynb").write_text(
         notebook_json(
             [
-                "import datetime as dt\nfrom cxlab.findings import Findings\nfrom cxlab.io import load_client\n"
+                "import datetime as dt\nfrom cxlab.findings import Findings\nfrom cxlab.intake import load_client\n"
                 "from cxlab.widgets import *\nclient = load_client('demo')\n"
                 "mapper = ColumnMapper('demo', 'customers', lang='en')\nmapper",
                 "form = CultureForm('demo', lang='en')\nform",
@@ -208,7 +208,13 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
             shot(ho, "handoff_explorer")
             ho.locator('[data-testid="save"]').click()
             ho.locator(".cx-msg.ok", has_text="handoff_customer-service_credit.csv").wait_for()
-            exported = pd.read_csv(client / "exports" / "handoff_customer-service_credit.csv", dtype=str)
+            exported = pd.read_csv(
+                client / "exports" / "handoff_customer-service_credit.csv",
+                dtype=str,
+                sep=None,
+                engine="python",
+                encoding="utf-8-sig",
+            )
             assert {"Customer Service", "Credit"} <= set(exported["department"])
         finally:
             browser.close()

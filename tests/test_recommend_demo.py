@@ -9,7 +9,7 @@ import pytest
 
 from cxlab.demo import generate_demo_client
 from cxlab.findings import Findings, collect_findings
-from cxlab.io import load_client
+from cxlab.intake import load_client
 from cxlab.recommend import action_plan, export_action_plan, rule_status
 from cxlab.recommend.playbook import BUILTIN_RULES
 

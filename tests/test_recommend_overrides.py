@@ -387,7 +387,10 @@ def test_export_xlsx_and_csv(tmp_path, lang):
     assert set(expected) <= set(header)
     assert ws.max_row == 1 + len(shown) == 4
 
-    frame = pd.read_csv(csv, sep=";" if lang == "it" else ",", encoding="utf-8-sig")
+    # Italian: ";" and a decimal comma, as Excel on an Italian PC reads numbers
+    frame = pd.read_csv(
+        csv, sep=";" if lang == "it" else ",", decimal="," if lang == "it" else ".", encoding="utf-8-sig"
+    )
     assert list(frame[expected[0]]) == [r.action.get(lang) for r in shown]
     assert list(frame[expected[1]]) == [r.evidence.get(lang) for r in shown]
     assert list(frame[expected[3]]) == [r.priority for r in shown]

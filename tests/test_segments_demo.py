@@ -14,7 +14,7 @@ from cxlab.charts import segments as cs
 from cxlab.report.segments_text import describe_segments
 
 demo = pytest.importorskip("cxlab.demo")
-io = pytest.importorskip("cxlab.io")
+io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cxlab.demo import generate_demo_client
-from cxlab.io import load_client
+from cxlab.intake import load_client
 from cxlab.text import analyse_comments, theme_summary, theme_trend, verbatims
 
 

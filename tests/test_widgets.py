@@ -15,9 +15,9 @@ from shared_data import DATASETS as DATASETS_DIR
 
 from cxlab.config import load_config
 from cxlab.errors import CxlabError
+from cxlab.intake.suggest import value_kind
 from cxlab.questionnaire import QUESTION_IDS
 from cxlab.widgets import ColumnMapper, CultureForm, asset, drop_widget_state, suggest_mapping
-from cxlab.widgets.suggest import value_kind
 
 DATASETS = DATASETS_DIR
 WIDGET_DIR = Path(__file__).resolve().parents[1] / "widgets"
@@ -178,7 +178,7 @@ def test_mapper_keeps_saved_mapping_and_other_table_keys(client: Path) -> None:
 
 def test_mapper_invalid_edits_give_clear_messages(client: Path) -> None:
     before = (client / "client.yaml").read_text(encoding="utf-8")
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")
     # the same canonical column twice
     w.mapping = {**w.mapping, "Margine": "amount"}
     errors = [p["text"] for p in w.validation if p["level"] == "error"]
@@ -223,7 +223,7 @@ def test_mapper_apply_suggestions_and_switch_table(client: Path) -> None:
 
 
 def test_mapper_static_view(client: Path) -> None:
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")
     data, _meta = w._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     html = data["text/html"]
@@ -278,7 +278,7 @@ def test_culture_form_creates_xlsx_and_appends(client: Path) -> None:
     assert w.progress == {"Logistics": 1, "Sales": 1}
 
     # the library reads what the form wrote
-    from cxlab.io import load_table
+    from cxlab.intake import load_table
 
     config = load_config(client)
     culture, _report = load_table("culture", config.tables["culture"], config)
@@ -494,7 +494,7 @@ def test_mapper_validates_big_files_on_their_first_rows(
 
     monkeypatch.setattr(cm, "TRIAL_ROWS", 2)
     (client / "data" / "vendite.csv").write_text(SALES + "C0009;31/02/2026;abc;1\n", encoding="utf-8")
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")
     w.mapping = {"Cliente": "customer_id", "Data documento": "date", "Importo": "amount", "Margine": "margin"}
     assert w.summary == {"rows_read": 2, "rows_kept": 2, "rows_in_file": 5}
     assert w.validation[0]["text"] == "2 of the first 2 rows (of 5) usable with this mapping"

@@ -13,7 +13,7 @@ import yaml
 
 from cxlab.config import load_config
 from cxlab.demo import generate_demo_client
-from cxlab.io import load_client
+from cxlab.intake import load_client
 from cxlab.widgets import ColumnMapper, CultureForm, HandoffExplorer, SegmentExplorer
 
 
@@ -146,7 +146,13 @@ def test_handoff_explorer_pair_examples_and_export(demo, demo_copy: Path) -> Non
     moved = HandoffExplorer(demo_copy, pair=("Sales", "Logistics"))
     _page(moved, "save")
     assert moved.status == "ok", moved.message
-    out = pd.read_csv(demo_copy / "exports" / "handoff_sales_logistics.csv", dtype=str)
+    out = pd.read_csv(
+        demo_copy / "exports" / "handoff_sales_logistics.csv",
+        dtype=str,
+        sep=None,
+        engine="python",
+        encoding="utf-8-sig",
+    )
     assert set(out["case_id"]) == {ex["case_id"] for ex in moved.examples}
     assert list(out.columns[:4]) == ["case_id", "customer_id", "wait_hours", "nps"]
     html = moved.to_html()

@@ -33,7 +33,7 @@ Public functions
     keeps ``status == "proposed"`` so the report can mark it as a draft). Rejected ones never appear.
     ``accepted_only=True`` (or ``unreviewed: hide`` in the file) gives the explicitly accepted ones only.
 
-``export_action_plan(recs, path, lang="en", sep=None) -> Path``
+``export_action_plan(recs, path, lang="en") -> Path``
     The action plan as ``.xlsx`` or ``.csv``: recommendation, evidence, owner, priority, effort, due
     quarter (plus rank, id, title, status). :func:`action_plan_frame` gives the same table as a DataFrame;
     :func:`recommendations_frame` the full tidy table (impact, urgency, topic, lever, source, edits).

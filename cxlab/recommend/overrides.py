@@ -53,6 +53,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import ConfigError
+from ..intake.write import save_yaml
 from .engine import STATUSES, Recommendation, Status, due_quarter, sort_recommendations
 from .rules import EFFORTS, Effort, Text
 
@@ -323,11 +324,9 @@ _HEADER = """\
 
 
 def save_overrides(overrides: Overrides, location: Path | str) -> Path:
-    """Write ``recommendations.yaml`` (a client folder or a file path); returns the file."""
-    path = overrides_path(location)
-    body = yaml.safe_dump(overrides_to_dict(overrides), allow_unicode=True, sort_keys=False, width=100)
-    path.write_text(_HEADER + body, encoding="utf-8")
-    return path
+    """Write ``recommendations.yaml`` (a client folder or a file path) atomically; returns the file. An
+    existing file keeps its comments and key order (the consultant edits it by hand too)."""
+    return save_yaml(overrides_path(location), overrides_to_dict(overrides), header=_HEADER)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..exports import export_action_lists
+from ..recommend import export_action_plan
 from .context import ReportContext
 
 ACTION_PLAN = "action_plan"
@@ -16,9 +18,6 @@ ACTION_LISTS = "action_lists"
 def write_attachments(ctx: ReportContext, out_dir: str | Path) -> list[Path]:
     """Write ``action_plan.xlsx/.csv`` and ``action_lists.xlsx/.csv`` (call-back and testimonial lists)
     to ``out_dir``; returns the paths written. Lists without data are left out."""
-    from ..exports import export_action_lists
-    from ..recommend import export_action_plan
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

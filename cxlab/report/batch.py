@@ -45,6 +45,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..config import CONFIG_FILE, load_config
 from ..errors import CxlabError
+from ..intake.write import write_text
 from ..recommend.overrides import OVERRIDES_FILE
 from .kernel import WarmKernel
 from .run import DEFAULT_CELL_TIMEOUT, REPORT_TEMPLATE, build_report, template_path
@@ -358,7 +359,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
         "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cxlab": __version__,
     }
-    (out_dir / HASH_FILE).write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(out_dir / HASH_FILE, json.dumps(stamp, ensure_ascii=False, indent=1))
     return outcome
 
 
@@ -670,9 +671,7 @@ def write_index(
     """Write ``out/index.html`` (atomically) and a machine-readable ``out/batch.json``; the index path."""
     out = Path(out)
     index = out / INDEX_FILE
-    tmp = index.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(render_index(outcomes, out, seconds, root), encoding="utf-8")
-    tmp.replace(index)
+    write_text(index, render_index(outcomes, out, seconds, root))
     summary = {"seconds": round(seconds, 2), "clients": [asdict(o) for o in outcomes]}
-    (out / "batch.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(out / "batch.json", json.dumps(summary, ensure_ascii=False, indent=1))
     return index

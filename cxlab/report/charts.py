@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..intake.write import write_text
+
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
 
@@ -101,9 +103,7 @@ def vega_bundle() -> str:
     bundle = vl_convert.javascript_bundle()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(bundle, encoding="utf-8")
-        tmp.replace(cached)
+        write_text(cached, bundle)
     except OSError:
         pass
     return bundle

@@ -16,7 +16,7 @@ from .. import handoffs as ho
 from ..config import CONFIG_FILE
 from ..errors import ConfigError
 from ..findings import Findings, collect_findings
-from ..io import Client, load_client
+from ..intake import Client, load_client
 from .charts import use_report_renderer
 
 

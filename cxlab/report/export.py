@@ -19,6 +19,7 @@ from traitlets import default
 
 from .. import __version__
 from ..errors import ReportError
+from ..intake.write import write_text
 from ..resources import shipped
 from .charts import CHART_CLASS, chart_html, vega_bundle
 from .html import REPORT_MIMETYPE
@@ -137,5 +138,4 @@ def export_notebook_file(notebook: str | Path, out: str | Path, static_charts: b
     """Read an executed notebook file and write its report HTML to ``out``."""
     nb = nbformat.read(str(notebook), as_version=4)
     out = Path(out)
-    out.write_text(export_notebook_html(nb, static_charts=static_charts), encoding="utf-8")
-    return out
+    return write_text(out, export_notebook_html(nb, static_charts=static_charts))

@@ -8,14 +8,13 @@ printed form feed the culture table that :mod:`cxlab.culture` scores.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import AnalysisError
 from ..i18n import gettext, pgettext
+from ..intake.write import write_text
 from ..questionnaire import PILLARS, QUESTIONS, Question
 
 #: the question wording (cxlab.questionnaire) exists in these languages only
@@ -142,19 +141,6 @@ def questionnaire_html(
     )
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: a reader never sees half a page.
-    (Stand-in until the shared writer of cxlab.intake.write is in main.)"""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_questionnaire(
     path: Path | str,
     lang: str = "it",
@@ -165,5 +151,5 @@ def write_questionnaire(
 ) -> Path:
     """Write :func:`questionnaire_html` to ``path`` (UTF-8); returns the path. Print it from a browser."""
     path = Path(path)
-    _atomic_write_text(path, questionnaire_html(lang, departments, client_name, colour, cross))
+    write_text(path, questionnaire_html(lang, departments, client_name, colour, cross))
     return path

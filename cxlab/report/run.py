@@ -11,7 +11,6 @@ from one client to the next.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,8 @@ from typing import Any
 import nbformat
 
 from ..errors import ReportError
-from ..io import load_client
+from ..intake import load_client
+from ..intake.write import write_text
 from ..resources import notebook_templates
 from .export import export_notebook_html
 from .html import SECTION_METADATA
@@ -207,9 +207,7 @@ def build_report(
         notebooks.append(executed)
         html = export_notebook_html(nb, static_charts=static_charts)
         target = out / "report.html"
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(target)
+        write_text(target, html)
         if worked_examples:
             (out / "notebooks").mkdir(exist_ok=True)
             step_params = {"client_dir": str(client_dir), "lang": lang}

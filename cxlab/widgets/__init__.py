@@ -6,7 +6,7 @@ the ``text/html`` fallback of its display) for exported reports: call :func:`dro
 executed notebook before exporting it to HTML, so that nbconvert uses that static view. The widgets call
 the library and hold no analysis logic::
 
-    from cxlab.io import load_client
+    from cxlab.intake import load_client
     from cxlab.widgets import (ColumnMapper, CultureForm, HandoffExplorer, RecommendationReview,
                                SegmentExplorer)
 
@@ -20,13 +20,13 @@ the library and hold no analysis logic::
 
 from __future__ import annotations
 
+from ..intake.suggest import suggest_mapping
 from ._base import CxWidget, asset, drop_widget_state, update_client_yaml
 from .column_mapper import ColumnMapper
 from .culture_form import CultureForm
 from .handoff_explorer import HandoffExplorer
 from .recommendation_review import RecommendationReview
 from .segment_explorer import SegmentExplorer
-from .suggest import suggest_mapping
 
 __all__ = [
     "ColumnMapper",

@@ -8,8 +8,6 @@ message bar of the widget. The notebook API (``save()``, ``submit()``) raises as
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import yaml
 
 from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
 from ..errors import CxlabError
+from ..intake.write import save_yaml, write_text
 from ..resources import widget_files
 
 
@@ -41,15 +40,7 @@ def client_root(client: Any) -> Path:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write a file so that a crash never leaves it half written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 def update_client_yaml(root: Path | str, mutate: Callable[[dict], None]) -> ClientConfig:
@@ -57,7 +48,7 @@ def update_client_yaml(root: Path | str, mutate: Callable[[dict], None]) -> Clie
 
     The result is validated with :func:`~cxlab.config.config_from_dict` before anything is written, so
     an invalid change raises :class:`~cxlab.errors.ConfigError` and leaves the file as it was.
-    (YAML comments are not preserved: PyYAML does not keep them.)
+    The file's comments and key order are kept.
     """
     root = client_root(root)
     path = root / CONFIG_FILE
@@ -65,7 +56,7 @@ def update_client_yaml(root: Path | str, mutate: Callable[[dict], None]) -> Clie
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     mutate(data)
     config = config_from_dict(data, root=root, source=str(path))
-    atomic_write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110))
+    save_yaml(path, data)  # atomically, keeping the file's comments and key order
     return config
 
 

@@ -12,6 +12,9 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import ConfigError, CxlabError, MissingColumnError
+from ..i18n import gettext
+from ..intake import load_table, read_raw
+from ..intake.suggest import suggest_mapping, suggest_values
 from ..schema import TABLES
 from ._base import (
     CxWidget,
@@ -23,19 +26,38 @@ from ._base import (
     static_table,
     update_client_yaml,
 )
-from .suggest import suggest_mapping, suggest_values
 
 SAMPLES = 4  # sample values shown per column
 SUGGEST_ROWS = 500  # rows looked at for the value-based suggestions
 DISTINCT = 30  # columns with at most this many distinct values list them (for value mapping)
 TRIAL_ROWS = 100_000  # live validation of a bigger file reads its first rows only (a check per click)
+#: what a column's values look like (:func:`~cxlab.intake.suggest.value_kind`), as a reason shown
+KIND_REASONS = {
+    "datetime": "values look like dates",
+    "score10": "values are 0–10 scores",
+    "score7": "values are 1–7 scores",
+    "score5": "values are 1–5 scores",
+    "id": "values look like ids",
+    "number": "values are amounts",
+    "integer": "values are whole numbers",
+    "bool": "values are yes/no",
+    "text": "values are free text",
+    "category": "values are a few repeated labels",
+}
 
 
 def read_samples(path: Path, source: TableSource) -> pd.DataFrame:
     """The client's file as given (all columns as text): the one place the mapper reads data."""
-    from ..io import read_raw
-
     return read_raw(path, source)
+
+
+def suggestion_reason(matched_name: str | None, kind: str, kind_fits: bool, lang: str) -> str:
+    """Why a column was suggested, in ``lang``: the known name it resembles and/or what its values
+    look like (for a column without a suggestion, what its values look like)."""
+    parts = [gettext(lang, "name like '{name}'", name=matched_name)] if matched_name else []
+    if kind in KIND_REASONS and (kind_fits or not parts):
+        parts.append(gettext(lang, KIND_REASONS[kind]))
+    return "; ".join(parts)
 
 
 class ColumnMapper(CxWidget):
@@ -52,17 +74,17 @@ class ColumnMapper(CxWidget):
     table = t.Unicode("").tag(sync=True)
     file = t.Unicode("").tag(sync=True)
     #: tables configured in client.yaml: [{"table", "file"}]
-    tables = t.List().tag(sync=True)
+    tables: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: the file's columns: [{"name", "samples", "kind", "suggestion", "score", "reason"}]
-    columns = t.List().tag(sync=True)
+    columns: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: the canonical columns of the table: [{"name", "kind", "required", "expected", "help"}]
-    canonical = t.List().tag(sync=True)
+    canonical: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: client column -> canonical column ("" = not used)
     mapping = t.Dict().tag(sync=True)
     #: canonical column -> {client value: canonical value} (e.g. survey: {Relazionale: cold})
     values = t.Dict().tag(sync=True)
     #: live validation: [{"level": "error"|"warning"|"ok", "column", "text"}]
-    validation = t.List().tag(sync=True)
+    validation: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: rows read / kept by a trial load with the current mapping
     summary = t.Dict().tag(sync=True)
 
@@ -136,7 +158,7 @@ class ColumnMapper(CxWidget):
                     "kind": row.kind,
                     "suggestion": row.suggestion if isinstance(row.suggestion, str) else "",
                     "score": float(row.score),
-                    "reason": row.reason,
+                    "reason": suggestion_reason(row.matched_name, row.kind, bool(row.kind_fits), self.lang),
                     "distinct": distinct,
                 }
             )
@@ -212,7 +234,12 @@ class ColumnMapper(CxWidget):
                     {
                         "level": "error",
                         "column": client_col,
-                        "text": f"'{client_col}' is not a column of {self.file}",
+                        "text": gettext(
+                            self.lang,
+                            "'{column}' is not a column of {file}",
+                            column=client_col,
+                            file=self.file,
+                        ),
                     }
                 )
             elif target and target not in names:
@@ -220,20 +247,30 @@ class ColumnMapper(CxWidget):
                     {
                         "level": "error",
                         "column": client_col,
-                        "text": f"'{target}' is not a column of the {self.table} table "
-                        f"(expected one of {', '.join(spec.column_names)})",
+                        "text": gettext(
+                            self.lang,
+                            "'{column}' is not a column of the {table} table (expected one of {names})",
+                            column=target,
+                            table=self.table,
+                            names=", ".join(spec.column_names),
+                        ),
                     }
                 )
             elif target:
                 used.setdefault(target, []).append(client_col)
         for target, sources in used.items():
             if len(sources) > 1:
-                listed = " and ".join(f"'{s}'" for s in sources)
+                listed = gettext(self.lang, " and ").join(f"'{s}'" for s in sources)
                 out.append(
                     {
                         "level": "error",
                         "column": sources[-1],
-                        "text": f"'{target}' is mapped from both {listed}",
+                        "text": gettext(
+                            self.lang,
+                            "'{column}' is mapped from both {sources}",
+                            column=target,
+                            sources=listed,
+                        ),
                     }
                 )
         for target, pairs in self.values.items():
@@ -242,7 +279,12 @@ class ColumnMapper(CxWidget):
                     {
                         "level": "error",
                         "column": "",
-                        "text": f"values: '{target}' is not a column of the {self.table} table",
+                        "text": gettext(
+                            self.lang,
+                            "values: '{column}' is not a column of the {table} table",
+                            column=target,
+                            table=self.table,
+                        ),
                     }
                 )
                 continue
@@ -253,7 +295,13 @@ class ColumnMapper(CxWidget):
                         {
                             "level": "error",
                             "column": next((k for k, v in self.mapping.items() if v == target), ""),
-                            "text": f"'{client_value}' is mapped to '{value}': expected one of {', '.join(allowed)}",
+                            "text": gettext(
+                                self.lang,
+                                "'{value}' is mapped to '{canonical}': expected one of {allowed}",
+                                value=client_value,
+                                canonical=value,
+                                allowed=", ".join(allowed),
+                            ),
                         }
                     )
         for col in spec.required:
@@ -262,7 +310,12 @@ class ColumnMapper(CxWidget):
                     {
                         "level": "error",
                         "column": "",
-                        "text": f"the required column '{col}' is not mapped ({spec.column(col).expected()})",
+                        "text": gettext(
+                            self.lang,
+                            "the required column '{column}' is not mapped ({expected})",
+                            column=col,
+                            expected=spec.column(col).expected(),
+                        ),
                     }
                 )
         return out
@@ -272,8 +325,6 @@ class ColumnMapper(CxWidget):
         summary: dict[str, Any] = {}
         if not any(p["level"] == "error" for p in problems):
             # a trial load with the library's reader tells what the analyses would get
-            from ..io import load_table
-
             src, sample = self._trial_source(self._candidate_source())
 
             def own_name(text: str) -> str:
@@ -291,14 +342,25 @@ class ColumnMapper(CxWidget):
                         {
                             "level": level,
                             "column": reverse.get(issue.column or "", issue.column or ""),
-                            "text": own_name(issue.describe()),
+                            "text": own_name(issue.describe(self.lang)),
                         }
                     )
                 summary = {"rows_read": report.rows_read, "rows_kept": len(frame)}
-                text = f"{len(frame)} of {report.rows_read} rows usable with this mapping"
-                if sample:
+                text = gettext(
+                    self.lang,
+                    "{kept} of {read} rows usable with this mapping",
+                    kept=len(frame),
+                    read=report.rows_read,
+                )
+                if sample and self._frame is not None:  # a sample exists only once a file is read
                     summary["rows_in_file"] = len(self._frame)
-                    text = f"{len(frame)} of the first {report.rows_read} rows (of {len(self._frame)}) usable with this mapping"
+                    text = gettext(
+                        self.lang,
+                        "{kept} of the first {read} rows (of {total}) usable with this mapping",
+                        kept=len(frame),
+                        read=report.rows_read,
+                        total=len(self._frame),
+                    )
                 problems.insert(0, {"level": "ok", "column": "", "text": text})
         self.validation = problems
         self.summary = summary
@@ -363,7 +425,16 @@ class ColumnMapper(CxWidget):
         path = self._root / "client.yaml"
         self.saved_to = str(path)
         mapped = sum(1 for v in self.mapping.values() if v)
-        self._say(f"saved {mapped} mapped columns of {table} to {path.name}", "ok")
+        self._say(
+            gettext(
+                self.lang,
+                "saved {count} mapped columns of {table} to {file}",
+                count=mapped,
+                table=table,
+                file=path.name,
+            ),
+            "ok",
+        )
         return path
 
     def _actions(self) -> dict:
@@ -379,10 +450,11 @@ class ColumnMapper(CxWidget):
             (c["name"], ", ".join(c["samples"][:3]), self.mapping.get(c["name"], "") or "—", c["reason"])
             for c in self.columns
         ]
-        body = static_table(("client column", "sample values", "canonical column", "why suggested"), rows)
+        header = ("client column", "sample values", "canonical column", "why suggested")
+        body = static_table([gettext(self.lang, h) for h in header], rows)
         checks = "".join(f"<li>{escape(p['level'])}: {escape(p['text'])}</li>" for p in self.validation[:12])
         return static_box(
-            f"Column mapping — {self.table} ({self.file})",
+            gettext(self.lang, "Column mapping — {table} ({file})", table=self.table, file=self.file),
             body
             + (f"<ul style='margin:6px 0 0 18px;padding:0'>{checks}</ul>" if checks else "")
             + static_message(self),

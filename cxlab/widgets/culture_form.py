@@ -10,8 +10,6 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import FileFormatError, InvalidValueError, MissingColumnError, MissingValueError
+from ..intake.write import atomic_write, write_bytes, write_text
 from ..questionnaire import PILLARS, QUESTIONS, question
 from ..schema import TABLES
 from ._base import (
@@ -40,7 +39,7 @@ CULTURE_COLUMNS = TABLES["culture"].column_names
 def _read_existing(path: Path, src: TableSource) -> pd.DataFrame | None:
     if not path.exists():
         return None
-    from ..io import read_raw
+    from ..intake import read_raw
 
     return read_raw(path, src)
 
@@ -70,8 +69,7 @@ def append_rows(path: Path, rows: pd.DataFrame, src: TableSource) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".csv", ".txt"):
         if not path.exists() or not path.read_bytes().strip():
-            text = rows.to_csv(index=False, lineterminator="\n")
-            path.write_text(text, encoding="utf-8")
+            write_text(path, rows.to_csv(index=False, lineterminator="\n"))
             return len(rows)
         sep, encoding = _csv_dialect(path)
         header = next(csv.reader([path.read_text(encoding=encoding).splitlines()[0]], delimiter=sep))
@@ -79,10 +77,9 @@ def append_rows(path: Path, rows: pd.DataFrame, src: TableSource) -> int:
         buffer = io.StringIO()
         out.to_csv(buffer, index=False, header=False, sep=sep, lineterminator="\n")
         existing = path.read_bytes()
-        with open(path, "a", encoding="utf-8" if encoding == "utf-8-sig" else encoding, newline="") as fh:
-            if existing and not existing.endswith(b"\n"):
-                fh.write("\n")
-            fh.write(buffer.getvalue())
+        glue = b"" if existing.endswith(b"\n") else b"\n"
+        added = buffer.getvalue().encode("utf-8" if encoding == "utf-8-sig" else encoding)
+        write_bytes(path, existing + glue + added)  # the whole file, atomically: never half appended
         return len(pd.read_csv(path, sep=sep, encoding=encoding, dtype=str))
     from openpyxl import Workbook, load_workbook
 
@@ -103,13 +100,7 @@ def append_rows(path: Path, rows: pd.DataFrame, src: TableSource) -> int:
     out = rows.reindex(columns=header).astype(object).where(rows.reindex(columns=header).notna(), None)
     for record in out.itertuples(index=False):  # a workshop submits a dozen rows: a loop is fine
         ws.append(list(record))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write(path, book.save)
     return ws.max_row - (src.header_row or 1)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import traitlets as t
 
 from ..errors import ConfigError
+from ..intake.write import write_table
 from ._base import CxWidget, asset, escape, static_box, static_message, static_table
 from .segment_explorer import _loaded, _num
 
@@ -279,7 +280,7 @@ class HandoffExplorer(CxWidget):
         slug = "_".join(re.sub(r"[^A-Za-z0-9]+", "-", str(x)).strip("-").lower() for x in self.pair)
         path = self._root / "exports" / f"handoff_{slug}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.example_cases().to_csv(path, index=False)
+        write_table(self.example_cases(), path, self.lang)
         self.saved_to = str(path)
         self._say(f"{len(self.examples)} example cases saved to exports/{path.name}", "ok")
         return path

@@ -290,7 +290,7 @@ def _collect_findings(client: Any) -> Mapping[str, Any]:
             found="no cxlab.findings.collect_findings in this version",
         )
     if not hasattr(client, "tables"):
-        from ..io import load_client
+        from ..intake import load_client
 
         client = load_client(client_root(client))
     return collect(client)

@@ -24,7 +24,7 @@ MAX_POINTS = 1500  # customers drawn in the scatter (a fixed random sample above
 def _loaded(client: Any) -> Any:
     if hasattr(client, "tables") and hasattr(client, "config"):
         return client
-    from ..io import load_client
+    from ..intake import load_client
     from ._base import client_root
 
     return load_client(client_root(client))

@@ -438,26 +438,13 @@ def value_fit(kind: str, column: Column) -> float:
     )
 
 
-_KIND_WORDS = {
-    "datetime": "values look like dates",
-    "score10": "values are 0–10 scores",
-    "score7": "values are 1–7 scores",
-    "score5": "values are 1–5 scores",
-    "id": "values look like ids",
-    "number": "values are amounts",
-    "integer": "values are whole numbers",
-    "bool": "values are yes/no",
-    "text": "values are free text",
-    "category": "values are a few repeated labels",
-}
-
-
 def suggest_mapping(frame: pd.DataFrame, table: str | Table, threshold: float = THRESHOLD) -> pd.DataFrame:
     """One row per client column: ``column``, ``kind`` (what its values look like), ``suggestion`` (a
-    canonical column or None), ``score`` (0–1) and ``reason``. Each canonical column is suggested at most
-    once (the best-scoring pairs win)."""
+    canonical column or None), ``score`` (0–1), and why: ``matched_name`` (the known name the column's
+    name resembles, or None) and ``kind_fits`` (whether the values fit the suggested column). Each
+    canonical column is suggested at most once (the best-scoring pairs win)."""
     spec = TABLES[table] if isinstance(table, str) else table
-    candidates = []
+    candidates: list[tuple[float, str, str, str | None, bool]] = []
     kinds = {}
     for col in frame.columns:
         kind = value_kind(frame[col])
@@ -470,36 +457,33 @@ def suggest_mapping(frame: pd.DataFrame, table: str | Table, threshold: float = 
             score = NAME_WEIGHT * n_score + (1 - NAME_WEIGHT) * fit
             if fit == 0.0:
                 score *= 0.5  # a good name with impossible values (text in a date column) is doubtful
-            reasons = []
-            if n_score >= 0.75:
-                reasons.append(f"name like '{syn}'")
-            if fit >= 0.9 and kind in _KIND_WORDS:
-                reasons.append(_KIND_WORDS[kind])
-            candidates.append((score, str(col), target.name, "; ".join(reasons)))
+            matched = syn if n_score >= 0.75 else None
+            candidates.append((score, str(col), target.name, matched, fit >= 0.9))
     candidates.sort(key=lambda c: -c[0])
-    taken_cols: dict[str, tuple[str, float, str]] = {}
+    taken_cols: dict[str, tuple[str, float, str | None, bool]] = {}
     taken_targets: set[str] = set()
-    for score, col, target, reason in candidates:
+    for score, col, name, matched, fits in candidates:
         if score < threshold:
             break
-        if col in taken_cols or target in taken_targets:
+        if col in taken_cols or name in taken_targets:
             continue
-        taken_cols[col] = (target, score, reason)
-        taken_targets.add(target)
+        taken_cols[col] = (name, score, matched, fits)
+        taken_targets.add(name)
     rows = []
     for col in frame.columns:
-        target, score, reason = taken_cols.get(str(col), (None, 0.0, ""))
+        suggestion, score, matched, fits = taken_cols.get(str(col), (None, 0.0, None, False))
         rows.append(
             {
                 "column": str(col),
                 "kind": kinds[col],
-                "suggestion": target,
+                "suggestion": suggestion,
                 "score": round(float(score), 3),
-                "reason": reason or _KIND_WORDS.get(kinds[col], ""),
+                "matched_name": matched,
+                "kind_fits": fits,
             }
         )
-    out = pd.DataFrame(rows, columns=["column", "kind", "suggestion", "score", "reason"])
-    out["suggestion"] = pd.Series(
-        [r["suggestion"] for r in rows], index=out.index, dtype=object
-    )  # None, not NaN
+    columns = ["column", "kind", "suggestion", "score", "matched_name", "kind_fits"]
+    out = pd.DataFrame(rows, columns=columns)
+    for name in ("suggestion", "matched_name"):  # None, not NaN
+        out[name] = pd.Series([r[name] for r in rows], index=out.index, dtype=object)
     return out

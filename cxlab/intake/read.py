@@ -1,0 +1,505 @@
+"""Client data intake: read a client folder, map columns to the canonical tables, validate, report.
+
+``load_client(path)`` reads ``client.yaml`` and every table it names, and returns a :class:`Client` with one
+DataFrame per canonical table (:mod:`cxlab.schema`) and a :class:`DataQuality` report. Defined behaviours:
+
+* a file, or a required column, that is missing stops with a :class:`~cxlab.errors.CxlabError` subclass;
+* rows that cannot be used (blank or unparseable required value, out-of-range required value, later
+  duplicates of a unique id, lines with too many fields) are dropped, counted and explained;
+* an invalid value in an optional column (e.g. NPS 11 next to a valid CSAT) is blanked, counted and
+  explained, so the rest of the row still counts;
+* cross-table facts (responses without an invitation table, single-event cases, responses of unknown
+  customers) become notes; the analyses that need a missing table raise :class:`TableDependencyError`
+  through :meth:`Client.require`;
+* ``strict=True`` raises the first dropped/blanked problem instead of continuing.
+
+Input files are only ever read.
+
+Canonical dtypes: ids are strings; categorical columns are ``category``; timestamps are naive
+``datetime64[ns]`` in the client's local time zone (offsets in the file are converted); scores and
+amounts are ``float64`` with NaN for blanks; ``is_customer_contact`` is bool.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import ClientConfig, TableSource, load_config
+from ..errors import (
+    CxlabError,
+    DuplicateIdError,
+    EmptyFileError,
+    FileFormatError,
+    MissingFileError,
+    TableDependencyError,
+)
+from ..schema import TABLES, Table
+from .convert import WARNINGS_LOCK, convert_columns
+from .validate import (
+    DataQuality,
+    Issue,
+    Recorder,
+    RowNumbers,
+    TableReport,
+    cross_table_notes,
+    resolve_columns,
+    single_event_note,
+)
+
+_SEPARATORS = (";", ",", "\t", "|")
+#: the fast CSV read (:func:`_read_csv_fast`) may be switched off, e.g. by a test comparing both paths
+_FAST_CSV = True
+
+
+# --------------------------------------------------------------------------------------------------
+# the loaded client
+
+
+@dataclass
+class Client:
+    config: ClientConfig
+    tables: dict[str, pd.DataFrame]
+    quality: DataQuality
+    #: analyses already computed on this client's tables and config (see :meth:`derived`)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per client: the findings and the report sections ask for the same case
+        metrics, segments or comment analysis, and get one computation. ``name`` identifies the analysis
+        (its inputs are this client's tables and config, which do not change after loading)."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        if name not in TABLES:
+            raise KeyError(name)
+        return self.tables.get(name)
+
+    def require(self, name: str, purpose: str) -> pd.DataFrame:
+        """The table, or a TableDependencyError saying which analysis needs it."""
+        frame = self.tables.get(name)
+        if frame is None:
+            raise TableDependencyError(
+                f"a '{name}' table in client.yaml for {purpose}",
+                file=self.config.source,
+                column=f"tables.{name}",
+                found="no such table",
+            )
+        return frame
+
+    customers = property(lambda self: self.tables.get("customers"))
+    transactions = property(lambda self: self.tables.get("transactions"))
+    events = property(lambda self: self.tables.get("events"))
+    survey_invitations = property(lambda self: self.tables.get("survey_invitations"))
+    survey_responses = property(lambda self: self.tables.get("survey_responses"))
+    culture = property(lambda self: self.tables.get("culture"))
+
+    @property
+    def analysis_date(self) -> pd.Timestamp:
+        """The configured analysis date, else the day after the last dated record."""
+        if self.config.analysis_date is not None:
+            return pd.Timestamp(self.config.analysis_date)
+        last = [
+            frame[col].max()
+            for name, col in (
+                ("transactions", "date"),
+                ("events", "timestamp"),
+                ("survey_responses", "answered_at"),
+                ("survey_invitations", "sent_at"),
+            )
+            if (frame := self.tables.get(name)) is not None and len(frame)
+        ]
+        return (max(last).normalize() + pd.Timedelta(days=1)) if last else pd.Timestamp.today().normalize()
+
+
+# --------------------------------------------------------------------------------------------------
+# reading files as the client gave them
+
+
+def _detect_encoding(raw: bytes) -> str:
+    """The encoding of a file's first bytes (a character cut at their end does not count against UTF-8)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            return "utf-8"
+        # cp1252 is the Windows superset of Latin-1 that Italian exports use (€ at 0x80)
+        try:
+            raw.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+
+
+def _detect_separator(sample: str, file: str) -> str:
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    if not lines:
+        raise EmptyFileError("a header row and data rows", file=file, found="an empty file")
+    best, best_score = None, (0, 0)
+    for sep in _SEPARATORS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        width = max(set(counts), key=counts.count)
+        consistent = sum(1 for c in counts if c == width)
+        score = (consistent, width) if width > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = sep, score
+    return best or ","
+
+
+def _read_text_table(
+    path: Path, src: TableSource, file: str, table: Table | None = None
+) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
+    """Read a CSV/TXT file. Returns (frame, frame index -> row number, bad line numbers).
+
+    With the canonical ``table``, a clean UTF-8 file is read by :func:`_read_csv_fast`; otherwise, and for
+    previews, every column is read as strings."""
+    with path.open("rb") as stream:
+        start = stream.read(1_000_000)
+    if not start.strip() and not path.read_bytes().strip():
+        raise EmptyFileError("a header row and data rows", file=file, found="an empty file")
+    # the head decides; a UTF-8 error further down makes the parser fail and we retry below
+    encoding = src.encoding or _detect_encoding(start)
+    try:
+        head = start[:65536].decode(encoding, errors="replace")
+    except LookupError:
+        raise FileFormatError("a known text encoding", file=file, found=repr(src.encoding)) from None
+    sep = src.sep or _detect_separator(head, file)
+    header_row = _find_header_line(head, sep, src) if src.header_row is None else src.header_row
+    skip = header_row - 1
+    if table is not None and _FAST_CSV and encoding in ("utf-8", "utf-8-sig"):
+        typed = _read_csv_fast(path, encoding, sep, header_row, src, table, file)
+        if typed is not None:
+            # data row i is on line header_row + 1 + i (a lazy range: only problem rows are looked up)
+            return typed, pd.RangeIndex(header_row + 1, header_row + 1 + len(typed)), []
+    raw = path.read_bytes()
+    options = dict(
+        sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""], skiprows=skip
+    )
+    caught: list = []
+    try:
+        # the multithreaded Arrow parser reads strings several times faster than the C parser
+        frame = pd.read_csv(io.BytesIO(raw), engine="pyarrow", **options)
+    except pd.errors.EmptyDataError:
+        raise EmptyFileError("a header row and data rows", file=file, found="an empty file") from None
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+        if src.encoding is None and encoding == "utf-8" and "UTF8" in str(exc):
+            options["encoding"] = encoding = "cp1252"
+        # ragged lines, odd quoting: the C parser skips the bad lines and tells us which
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                frame = pd.read_csv(
+                    io.BytesIO(raw),
+                    engine="c",
+                    on_bad_lines="warn",
+                    skip_blank_lines=True,
+                    quotechar='"',
+                    **options,
+                )
+            except pd.errors.EmptyDataError:
+                raise EmptyFileError("a header row and data rows", file=file, found="an empty file") from None
+            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+                raise FileFormatError(
+                    "a readable delimited text file", file=file, found=str(exc).splitlines()[0]
+                ) from None
+    bad = sorted(
+        int(m.group(1)) + skip for w in caught for m in re.finditer(r"Skipping line (\d+)", str(w.message))
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    # data row i sits on line header_row + 1 + i, plus the bad lines before it; blank lines are rare in
+    # exports, so the exact number is kept only where no bad line interferes
+    row_numbers = np.arange(len(frame)) + header_row + 1
+    if bad:
+        bad_arr = np.asarray(bad)
+        row_numbers = row_numbers + np.searchsorted(bad_arr, row_numbers, side="right")
+    return frame, row_numbers, bad
+
+
+def _read_csv_fast(
+    path: Path, encoding: str, sep: str, header_row: int, src: TableSource, table: Table, file: str
+) -> pd.DataFrame | None:
+    """A clean UTF-8 CSV read by pandas' C parser with its own type inference: on a large file it splits
+    the file over threads, and it is several times faster than reading every column as strings.
+
+    Inference may only decide what the string path would: numbers stay numbers in number columns, 0/1
+    in yes/no columns; every other mapped or kept column must come back as text (its strings exactly as
+    in the file), and when one does not, those columns are read again as strings. Any parse error
+    (ragged line, bad quoting, invalid UTF-8) returns None and the string path reports it row by row.
+    Keep the call eligible for the parallel read: a path, no ``usecols``, default ``low_memory``."""
+
+    def read(**dtype: Any) -> pd.DataFrame | None:
+        try:
+            with WARNINGS_LOCK, warnings.catch_warnings():
+                # a column of mixed types is expected here: it is read again as text, or parsed as text
+                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+                return pd.read_csv(
+                    path,
+                    sep=sep,
+                    skiprows=header_row - 1,
+                    encoding=encoding,
+                    keep_default_na=False,
+                    na_values=[""],
+                    **dtype,
+                )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+            return None
+
+    frame = read()
+    if frame is None or frame.empty or frame.columns.duplicated().any():
+        return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    try:
+        rename = resolve_columns(list(frame.columns), src, table, file)
+    except CxlabError:
+        return None  # the string path raises it, naming the file's columns
+    kinds = {name: table.column(canonical).kind for name, canonical in rename.items()}
+    kinds.update({name: "text" for name in src.keep})
+    retext = [
+        name
+        for name, kind in kinds.items()
+        if frame[name].dtype != "str"
+        and not (kind in ("float", "int") and pd.api.types.is_numeric_dtype(frame[name].dtype))
+        and not (kind == "bool" and pd.api.types.is_integer_dtype(frame[name].dtype))
+        and not frame[name].isna().all()
+    ]
+    if retext:
+        again = read(dtype=object)
+        if again is None:
+            return None
+        again.columns = frame.columns
+        for name in retext:
+            frame[name] = again[name].astype("str").where(again[name].notna())
+    return frame
+
+
+def _find_header_line(head: str, sep: str, src: TableSource) -> int:
+    """1-based line of the header: the first line naming most mapped columns (titles above are skipped)."""
+    wanted = {c.strip().lower() for c in src.columns}
+    if not wanted:
+        return 1
+    for number, row in enumerate(csv.reader(head.splitlines()[:20], delimiter=sep), start=1):
+        cells = {c.strip().lower() for c in row}
+        if len(wanted & cells) >= max(1, len(wanted) // 2):
+            return number
+    return 1
+
+
+def _read_excel(path: Path, src: TableSource, file: str) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
+    try:
+        grid = pd.read_excel(path, sheet_name=src.sheet or 0, header=None, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileFormatError("a readable XLSX workbook", file=file, found=str(exc).splitlines()[0]) from None
+    grid = grid.dropna(how="all").dropna(axis=1, how="all")
+    if grid.empty:
+        raise EmptyFileError("a header row and data rows", file=file, found="an empty sheet")
+    if src.header_row is not None:
+        header_pos = src.header_row - 1
+        header_index = header_pos
+    else:
+        # a merged title row above the header has one non-empty cell: take the first row that names the
+        # mapped columns, else the first row with as many filled cells as the widest row
+        wanted = {c.strip().lower() for c in src.columns}
+        header_index = None
+        for idx, values in grid.head(20).iterrows():
+            cells = {str(v).strip().lower() for v in values if pd.notna(v)}
+            if wanted and len(wanted & cells) >= max(1, len(wanted) // 2):
+                header_index = idx
+                break
+        if header_index is None:
+            filled = grid.head(20).notna().sum(axis=1)
+            header_index = filled[filled == filled.max()].index[0]
+    header = grid.loc[header_index]
+    body = grid.loc[grid.index > header_index]
+    names = [str(v).strip() if pd.notna(v) else f"column_{i + 1}" for i, v in enumerate(header)]
+    frame = pd.DataFrame(body.to_numpy(), columns=names)
+    if frame.empty:
+        raise EmptyFileError("data rows under the header", file=file, found="a header only")
+    row_numbers = body.index.to_numpy() + 1  # read_excel index is the 0-based sheet row
+    return _cells_to_text(frame), row_numbers, []
+
+
+def _cells_to_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """XLSX/Parquet cells as the strings a CSV would hold (dates ISO, 7.0 -> '7')."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%dT%H:%M:%S").where(s.notna())
+            continue
+
+        def text(v: object) -> object:
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+                return np.nan
+            if isinstance(v, float) and v.is_integer():
+                return str(int(v))
+            if isinstance(v, pd.Timestamp):
+                return v.isoformat()
+            if hasattr(v, "isoformat"):
+                return v.isoformat()
+            return str(v)
+
+        out[col] = s.map(text) if s.dtype == object else s.astype(str).where(s.notna())
+    return pd.DataFrame(out, columns=frame.columns)
+
+
+def _read_parquet(path: Path, file: str) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a broken file
+        raise FileFormatError("a readable Parquet file", file=file, found=str(exc).splitlines()[0]) from None
+    if frame.empty:
+        raise EmptyFileError("data rows", file=file, found="no rows")
+    return frame, np.arange(len(frame)) + 2, []
+
+
+def read_raw(path: Path | str, source: TableSource) -> pd.DataFrame:
+    """A table file as the client gave it (client column names; strings for CSV), for previews and mapping."""
+    frame, _, _ = _read_any(Path(path), source, str(path))
+    return frame
+
+
+def _read_any(
+    path: Path, src: TableSource, file: str, table: Table | None = None
+) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
+    if not path.exists():
+        raise MissingFileError("the data file named in client.yaml", file=file, found="no such file")
+    if path.is_dir():
+        raise FileFormatError("a file", file=file, found="a folder")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_text_table(path, src, file, table)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(path, src, file)
+    if suffix in (".parquet", ".pq"):
+        return _read_parquet(path, file)
+    raise FileFormatError(
+        "a .csv, .txt, .tsv, .xlsx or .parquet file", file=file, found=f"'{suffix or 'no'}' extension"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# one table
+
+
+def load_table(
+    table_name: str, src: TableSource, config: ClientConfig, strict: bool = False
+) -> tuple[pd.DataFrame, TableReport]:
+    """Read, map, convert and validate one canonical table."""
+    table = TABLES[table_name]
+    path = config.path(src.file)
+    file = src.file
+    frame, row_numbers, bad_lines = _read_any(path, src, file, table)
+    rec = Recorder(table_name, file, row_numbers)
+    report = TableReport(table_name, file, rows_read=len(frame) + len(bad_lines))
+    if bad_lines:
+        report.issues.append(
+            Issue(
+                table_name,
+                file,
+                None,
+                tuple(bad_lines[:5]),
+                len(bad_lines),
+                "dropped",
+                FileFormatError,
+                "the same number of fields on every line",
+                "lines with extra fields",
+            )
+        )
+
+    rename = resolve_columns(list(frame.columns), src, table, file)
+    report.columns_mapped = {v: k for k, v in rename.items()}
+    report.columns_kept = list(src.keep)
+    canonical = frame.rename(columns=rename)
+
+    # events: which case each row belongs to, from the case ids' own conversion; counted after the drops
+    codes_of = frozenset({"case_id"}) if table_name == "events" else frozenset()
+    converted, codes = convert_columns(canonical, table, src, rec, config.timezone, codes_of)
+    result = pd.DataFrame(converted, copy=False)
+    for keep in src.keep:
+        result[keep] = canonical[keep].values
+    result = result[[c for c in table.column_names if c in result.columns] + list(src.keep)]
+
+    # unique ids: keep the first occurrence
+    for col in table.columns:
+        if col.unique and col.name in result.columns:
+            ids = result[col.name].where(~rec.drop)  # a dropped row does not claim its id
+            dup = ids.duplicated(keep="first") & ids.notna()
+            rec.add(
+                dup.to_numpy(),
+                col.name,
+                "dropped",
+                DuplicateIdError,
+                "each id once (later duplicates dropped)",
+                result[col.name],
+            )
+
+    report.issues.extend(rec.issues)
+    if strict:
+        for issue in report.issues:
+            if issue.action in ("dropped", "blanked"):
+                raise issue.to_error()
+    if rec.drop.any():
+        kept = result.loc[~rec.drop].reset_index(drop=True)
+        for col in kept.columns:
+            if isinstance(kept[col].dtype, pd.CategoricalDtype):
+                kept[col] = kept[col].cat.remove_unused_categories()
+    else:  # nothing dropped: no copy, no category clean-up (the common case on large clean logs)
+        kept = result
+    report.rows_kept = len(kept)
+    if "case_id" in codes:
+        report.notes.extend(single_event_note(codes["case_id"], ~rec.drop))
+    if len(kept) == 0:
+        first = next((i for i in report.issues if i.action == "dropped"), None)
+        raise (first.error if first else EmptyFileError)(
+            "at least one usable row",
+            file=file,
+            column=first.column if first else None,
+            rows=first.rows if first else None,
+            found=f"all {report.rows_read} rows unusable" + (f" ({first.expected} not met)" if first else ""),
+        )
+    return kept, report
+
+
+# --------------------------------------------------------------------------------------------------
+# the client folder
+
+
+def load_client(path: Path | str, strict: bool = False) -> Client:
+    """Load a client folder (``client.yaml`` + data files) into canonical, validated tables."""
+    config = load_config(path)
+    quality = DataQuality()
+    tables: dict[str, pd.DataFrame] = {}
+    for name, src in config.tables.items():
+        frame, report = load_table(name, src, config, strict=strict)
+        tables[name] = frame
+        quality.tables[name] = report
+        quality.notes.extend(report.notes)
+    quality.notes.extend(cross_table_notes(tables))
+    return Client(config=config, tables=tables, quality=quality)
