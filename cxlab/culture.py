@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .colours import is_hex_colour
 from .errors import AnalysisError
 from .questionnaire import PILLARS, QUESTIONS
 
@@ -358,7 +358,7 @@ def questionnaire_html(
     """
     if lang not in ("it", "en"):
         raise AnalysisError("it or en", column="lang", found=repr(lang))
-    if not re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", colour):
+    if not is_hex_colour(colour):
         raise AnalysisError("a colour like #1f4e79", column="colour", found=repr(colour))
     L = {k: v[lang] for k, v in _LABELS.items()}
     parts = [
