@@ -315,7 +315,9 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
         if value is None and type(None) in args:
             return None
         errors = []
-        for arg in args:
+        # the branch of the value's own type first: `sheet: 1` is a sheet index, not a sheet named "1"
+        exact = [a for a in args if isinstance(a, type) and type(value) is a]
+        for arg in exact + [a for a in args if a not in exact]:
             if arg is type(None):
                 continue
             try:
@@ -545,3 +547,26 @@ def _duplicate_key_at(text: str, line: int, column: int) -> tuple[str | None, in
         return walk(YAML(typ="safe").compose(text), "")
     except MarkedYAMLError:
         return None, None
+
+
+def config_to_dict(cfg: ClientConfig) -> dict:
+    """The YAML-ready form of a config (for writing client.yaml back, e.g. from widgets)."""
+
+    def plain(v: Any) -> Any:
+        if dataclasses.is_dataclass(v):
+            return {
+                f.name: plain(getattr(v, f.name))
+                for f in dataclasses.fields(v)
+                if f.name not in ("root", "source")
+            }
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, Path):
+            return str(v)
+        return v
+
+    return plain(cfg)
