@@ -329,7 +329,7 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
         if value in args:
             return value
         raise fail("one of " + ", ".join(map(str, args)))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise fail("a mapping")
         return _build(tp, value, where, file)

@@ -278,10 +278,14 @@ def _partners(cls: type, name: str, value: float) -> dict[str, Any]:
     partners: dict[str, Any] = {}
     for relation in getattr(cls, "_field_relations", ()):
         if relation.upper == name:
-            partners[relation.lower] = lowest = ranges[relation.lower].left
+            lowest = ranges[relation.lower].left
+            assert lowest is not None
+            partners[relation.lower] = lowest
             assume(value > lowest)
         elif relation.lower == name:
-            partners[relation.upper] = highest = ranges[relation.upper].right
+            highest = ranges[relation.upper].right
+            assert highest is not None
+            partners[relation.upper] = highest
             assume(value < highest)
     return partners
 
