@@ -141,7 +141,7 @@ REFUSED = {
 
 
 def _validate(folder: Path) -> Any:
-    return CliRunner().invoke(main, ["validate", str(folder)])
+    return CliRunner(env={"LANGUAGE": "en"}).invoke(main, ["validate", str(folder)])
 
 
 def test_the_small_demo_client_validates(small_demo: Path) -> None:
