@@ -27,6 +27,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from .constraints import (
     BabelLocale,
     Below,
+    CatalogLanguage,
     Constraint,
     DateFormat,
     Each,
@@ -43,6 +44,8 @@ from .errors import ConfigError
 from .schema import TABLES
 
 CONFIG_FILE = "client.yaml"
+#: the locale (number and date conventions) of a report language when client.yaml names none
+_DEFAULT_LOCALES = {"it": "it_IT", "en": "en_GB"}
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,7 @@ class TextSettings:
 @dataclass(frozen=True)
 class ClientConfig:
     name: str
-    language: Literal["it", "en"] = "en"
+    language: str = "en"  # the report's language: en or one with a catalog (see CatalogLanguage)
     currency: str = "EUR"
     locale: str | None = None  # default from language
     timezone: str = "Europe/Rome"
@@ -276,6 +279,7 @@ class ClientConfig:
     source: str = field(default=CONFIG_FILE, compare=False)
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "language": CatalogLanguage(),
         "currency": Matches(r"[A-Z]{3}", "a three-letter currency code such as EUR"),
         "locale": BabelLocale(),
         "timezone": Timezone(),
@@ -283,7 +287,7 @@ class ClientConfig:
 
     @property
     def effective_locale(self) -> str:
-        return self.locale or ("it_IT" if self.language == "it" else "en_GB")
+        return self.locale or _DEFAULT_LOCALES.get(self.language, self.language)
 
     def path(self, relative: str) -> Path:
         p = Path(relative)

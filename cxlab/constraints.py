@@ -26,6 +26,7 @@ from typing import Any, Literal
 from babel import Locale, UnknownLocaleError
 
 from .colours import HEX_COLOUR_EXAMPLE, is_hex_colour
+from .i18n import LOCALE_DIR
 
 Closed = Literal["left", "right", "both", "neither"]
 
@@ -268,6 +269,23 @@ class BabelLocale(Constraint):
         except (UnknownLocaleError, ValueError, TypeError):
             return repr(value)
         return None
+
+
+class CatalogLanguage(Constraint):
+    """English (the messages' own language) or a language with a message catalog (cxlab/locale/<lang>):
+    a new language is a new catalog, and client.yaml accepts it with no code changed."""
+
+    def describe(self) -> str:
+        return "en or a language with a catalog: " + ", ".join(available_languages())
+
+    def problem(self, value: Any) -> str | None:
+        return None if value in available_languages() else repr(value)
+
+
+def available_languages() -> tuple[str, ...]:
+    """ "en" and every language that has a folder of catalogs, sorted."""
+    with_catalogs = {p.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES") if p.is_dir()}
+    return tuple(sorted(with_catalogs | {"en"}))
 
 
 @dataclass(frozen=True)

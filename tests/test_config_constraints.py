@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from cxlab import constraints
 from cxlab.cli import main
 from cxlab.colours import is_hex_colour
 from cxlab.config import (
@@ -127,6 +128,7 @@ REFUSED = {
         "tables.customers.sep",
         "line 14",
     ),
+    "language without a catalog": (_replace("language: en", "language: xx"), "language", "'xx'"),
     "colour that is not hex": (
         _replace('colour: "#1f4e79"', 'colour: "#zzzzzz"'),
         "branding.colour",
@@ -192,6 +194,14 @@ def test_yaml_11_booleans_still_read(tmp_path: Path) -> None:
     )
     config = load_config(tmp_path)
     assert config.tables["events"].dayfirst is False and config.text.replace_themes is True
+
+
+def test_a_language_with_a_catalog_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
+    monkeypatch.setattr(constraints, "LOCALE_DIR", tmp_path)
+    assert config_from_dict({"name": "x", "language": "de"}).language == "de"
+    with pytest.raises(ConfigError, match="key 'language'"):
+        config_from_dict({"name": "x", "language": "it"})  # no Italian catalog in this locale folder
 
 
 def test_sheet_index_stays_a_number() -> None:
