@@ -1,132 +1,189 @@
-"""The ``cxlab`` command line. Every CxlabError becomes one clear line on stderr and exit code 1."""
+"""The ``cxlab`` command line. Every CxlabError becomes one clear line on stderr and exit code 1.
+
+Its own words go through the message catalogs (``cli.po``) in the user's language, read from the
+environment as gettext does (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); the messages of errors stay English.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from . import __version__
+from .demo import generate_demo_client
 from .errors import CxlabError
+from .i18n import format_number, gettext, pgettext
+from .intake import load_client
+from .report.kernel import WarmKernel
+from .scaffold import new_engagement
+
+_LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def user_language() -> str:
+    """The language of the command line's messages: the first locale variable set, in gettext's order,
+    cut to its language ("it_IT.UTF-8" -> "it"); English for the C/POSIX locale or none. A language
+    without a catalog reads as English."""
+    for variable in _LOCALE_VARIABLES:
+        value = os.environ.get(variable, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].split("@")[0].lower()
+            return "en" if code in ("c", "posix", "") else code
+    return "en"
+
+
+def _(message: str, /, **values: object) -> str:
+    """``message`` in the user's language (read at each call, so a test may set the environment)."""
+    return gettext(user_language(), message, **values)
+
+
+#: the language of the help texts, fixed when the command line is built
+_HELP_LANGUAGE = user_language()
+
+
+def _help(message: str) -> str:
+    return gettext(_HELP_LANGUAGE, message)
 
 
 class _Group(click.Group):
     """A click group that turns CxlabError into a one-line message instead of a traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CxlabError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            click.secho(_("error: {message}", message=exc), fg="red", err=True)
             sys.exit(1)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_help("cxlab: customer-experience diagnosis from a client's raw exports to a client report."),
+)
 @click.version_option(__version__, "--version", prog_name="cxlab")
 def main() -> None:
-    """cxlab: customer-experience diagnosis from a client's raw exports to a client report."""
+    pass
 
 
-@main.command("demo-data")
+@main.command(
+    "demo-data", help=_help("Write the demo client (a fictional Italian B2B distributor) to DIRECTORY.")
+)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--customers", default=600, show_default=True, help="Number of customers.")
-@click.option("--cases", default=4000, show_default=True, help="Number of cases in the event log.")
-@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--customers", default=600, show_default=True, help=_help("Number of customers."))
+@click.option("--cases", default=4000, show_default=True, help=_help("Number of cases in the event log."))
+@click.option("--seed", default=7, show_default=True, help=_help("Random seed (same seed, same files)."))
 @click.option("--language", type=click.Choice(["it", "en"]), default="it", show_default=True)
-@click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")
+@click.option("--force", is_flag=True, help=_help("Replace DIRECTORY if it exists."))
 def demo_data(directory: Path, customers: int, cases: int, seed: int, language: str, force: bool) -> None:
-    """Write the demo client (a fictional Italian B2B distributor) to DIRECTORY."""
-    from .demo import generate_demo_client
-
     if directory.exists() and any(directory.iterdir()):
         if not force:
-            raise click.UsageError(f"{directory} exists and is not empty (use --force to replace it)")
+            raise click.UsageError(
+                _("{directory} exists and is not empty (use --force to replace it)", directory=directory)
+            )
         shutil.rmtree(directory)
     path = generate_demo_client(directory, customers=customers, cases=cases, seed=seed, language=language)
-    click.echo(f"demo client written to {path}")
+    click.echo(_("demo client written to {path}", path=path))
 
 
-@main.command()
+@main.command(
+    help=_help("Scaffold an engagement folder NAME: client.yaml, data/, notebooks/, recommendations.yaml.")
+)
 @click.argument("name", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--from-demo", is_flag=True, help="Fill the folder with the demo client's data.")
+@click.option("--from-demo", is_flag=True, help=_help("Fill the folder with the demo client's data."))
 @click.option("--language", type=click.Choice(["it", "en"]), default="it", show_default=True)
 def new(name: Path, from_demo: bool, language: str) -> None:
-    """Scaffold an engagement folder NAME: client.yaml, data/, notebooks/, recommendations.yaml."""
-    from .scaffold import new_engagement
-
     folder = new_engagement(name, language=language, from_demo=from_demo)
     click.echo(
-        f"engagement created in {folder}: put the client's files in {folder / 'data'} "
-        f"and map them in {folder / 'client.yaml'}"
+        _(
+            "engagement created in {folder}: put the client's files in {data} and map them in {config}",
+            folder=folder,
+            data=folder / "data",
+            config=folder / "client.yaml",
+        )
     )
 
 
-@main.command()
+@main.command(
+    help=_help(
+        "Load CLIENT_DIR, check client.yaml and the data, print a data-quality summary per table; "
+        "exit 1 if the settings are invalid or the data is not usable."
+    )
+)
 @click.argument("client_dir", type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Fail on the first unusable row instead of dropping it.")
+@click.option("--strict", is_flag=True, help=_help("Fail on the first unusable row instead of dropping it."))
 def validate(client_dir: Path, strict: bool) -> None:
-    """Load CLIENT_DIR, print a data-quality summary per table; exit 1 if the data is not usable."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from .intake import load_client
-
-    client = load_client(client_dir, strict=strict)
+    lang = user_language()
+    client = load_client(client_dir, strict=strict)  # client.yaml's constraints are checked as it loads
     console = Console(width=120)
     console.print(f"[bold]{client.name}[/bold]  ({client.language}, {client.config.currency})")
-    table = Table("table", "file", "rows read", "rows kept", "dropped", "blanked", "columns mapped")
-    for _, row in client.quality.summary().iterrows():
+    headers = ("table", "file", "rows read", "rows kept", "dropped", "blanked", "columns mapped")
+    table = Table(*(pgettext(lang, "data-quality summary", h) for h in headers))
+    for _index, row in client.quality.summary().iterrows():
         table.add_row(
             row["table"],
             row["file"],
-            f"{row['rows_read']:,}",
-            f"{row['rows_kept']:,}",
-            f"{row['rows_dropped']:,}",
-            f"{row['values_blanked']:,}",
+            format_number(row["rows_read"], lang),
+            format_number(row["rows_kept"], lang),
+            format_number(row["rows_dropped"], lang),
+            format_number(row["values_blanked"], lang),
             str(row["columns_mapped"]),
         )
     console.print(table)
     events = client.events
     if events is not None:
         console.print(
-            f"events: {events['case_id'].nunique():,} cases, {len(events):,} events, "
-            f"{events['department'].nunique()} departments"
+            _(
+                "events: {cases} cases, {events} events, {departments} departments",
+                cases=format_number(events["case_id"].nunique(), lang),
+                events=format_number(len(events), lang),
+                departments=events["department"].nunique(),
+            )
         )
     for issue in client.quality.issues:
         console.print(f"  [yellow]{issue.table}[/yellow]: {issue.describe()}", highlight=False)
     for note in client.quality.notes:
-        console.print(f"  note: {note}", highlight=False)
-    console.print("[green]usable[/green]")
+        console.print("  " + _("note: {note}", note=note), highlight=False)
+    console.print(f"[green]{_('usable')}[/green]")
 
 
-@main.command()
+@main.command(
+    help=_help("Validate CLIENT_DIR, run the report templates and write OUT/report.html (self-contained).")
+)
 @click.argument("client_dir", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Output folder: report.html and the executed notebooks (kept for audit).",
+    help=_help("Output folder: report.html and the executed notebooks (kept for audit)."),
 )
 @click.option(
     "--lang",
     type=click.Choice(["it", "en"]),
     default=None,
-    help="Report language (default: the language in client.yaml).",
+    help=_help("Report language (default: the language in client.yaml)."),
 )
 @click.option(
     "--static-charts",
     is_flag=True,
-    help="Draw charts as static SVG (for e-mail bodies and archives) instead of interactive.",
+    help=_help("Draw charts as static SVG (for e-mail bodies and archives) instead of interactive."),
 )
 @click.option(
     "--worked-examples",
     is_flag=True,
-    help="Also run the diagnosis-step notebooks into OUT/notebooks (trainees' worked examples).",
+    help=_help("Also run the diagnosis-step notebooks into OUT/notebooks (trainees' worked examples)."),
 )
-@click.option("--cell-timeout", default=600, show_default=True, help="Seconds allowed per notebook cell.")
+@click.option(
+    "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
+)
 def report(
     client_dir: Path,
     out: Path,
@@ -135,13 +192,12 @@ def report(
     worked_examples: bool,
     cell_timeout: int,
 ) -> None:
-    """Validate CLIENT_DIR, run the report templates and write OUT/report.html (self-contained)."""
-    from .report.kernel import WarmKernel
-
     kernel = WarmKernel()
     if (Path(client_dir) / "client.yaml").is_file():
         kernel.start()  # boots and imports cxlab while this process loads and validates the client
     try:
+        # imported here on purpose: the report stack (nbconvert, papermill, altair) takes seconds to
+        # import, which overlaps the kernel's boot started above, and validate/new never pay for it
         from .report.run import build_report
 
         result = build_report(
@@ -155,54 +211,83 @@ def report(
         )
     finally:
         kernel.shutdown()
-    click.echo(f"report written to {result.html} ({result.size_bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+    click.echo(
+        _(
+            "report written to {path} ({megabytes} MB, {seconds} s)",
+            path=result.html,
+            megabytes=format_number(result.size_bytes / 1e6, user_language(), 1),
+            seconds=format_number(result.seconds, user_language(), 1),
+        )
+    )
     if result.unreviewed:
         click.secho(
-            f"note: {result.unreviewed} recommendation(s) not reviewed yet are in the report as proposals; "
-            "review them (recommendations.yaml or the RecommendationReview widget) before sending",
+            _(
+                "note: {count} recommendation(s) not reviewed yet are in the report as proposals; review them "
+                "(recommendations.yaml or the RecommendationReview widget) before sending",
+                count=result.unreviewed,
+            ),
             fg="yellow",
             err=True,
         )
     elif result.pending:
         click.secho(
-            f"note: {result.pending} proposed recommendation(s) await review and are not in the report "
-            "(accept them in recommendations.yaml or the RecommendationReview widget)",
+            _(
+                "note: {count} proposed recommendation(s) await review and are not in the report "
+                "(accept them in recommendations.yaml or the RecommendationReview widget)",
+                count=result.pending,
+            ),
             fg="yellow",
             err=True,
         )
 
 
-@main.command()
+@main.command(
+    help=_help(
+        "The client report of every client folder (a folder with a client.yaml) under ROOT, searched "
+        "recursively, into OUT, with OUT/index.html linking them all. Unchanged clients are skipped "
+        "(content hash) unless --force; one failing client never stops the others; exit code 1 if any failed."
+    )
+)
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Output folder: OUT/<client>/report.html (+ executed notebook) per client and OUT/index.html.",
+    help=_help(
+        "Output folder: OUT/<client>/report.html (+ executed notebook) per client and OUT/index.html."
+    ),
 )
 @click.option(
-    "--jobs", "-j", default=1, show_default=True, help="Worker processes (each keeps a warm kernel)."
+    "--jobs", "-j", default=1, show_default=True, help=_help("Worker processes (each keeps a warm kernel).")
 )
-@click.option("--force", is_flag=True, help="Rerun every client, also those whose inputs did not change.")
+@click.option(
+    "--force", is_flag=True, help=_help("Rerun every client, also those whose inputs did not change.")
+)
 @click.option(
     "--lang",
     type=click.Choice(["it", "en"]),
     default=None,
-    help="Report language for every client (default: each client's language in client.yaml).",
+    help=_help("Report language for every client (default: each client's language in client.yaml)."),
 )
-@click.option("--static-charts", is_flag=True, help="Draw charts as static SVG instead of interactive.")
+@click.option(
+    "--static-charts", is_flag=True, help=_help("Draw charts as static SVG instead of interactive.")
+)
 @click.option(
     "--scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Run on an existing Dask cluster (e.g. tcp://host:8786; needs cxlab[dask]) instead of local workers.",
+    help=_help(
+        "Run on an existing Dask cluster (e.g. tcp://host:8786; needs cxlab[dask]) instead of local workers."
+    ),
 )
 @click.option(
-    "--recycle-after", default=10, show_default=True, help="Restart a worker's kernel after N clients."
+    "--recycle-after", default=10, show_default=True, help=_help("Restart a worker's kernel after N clients.")
 )
-@click.option("--cell-timeout", default=600, show_default=True, help="Seconds allowed per notebook cell.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
+)
+@click.option("--quiet", "-q", is_flag=True, help=_help("No progress bar."))
 def batch(
     root: Path,
     out: Path,
@@ -215,9 +300,7 @@ def batch(
     cell_timeout: int,
     quiet: bool,
 ) -> None:
-    """The client report of every client folder (a folder with a client.yaml) under ROOT, searched
-    recursively, into OUT, with OUT/index.html linking them all. Unchanged clients are skipped (content
-    hash) unless --force; one failing client never stops the others; exit code 1 if any failed."""
+    # imported here on purpose: the report stack takes seconds to import (see `report`)
     from .report.batch import run_batch
 
     result = run_batch(
@@ -233,17 +316,29 @@ def batch(
         progress=not quiet,
     )
     for outcome in result.failed:
-        click.secho(f"failed: {outcome.name}: {outcome.error}", fg="red", err=True)
+        click.secho(
+            _("failed: {client}: {error}", client=outcome.name, error=outcome.error), fg="red", err=True
+        )
     click.echo(
-        f"{len(result.clients)} clients: {len(result.ok)} ok, {len(result.skipped)} skipped (unchanged), "
-        f"{len(result.failed)} failed; wall time {result.seconds:.1f} s; index: {result.index}"
+        _(
+            "{clients} clients: {ok} ok, {skipped} skipped (unchanged), {failed} failed; "
+            "wall time {seconds} s; index: {index}",
+            clients=len(result.clients),
+            ok=len(result.ok),
+            skipped=len(result.skipped),
+            failed=len(result.failed),
+            seconds=format_number(result.seconds, user_language(), 1),
+            index=result.index,
+        )
     )
     unreviewed = [c.name for c in result.clients if c.unreviewed]
     if unreviewed:
         click.secho(
-            f"note: {len(unreviewed)} report(s) hold recommendations not reviewed yet (as proposals): "
-            + ", ".join(unreviewed[:5])
-            + (" ..." if len(unreviewed) > 5 else ""),
+            _(
+                "note: {count} report(s) hold recommendations not reviewed yet (as proposals): {clients}",
+                count=len(unreviewed),
+                clients=", ".join(unreviewed[:5]) + (" ..." if len(unreviewed) > 5 else ""),
+            ),
             fg="yellow",
             err=True,
         )

@@ -1,8 +1,12 @@
 """client.yaml: every setting of an engagement, declared and validated in one place.
 
-Each section is a frozen dataclass whose fields carry their defaults; :func:`load_config` reads the YAML,
-rejects unknown keys and wrong types with a :class:`~cxlab.errors.ConfigError` that names the file and
-the key path, and returns a :class:`ClientConfig`. Analyses receive only the section they need.
+Each section is a frozen dataclass whose fields carry their type and default; its
+``_parameter_constraints`` (scikit-learn's convention, see :mod:`cxlab.constraints`) add a range, a
+choice or a check per field, and ``_field_relations`` the order between two fields. :func:`load_config`
+reads the YAML (duplicate keys refused), and :func:`_build` checks every key, type and constraint in one
+place, raising a one-line :class:`~cxlab.errors.ConfigError` that names the file and the dotted key
+(``client.yaml: key 'thresholds.confidence': expected a number in (0, 1); found 5``). Analyses receive
+only the section they need.
 """
 
 from __future__ import annotations
@@ -13,14 +17,35 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from .constraints import (
+    BabelLocale,
+    Below,
+    CatalogLanguage,
+    Constraint,
+    DateFormat,
+    Each,
+    Encoding,
+    HexColour,
+    Interval,
+    Matches,
+    OrderedPair,
+    Regex,
+    StrOptions,
+    Timezone,
+)
 from .errors import ConfigError
 from .schema import TABLES
 
 CONFIG_FILE = "client.yaml"
+#: the locale (number and date conventions) of a report language when client.yaml names none
+_DEFAULT_LOCALES = {"it": "it_IT", "en": "en_GB"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +53,8 @@ class Branding:
     colour: str = "#1f4e79"
     accent: str = "#e07b39"
     logo: str | None = None  # path relative to the client folder
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {"colour": HexColour(), "accent": HexColour()}
 
 
 @dataclass(frozen=True)
@@ -49,6 +76,14 @@ class TableSource:
     date_format: str | None = None  # strftime format; None = ISO or day-first detection
     dayfirst: bool = True
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "decimal": StrOptions(frozenset({".", ","})),
+        "encoding": Encoding(),
+        "sheet": Interval(int, 0, None),  # a sheet index; a sheet name is any text
+        "header_row": Interval(int, 1, None),
+        "date_format": DateFormat(),
+    }
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -59,7 +94,20 @@ class Thresholds:
     ultra_promoter_min: int = 9
     followup_target_hours: float = 48
     response_rate_band: tuple[float, float] = (0.15, 0.25)
-    confidence: float = 0.95
+    confidence: float = 0.95  # level of every confidence interval (z = 1.96 at 0.95)
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "small_n": Interval(int, 1, None),
+        "over_surveyed": Interval(float, 0, None, closed="neither"),
+        "pressure_window_days": Interval(int, 1, None),
+        "ultra_detractor_max": Interval(int, 0, 10),
+        "ultra_promoter_min": Interval(int, 0, 10),
+        "followup_target_hours": Interval(float, 0, None, closed="neither"),
+        "response_rate_band": OrderedPair(Interval(float, 0, 1)),
+        # 0 and 1 have no finite normal quantile
+        "confidence": Interval(float, 0, 1, closed="neither"),
+    }
+    _field_relations: ClassVar[tuple[Below, ...]] = (Below("ultra_detractor_max", "ultra_promoter_min"),)
 
 
 @dataclass(frozen=True)
@@ -73,6 +121,19 @@ class IndicatorSettings:
     ces_top_min: int = 5  # CES 1-7: answers >= this are "easy" (top-3-box)
     cxi_top_min: int = 4  # CXi questions 1-5: % of answers >= this ...
     cxi_bottom_max: int = 2  # ... minus % of answers <= this, per question, averaged
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "nps_promoter_min": Interval(int, 0, 10),
+        "nps_detractor_max": Interval(int, 0, 10),
+        "csat_top_min": Interval(int, 1, 5),
+        "ces_top_min": Interval(int, 1, 7),
+        "cxi_top_min": Interval(int, 1, 5),
+        "cxi_bottom_max": Interval(int, 1, 5),
+    }
+    _field_relations: ClassVar[tuple[Below, ...]] = (
+        Below("nps_detractor_max", "nps_promoter_min"),
+        Below("cxi_bottom_max", "cxi_top_min"),
+    )
 
 
 @dataclass(frozen=True)
@@ -135,6 +196,22 @@ class ActivitySettings:
     )
     case_window_days: float = 14  # survey-to-case matching window when no case_id is given
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        **{
+            name: Each(Regex())
+            for name in (
+                "self_service",
+                "authorisation",
+                "chaser",
+                "reopen",
+                "customer_request",
+                "answer",
+                "customer_contact",
+            )
+        },
+        "case_window_days": Interval(float, 0, None, closed="neither"),
+    }
+
 
 @dataclass(frozen=True)
 class SegmentSettings:
@@ -151,6 +228,18 @@ class SegmentSettings:
     trend_months: int = 6  # trend fallback: run rate of the last N months vs the N before
     purchase_merge: Literal["D", "W"] = "D"  # purchases merged per day (CDNOW convention) or per week
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "value_window_months": Interval(int, 1, None),
+        "horizon_months": Interval(int, 1, None),
+        # a share of customers: the top 20 % is 0.2; 0 would leave the "high" group empty
+        "value_top_share": Interval(float, 0, 1, closed="right"),
+        "potential_top_share": Interval(float, 0, 1, closed="right"),
+        "min_repeat_customers": Interval(int, 0, None),
+        "discount_rate_annual": Interval(float, 0, 1),
+        "min_history_days": Interval(int, 0, None),
+        "trend_months": Interval(int, 1, None),
+    }
+
 
 @dataclass(frozen=True)
 class TextSettings:
@@ -163,11 +252,17 @@ class TextSettings:
     #: sentiment scores with |score| below this are "neutral"
     neutral_band: float = 0.15
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "themes": Each(Each(Regex())),
+        "min_comment_chars": Interval(int, 0, None),
+        "neutral_band": Interval(float, 0, 1),  # sentiment scores lie in [-1, 1]
+    }
+
 
 @dataclass(frozen=True)
 class ClientConfig:
     name: str
-    language: Literal["it", "en"] = "en"
+    language: str = "en"  # the report's language: en or one with a catalog (see CatalogLanguage)
     currency: str = "EUR"
     locale: str | None = None  # default from language
     timezone: str = "Europe/Rome"
@@ -183,9 +278,16 @@ class ClientConfig:
     root: Path = field(default=Path("."), compare=False)
     source: str = field(default=CONFIG_FILE, compare=False)
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "language": CatalogLanguage(),
+        "currency": Matches(r"[A-Z]{3}", "a three-letter currency code such as EUR"),
+        "locale": BabelLocale(),
+        "timezone": Timezone(),
+    }
+
     @property
     def effective_locale(self) -> str:
-        return self.locale or ("it_IT" if self.language == "it" else "en_GB")
+        return self.locale or _DEFAULT_LOCALES.get(self.language, self.language)
 
     def path(self, relative: str) -> Path:
         p = Path(relative)
@@ -194,6 +296,10 @@ class ClientConfig:
 
 # --------------------------------------------------------------------------------------------------
 # generic, typed construction of the dataclasses above from parsed YAML
+
+
+#: YAML 1.1 (PyYAML, older client.yaml files) read yes/no/on/off as booleans; YAML 1.2 reads them as text
+_YAML11_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False}
 
 
 def _type_name(tp: Any) -> str:
@@ -213,7 +319,9 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
         if value is None and type(None) in args:
             return None
         errors = []
-        for arg in args:
+        # the branch of the value's own type first: `sheet: 1` is a sheet index, not a sheet named "1"
+        exact = [a for a in args if isinstance(a, type) and type(value) is a]
+        for arg in exact + [a for a in args if a not in exact]:
             if arg is type(None):
                 continue
             try:
@@ -225,7 +333,7 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
         if value in args:
             return value
         raise fail("one of " + ", ".join(map(str, args)))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise fail("a mapping")
         return _build(tp, value, where, file)
@@ -245,6 +353,8 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
     if tp is bool:
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+            return _YAML11_BOOLEANS[value.lower()]
         raise fail("true or false")
     if tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -291,7 +401,44 @@ def _build(cls: type, data: dict, where: str, file: str) -> Any:
             kwargs[name] = _coerce(data[name], hints[name], key, file)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ConfigError("this setting", file=file, column=key, found="nothing")
-    return cls(**kwargs)
+    settings = cls(**kwargs)
+    _check_constraints(settings, where, file)
+    return settings
+
+
+def _check_constraints(settings: Any, where: str, file: str) -> None:
+    """The declared constraints and relations of one section (its nested sections were checked when
+    they were built): the one place where a setting's range, choice or check is enforced."""
+    prefix = f"{where}." if where else ""
+    constraints: dict[str, Constraint] = getattr(settings, "_parameter_constraints", {})
+    for name, constraint in constraints.items():
+        violation = constraint.violation(getattr(settings, name))
+        if violation is not None:
+            raise ConfigError(
+                violation.expected, file=file, column=prefix + name + violation.at, found=violation.found
+            )
+    relations: tuple[Below, ...] = getattr(settings, "_field_relations", ())
+    for relation in relations:
+        violation = relation.violation(settings, where)
+        if violation is not None:
+            raise ConfigError(
+                violation.expected, file=file, column=prefix + relation.upper, found=violation.found
+            )
+
+
+def validate_settings(settings: Any, file: str = "settings", where: str = "") -> None:
+    """Check a settings object built in code (e.g. ``dataclasses.replace(thresholds, confidence=0.9)`` for
+    a what-if) against the same constraints as client.yaml; raises :class:`ConfigError` naming the key."""
+    for f in dataclasses.fields(settings):
+        value = getattr(settings, f.name)
+        key = f"{where}.{f.name}" if where else f.name
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            validate_settings(value, file, key)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if dataclasses.is_dataclass(item) and not isinstance(item, type):
+                    validate_settings(item, file, f"{key}.{name}")
+    _check_constraints(settings, where, file)
 
 
 def _check_tables(cfg: ClientConfig, file: str) -> None:
@@ -329,9 +476,6 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
                     column=f"tables.{table}.values.{col}",
                     found=repr(col),
                 )
-    colour = cfg.branding.colour
-    if not (colour.startswith("#") and len(colour) in (4, 7)):
-        raise ConfigError("a colour like #1f4e79", file=file, column="branding.colour", found=repr(colour))
 
 
 def config_from_dict(data: dict, root: Path | str = ".", source: str = CONFIG_FILE) -> ClientConfig:
@@ -352,15 +496,61 @@ def load_config(client_dir: Path | str) -> ClientConfig:
         root = path.parent
     if not path.exists():
         raise ConfigError("a client folder with a client.yaml", file=str(path), found="no such file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        rows = [mark.line + 1] if mark else None
-        raise ConfigError(
-            "valid YAML", file=str(path), rows=rows, found=str(getattr(exc, "problem", exc))
-        ) from None
+    data = read_settings_yaml(path)
     return config_from_dict(data or {}, root=path.parent, source=str(path))
+
+
+def read_settings_yaml(path: Path) -> Any:
+    """Parse a settings file with YAML 1.2's safe loader, refusing a key given twice in one mapping (PyYAML
+    would silently keep the last one); a problem is a ConfigError naming the file, the line and the key."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return YAML(typ="safe").load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key, first_line = _duplicate_key_at(text, mark.line, mark.column) if mark else (None, None)
+        raise ConfigError(
+            "each setting once",
+            file=str(path),
+            column=key,
+            rows=[mark.line + 1] if mark else None,
+            found="the key a second time" + (f" (first on line {first_line})" if first_line else ""),
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ConfigError(
+            "valid YAML",
+            file=str(path),
+            rows=[mark.line + 1] if mark else None,
+            found=str(exc.problem or exc),
+        ) from None
+
+
+def _duplicate_key_at(text: str, line: int, column: int) -> tuple[str | None, int | None]:
+    """The dotted path of the mapping key written at (0-based) ``line``/``column`` of a YAML document,
+    and the (1-based) line where the same mapping first gives that key."""
+
+    def walk(node: Node | None, path: str) -> tuple[str | None, int | None]:
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                key = f"{path}.{key_node.value}" if path else str(key_node.value)
+                if key_node.start_mark.line == line and key_node.start_mark.column == column:
+                    first = next(k for k, _ in node.value if k.value == key_node.value)
+                    return key, first.start_mark.line + 1
+                found = walk(value_node, key)
+                if found[0]:
+                    return found
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                found = walk(item, f"{path}[{i}]")
+                if found[0]:
+                    return found
+        return None, None
+
+    try:  # composing builds the node tree without constructing mappings, so duplicates pass
+        return walk(YAML(typ="safe").compose(text), "")
+    except MarkedYAMLError:
+        return None, None
 
 
 def config_to_dict(cfg: ClientConfig) -> dict:

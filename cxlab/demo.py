@@ -226,7 +226,7 @@ def _dispute_variant(phone: int, pingpong: int, chasers: int, contradictory: int
     else:
         steps.append(("Credit authorisation granted", CR, "internal", False, "credit", 0))
     steps.append(("Answer sent to customer", CS, "email", False, "hand", 0))
-    flags = ("dispute_pingpong",) if pingpong else ()
+    flags: tuple[str, ...] = ("dispute_pingpong",) if pingpong else ()
     if contradictory:
         steps += [
             ("Inbound call", CS, "phone", True, "cust", 1),
@@ -797,9 +797,9 @@ def _cases(
         size = burst_sizes[j]
         idx = surveyable[used : used + size]
         used += size
-        start = rng.integers(e0, a_day - 130)
+        burst_start = rng.integers(e0, a_day - 130)
         customer[idx] = c
-        day[idx] = start + np.sort(rng.integers(0, 70, size=size))
+        day[idx] = burst_start + np.sort(rng.integers(0, 70, size=size))
         forced[idx] = True
         kind[c] = "over_surveyed"
     cust["kind"] = kind
@@ -849,9 +849,9 @@ def _events(rng: np.random.Generator, case: pd.DataFrame, a_day: int) -> tuple[p
     dept_index = {dpt: i for i, dpt in enumerate(DEPARTMENTS)}
     agent_names: list[str] = []
     agent_off = {}
-    for dpt in DEPARTMENTS:
-        agent_off[dpt] = len(agent_names)
-        agent_names.extend(_AGENTS[dpt])
+    for department in DEPARTMENTS:
+        agent_off[department] = len(agent_names)
+        agent_names.extend(_AGENTS[department])
     agent_names.append("")
     activities: dict[str, int] = {}
     channels = ["email", "phone", "web", "internal"]
@@ -1036,15 +1036,17 @@ def _surveys(
     attitude = cust["attitude"].to_numpy()
     since = cust["since"].to_numpy()
     # ---- cold waves: every active customer (bought in the 12 months before the wave)
-    cold_c, cold_t, cold_w = [], [], []
+    cold_c_parts: list[np.ndarray] = []
+    cold_t_parts: list[np.ndarray] = []
+    cold_w_parts: list[np.ndarray] = []
     for w, (_wave, date) in enumerate(WAVES):
         wd = _days(date)
         recent = tx.loc[(tx["day"] <= wd) & (tx["day"] > wd - 365), "cust"].unique()
         active = np.sort(recent[since[recent] <= wd - 30])
-        cold_c.append(active)
-        cold_t.append(wd * _DAY + 9 * _HOUR + rng.integers(0, 1800, size=len(active)))
-        cold_w.append(np.full(len(active), w))
-    cold_c, cold_t, cold_w = (np.concatenate(x) for x in (cold_c, cold_t, cold_w))
+        cold_c_parts.append(active)
+        cold_t_parts.append(wd * _DAY + 9 * _HOUR + rng.integers(0, 1800, size=len(active)))
+        cold_w_parts.append(np.full(len(active), w))
+    cold_c, cold_t, cold_w = (np.concatenate(x) for x in (cold_c_parts, cold_t_parts, cold_w_parts))
     # ---- hot candidates: completed deliveries and service cases
     ccust = case["cust"].to_numpy()
     surveyable = (case["touchpoint"].to_numpy() != "") & case["complete"].to_numpy()

@@ -4,7 +4,8 @@ Every problem with a client's input is reported as::
 
     <file>: column '<column>', rows 3, 8, 12 (+4 more): expected <what was expected>; found <what was found>
 
-Parts that do not apply are left out. Row numbers are 1-based data rows as a spreadsheet user sees them
+A settings file names a key instead of a column (``client.yaml: key 'thresholds.confidence': expected a
+number in (0, 1); found 5``) and its lines instead of rows. Parts that do not apply are left out. Row numbers are 1-based data rows as a spreadsheet user sees them
 (the header is row 1, so the first data row is row 2).
 """
 
@@ -15,14 +16,14 @@ from collections.abc import Sequence
 MAX_ROWS_SHOWN = 5
 
 
-def format_rows(rows: Sequence[int], limit: int = MAX_ROWS_SHOWN) -> str:
-    """'rows 2, 5, 9 (+3 more)' — the first few row numbers of a problem."""
+def format_rows(rows: Sequence[int], limit: int = MAX_ROWS_SHOWN, unit: str = "row") -> str:
+    """'rows 2, 5, 9 (+3 more)' — the first few row (or, with ``unit="line"``, line) numbers of a problem."""
     rows = list(rows)
     if not rows:
         return ""
     shown = ", ".join(str(r) for r in rows[:limit])
     more = f" (+{len(rows) - limit} more)" if len(rows) > limit else ""
-    word = "row" if len(rows) == 1 else "rows"
+    word = unit if len(rows) == 1 else unit + "s"
     return f"{word} {shown}{more}"
 
 
@@ -32,13 +33,16 @@ def format_problem(
     rows: Sequence[int] | None = None,
     expected: str | None = None,
     found: str | None = None,
+    label: str = "column",
+    unit: str = "row",
 ) -> str:
-    """The single message form used by every CxlabError."""
+    """The single message form used by every CxlabError; ``label`` names what ``column`` is, ``unit`` what
+    the numbers in ``rows`` count."""
     where = []
     if column:
-        where.append(f"column '{column}'")
+        where.append(f"{label} '{column}'")
     if rows:
-        where.append(format_rows(rows))
+        where.append(format_rows(rows, unit=unit))
     head = file or "input"
     message = head + (": " + ", ".join(where) if where else "")
     details = []
@@ -54,6 +58,10 @@ def format_problem(
 class CxlabError(Exception):
     """Base class of every error cxlab raises on purpose."""
 
+    #: what the ``column`` part names in the message, and what its ``rows`` count
+    where_label = "column"
+    rows_unit = "row"
+
     def __init__(
         self,
         expected: str | None = None,
@@ -68,11 +76,23 @@ class CxlabError(Exception):
         self.rows = list(rows or [])
         self.expected = expected
         self.found = found
-        super().__init__(format_problem(file, column, self.rows, expected, found))
+        super().__init__(
+            format_problem(file, column, self.rows, expected, found, self.where_label, self.rows_unit)
+        )
 
 
 class ConfigError(CxlabError):
-    """client.yaml (or another settings file) is missing, malformed or holds an invalid value."""
+    """client.yaml (or another settings file) is missing, malformed or holds an invalid value.
+
+    ``column`` holds the setting's dotted key (``thresholds.confidence``), shown as "key" in the message,
+    and ``rows`` the file's line numbers."""
+
+    where_label = "key"
+    rows_unit = "line"
+
+    @property
+    def key(self) -> str | None:
+        return self.column
 
 
 class InputFileError(CxlabError):

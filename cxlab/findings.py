@@ -364,6 +364,7 @@ class Findings(Mapping[str, FindingValue]):
     """
 
     __slots__ = ("_values", "skipped", "analysis_date", "currency")
+    analysis_date: dt.date | None  # declared for type checkers: __init__ sets it through object.__setattr__
 
     def __init__(
         self,

@@ -7,42 +7,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PILLARS: dict[str, dict[str, str]] = {
-    "shared_understanding": {
-        "en": "Shared understanding of the customer",
-        "it": "Comprensione condivisa del cliente",
+from .i18n import gettext
+from .labels import label_of, labels_by_language
+
+PILLAR_CONTEXT = "culture pillar"
+
+#: pillar key -> its name per language (``PILLARS["roles"]["it"]``; see :func:`pillar_name`)
+PILLARS = labels_by_language(
+    PILLAR_CONTEXT,
+    {
+        "shared_understanding": "Shared understanding of the customer",
+        "customer_centricity": "Customer-centricity across departments",
+        "roles": "Clear roles and responsibilities",
+        "delegation": "Delegated responsibility, prepared employees",
     },
-    "customer_centricity": {
-        "en": "Customer-centricity across departments",
-        "it": "Centralità del cliente tra i reparti",
-    },
-    "roles": {"en": "Clear roles and responsibilities", "it": "Ruoli e responsabilità chiari"},
-    "delegation": {
-        "en": "Delegated responsibility, prepared employees",
-        "it": "Responsabilità delegata, persone preparate",
-    },
-}
+)
+
+
+def pillar_name(pillar: str, lang: str = "en") -> str:
+    """A pillar's name in ``lang`` (the key itself for a pillar the questionnaire does not have)."""
+    return label_of(PILLARS, pillar, lang)
 
 
 @dataclass(frozen=True)
 class Question:
     id: str
     pillar: str
-    en: str
-    it: str
+    #: the question in English (the msgid of its translations)
+    wording: str
     #: True when the question is about how *another* department works with us (cross-rating allowed)
     cross: bool = False
-    #: the wording when a department rates *another* one (cross questions only); "" = same as ``en``/``it``
-    other_en: str = ""
-    other_it: str = ""
+    #: the English wording when a department rates *another* one (cross questions only); "" = ``wording``
+    wording_about_other: str = ""
 
     def text(self, lang: str) -> str:
-        return self.it if lang == "it" else self.en
+        return gettext(lang, self.wording)
 
     def text_about_other(self, lang: str) -> str:
         """The question as asked about another department (the ``rated_department`` answers)."""
-        other = self.other_it if lang == "it" else self.other_en
-        return other or self.text(lang)
+        return gettext(lang, self.wording_about_other) if self.wording_about_other else self.text(lang)
 
     @property
     def number(self) -> int:
@@ -56,82 +59,67 @@ QUESTIONS: tuple[Question, ...] = (
         "q01_what_we_do",
         "shared_understanding",
         "Does what we do raise customer satisfaction?",
-        "Ciò che facciamo aumenta la soddisfazione del cliente?",
     ),
     Question(
         "q02_how_we_do_it",
         "customer_centricity",
         "Does the way we do it raise customer satisfaction?",
-        "Il modo in cui lo facciamo aumenta la soddisfazione del cliente?",
     ),
     Question(
         "q03_info_we_pass",
         "roles",
         "Does the way we pass information to other departments work?",
-        "Il modo in cui passiamo le informazioni agli altri reparti funziona?",
         cross=True,
-        other_en="Does the way this department passes information to us work?",
-        other_it="Il modo in cui questo reparto ci passa le informazioni funziona?",
+        wording_about_other="Does the way this department passes information to us work?",
     ),
     Question(
         "q04_info_we_receive",
         "roles",
         "Does what we receive from other departments let us serve the customer?",
-        "Ciò che riceviamo dagli altri reparti ci permette di servire il cliente?",
         cross=True,
-        other_en="Does what we receive from this department let us serve the customer?",
-        other_it="Ciò che riceviamo da questo reparto ci permette di servire il cliente?",
+        wording_about_other="Does what we receive from this department let us serve the customer?",
     ),
     Question(
         "q05_sales_feedback",
         "shared_understanding",
         "Is informal feedback from sales staff actually processed?",
-        "Il feedback informale della forza vendita viene davvero elaborato?",
     ),
     Question(
         "q06_customer_informed",
         "customer_centricity",
         "Does the customer know when we are working on a solution?",
-        "Il cliente sa quando stiamo lavorando a una soluzione?",
     ),
     Question(
         "q07_roles_clear",
         "roles",
         "Is it clear who owns each customer request from start to end?",
-        "È chiaro chi è responsabile di ogni richiesta del cliente dall'inizio alla fine?",
     ),
     Question(
         "q08_front_line_empowered",
         "delegation",
         "Can front-line staff settle small issues without escalation?",
-        "Il personale di prima linea può risolvere piccoli problemi senza escalation?",
     ),
     Question(
         "q09_customer_picture",
         "shared_understanding",
         "Do we share one picture of who our customers are and what they need?",
-        "Condividiamo un'unica immagine di chi sono i nostri clienti e di cosa hanno bisogno?",
     ),
     Question(
         "q10_voice_of_customer",
         "customer_centricity",
         "Does someone speak for the customer in cross-department meetings?",
-        "Nelle riunioni tra reparti qualcuno parla per il cliente?",
     ),
     Question(
         "q11_trained_to_listen",
         "delegation",
         "Are we trained to listen to and empathise with customers?",
-        "Siamo formati ad ascoltare i clienti e a metterci nei loro panni?",
     ),
     Question(
         "q12_internal_customer",
         "customer_centricity",
         "Do we treat colleagues downstream as internal customers?",
-        "Trattiamo i colleghi a valle come clienti interni?",
         cross=True,
-        other_en="Does this department treat us as internal customers?",
-        other_it="Questo reparto ci tratta come clienti interni?",
+        wording_about_other="Does this department treat us as internal customers?",
     ),
 )
 

@@ -477,5 +477,5 @@ def test_bad_client_yaml(tmp_path, config_text, key):
 
 def test_invalid_yaml_names_the_line(tmp_path):
     (tmp_path / "client.yaml").write_text("name: X\ntables: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"client.yaml: row \d"):
+    with pytest.raises(ConfigError, match=r"client.yaml: line \d"):
         load_client(tmp_path)

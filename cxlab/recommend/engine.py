@@ -20,7 +20,7 @@ from typing import Literal
 import pandas as pd
 
 from ..findings import Findings, FindingValue
-from ..i18n import translate
+from ..labels import label_of
 from .rules import LEVERS, OWNERS, Effort, Rule, RuleError, Text
 
 GROUP = "cxlab.rules"
@@ -53,7 +53,7 @@ class Recommendation:
     note: str = ""
 
     def owner_label(self, lang: str = "en") -> str:
-        return translate(OWNERS, self.owner, lang)
+        return label_of(OWNERS, self.owner, lang)
 
     def as_row(self, lang: str = "en") -> dict[str, object]:
         return {
@@ -68,7 +68,7 @@ class Recommendation:
             "effort": self.effort,
             "due_quarter": self.due,
             "topic": self.topic,
-            "lever": translate(LEVERS, self.lever, lang) if self.lever else "",
+            "lever": label_of(LEVERS, self.lever, lang) if self.lever else "",
             "status": self.status,
             "source": self.source,
             "edited": ", ".join(self.edited),

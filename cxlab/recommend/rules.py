@@ -18,6 +18,7 @@ from typing import Literal
 
 from ..errors import ConfigError
 from ..findings import KEY_PATTERN, FindingValue, format_value
+from ..labels import labels_by_language
 
 Op = Literal[">", ">=", "<", "<=", "==", "!="]
 Effort = Literal["low", "medium", "high"]
@@ -31,31 +32,38 @@ _OPS = {
     "==": operator.eq,
     "!=": operator.ne,
 }
+LEVER_CONTEXT = "recommendation lever"
+OWNER_CONTEXT = "recommendation owner"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)\}")
 
-#: the levers of DESIGN §2 a rule can pull (used to group the action plan)
-LEVERS: dict[str, dict[str, str]] = {
-    "sponsorship": {"en": "Management sponsorship", "it": "Sponsorship del management"},
-    "cx_owner": {"en": "An accountable CX manager", "it": "Un responsabile CX"},
-    "empowerment": {"en": "Front-line empowerment", "it": "Autonomia della prima linea"},
-    "training": {"en": "Hiring and training", "it": "Selezione e formazione"},
-    "hot_cold": {"en": "Measure hot and cold", "it": "Misurare a caldo e a freddo"},
-    "indicators": {"en": "The right indicators", "it": "Gli indicatori giusti"},
-    "knowledge": {"en": "Templates and shared knowledge", "it": "Modelli e conoscenza condivisa"},
-    "self_service": {"en": "Self-service that works", "it": "Self-service che funziona"},
-    "handoff_owner": {"en": "Owned handoffs with service levels", "it": "Passaggi con responsabile e SLA"},
-    "internal_customer": {"en": "Colleagues as internal customers", "it": "Colleghi come clienti interni"},
-    "service_levels": {"en": "Service levels per segment", "it": "Livelli di servizio per segmento"},
-}
+#: the levers of DESIGN §2 a rule can pull (used to group the action plan): key -> label per language
+LEVERS = labels_by_language(
+    LEVER_CONTEXT,
+    {
+        "sponsorship": "Management sponsorship",
+        "cx_owner": "An accountable CX manager",
+        "empowerment": "Front-line empowerment",
+        "training": "Hiring and training",
+        "hot_cold": "Measure hot and cold",
+        "indicators": "The right indicators",
+        "knowledge": "Templates and shared knowledge",
+        "self_service": "Self-service that works",
+        "handoff_owner": "Owned handoffs with service levels",
+        "internal_customer": "Colleagues as internal customers",
+        "service_levels": "Service levels per segment",
+    },
+)
 
-
-#: generic owners (not departments of the client) and their Italian names
-OWNERS: dict[str, dict[str, str]] = {
-    "Management": {"en": "Management", "it": "Direzione"},
-    "CX manager": {"en": "CX manager", "it": "Responsabile CX"},
-    "HR": {"en": "HR", "it": "Risorse umane"},
-    "Marketing": {"en": "Marketing", "it": "Marketing"},
-}
+#: generic owners (not departments of the client) and their label per language
+OWNERS = labels_by_language(
+    OWNER_CONTEXT,
+    {
+        "Management": "Management",
+        "CX manager": "CX manager",
+        "HR": "HR",
+        "Marketing": "Marketing",
+    },
+)
 
 
 class RuleError(ConfigError):

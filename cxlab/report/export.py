@@ -8,7 +8,6 @@ notebook drew with another Altair renderer (JupyterLab's) are re-rendered by the
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from nbformat import NotebookNode
 from traitlets import default
 
 from .. import __version__
+from ..colours import is_hex_colour
 from ..errors import ReportError
 from ..intake.write import write_text
 from ..resources import shipped
@@ -25,7 +25,6 @@ from .charts import CHART_CLASS, chart_html, vega_bundle
 from .html import REPORT_MIMETYPE
 
 TEMPLATE_NAME = "cxlab_report"
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 DEFAULT_META: dict[str, Any] = {
     "lang": "en",
     "colour": "#1f4e79",
@@ -49,7 +48,7 @@ def report_meta(nb: NotebookNode) -> dict[str, Any]:
                 meta.update(dict(data[REPORT_MIMETYPE]))
                 break
     for key in ("colour", "accent"):  # goes into a <style> block: only plain hex colours
-        if not _COLOUR.match(str(meta.get(key, ""))):
+        if not is_hex_colour(meta.get(key)):
             meta[key] = DEFAULT_META[key]
     if meta.get("logo") and not str(meta["logo"]).startswith("data:"):
         meta["logo"] = None  # a report never links to a file or a server

@@ -8,14 +8,14 @@ printed form feed the culture table that :mod:`cxlab.culture` scores.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..colours import is_hex_colour
 from ..errors import AnalysisError
 from ..i18n import gettext, pgettext
 from ..intake.write import write_text
-from ..questionnaire import PILLARS, QUESTIONS, Question
+from ..questionnaire import PILLARS, QUESTIONS, Question, pillar_name
 
 #: the question wording (cxlab.questionnaire) exists in these languages only
 QUESTIONNAIRE_LANGUAGES = ("it", "en")
@@ -106,7 +106,7 @@ def questionnaire_html(
     """
     if lang not in QUESTIONNAIRE_LANGUAGES:
         raise AnalysisError(" or ".join(QUESTIONNAIRE_LANGUAGES), column="lang", found=repr(lang))
-    if not re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", colour):
+    if not is_hex_colour(colour):
         raise AnalysisError("a colour like #1f4e79", column="colour", found=repr(colour))
     L = _labels(lang)
     parts = [
@@ -118,10 +118,10 @@ def questionnaire_html(
         f'<p class="scale">{L["scale"]}</p>',
         f"<h2>{L['part1']}</h2>",
     ]
-    for pillar, names in PILLARS.items():
+    for pillar in PILLARS:
         questions = [q for q in QUESTIONS if q.pillar == pillar]
         table = _table(questions, lang, L["question"])
-        parts.append(f"<section><h3>{html.escape(names[lang])}</h3>{table}</section>")
+        parts.append(f"<section><h3>{html.escape(pillar_name(pillar, lang))}</h3>{table}</section>")
     parts.append(f'<section><h3>{L["comments"]}</h3><div class="notes"></div></section>')
     if cross:
         cross_qs = [q for q in QUESTIONS if q.cross]
