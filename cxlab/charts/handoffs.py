@@ -37,11 +37,14 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Passaggi peggiori per attesa totale",
     },
     "worst_satisfaction": {
-        "en": "Worst handoffs by NPS points lost",
-        "it": "Passaggi peggiori per punti NPS persi",
+        "en": "Worst handoffs for NPS",
+        "it": "Passaggi peggiori per l'NPS",
     },
     "value_waiting_time": {"en": "Total waiting time (h)", "it": "Attesa totale (h)"},
-    "value_satisfaction": {"en": "NPS points lost", "it": "Punti NPS persi"},
+    "value_satisfaction": {
+        "en": "NPS with the handoff − without (points)",
+        "it": "NPS con il passaggio − senza (punti)",
+    },
     "handoff": {"en": "Handoff", "it": "Passaggio"},
     "handoffs_bucket": {"en": "Handoffs in the case", "it": "Passaggi nella pratica"},
     "nps": {"en": "NPS", "it": "NPS"},
@@ -238,9 +241,13 @@ def worst_handoffs_chart(
     worst: pd.DataFrame, ranking: str = "waiting_time", lang: str = "en", title: str | None = None
 ) -> alt.Chart:
     """Horizontal bars of :func:`cxlab.handoffs.worst_handoffs` for one ranking (waiting_time or
-    satisfaction), worst on top."""
+    satisfaction), worst on top. The satisfaction bars show ``nps_change`` of
+    :attr:`cxlab.diagnosis.Handoffs.worst` (with − without: negative = worse), the figure the text quotes."""
     _need(worst, ["ranking", "rank", "from_department", "to_department", "value"], "worst_handoffs")
-    data = worst[worst["ranking"] == ranking].copy()
+    # one NPS figure per handoff, signed as in the text: the unsigned gap and points lost stay out
+    data = worst[worst["ranking"] == ranking].drop(columns=["nps_gap", "nps_points_lost"], errors="ignore")
+    if ranking == "satisfaction" and "nps_change" in data.columns:
+        data = data.assign(value=data["nps_change"])
     data["handoff"] = data["from_department"].astype(str) + " → " + data["to_department"].astype(str)
     return (
         alt.Chart(data)

@@ -408,13 +408,7 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
 
 
 def _nps_slope(ctx: ReportContext) -> pd.Series | None:
-    from .. import handoffs as ho
-
-    if ctx.linked is None or "nps" not in ctx.linked.columns:
-        return None
-    slopes = ho.nps_per_extra_handoff(ctx.linked, ctx.config.indicators, ctx.config.thresholds)
-    row = slopes[slopes["metric"] == "nps"]
-    return None if row.empty else row.iloc[0]
+    return ctx.nps_slope
 
 
 # -------------------------------------------------------------------------------------- indicators
@@ -657,13 +651,8 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
     if matrix is not None and len(matrix):
         body += _chart(charts.handoff_heatmap(matrix, "count", lang=ctx.lang), ctx)
         body += f'<p class="cx-howto">{_fmt_text(ctx, "how_to_read_heatmap")}</p>'
-        pair_sat = None
-        if ctx.linked is not None and "nps" in ctx.linked.columns:
-            pair_sat = ho.satisfaction_by_pair(
-                ctx.linked, events, cfg.activities, cfg.indicators, cfg.thresholds
-            )
-        worst = ho.worst_handoffs(matrix, pair_sat, top=5)
-        rank = "satisfaction" if pair_sat is not None and (worst["ranking"] == "satisfaction").any() else None
+        worst = ctx.worst_handoffs
+        rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
         body += h.subsection(
             _t("worst", ctx), _chart(charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx)
         )
