@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..findings import Findings
 from ..io import Client, load_client
 from ..recommend import AppliedOverrides
+from ..text import theme_label
 from .charts import use_report_renderer
 
 
@@ -93,6 +94,14 @@ class ReportContext:
     @property
     def comments(self) -> pd.DataFrame | None:
         return self.dx.comments.analysed
+
+    @property
+    def comment_themes(self) -> pd.DataFrame | None:
+        """Per theme: mentions, sentiment, NPS of the mentioners, with ``label`` in the report language."""
+        themes = self.dx.comments.themes
+        if themes is None or self.lang == self.dx.settings.language:
+            return themes
+        return themes.assign(label=[theme_label(str(key), self.lang) for key in themes["theme"]])
 
     # ---------------------------------------------------------------- survey indicators
     @property

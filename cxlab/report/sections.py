@@ -786,9 +786,7 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
     if analysed is None:
         return None
     cfg = ctx.config
-    summary = text.theme_summary(
-        analysed, ctx.client.survey_responses, cfg.text, cfg.indicators, cfg.thresholds, lang=ctx.lang
-    )
+    summary = ctx.comment_themes
     negative = int((analysed["polarity"] == "negative").sum())
     top_theme = summary["label"].iat[0] if len(summary) and "label" in summary.columns else "–"
     body = h.paragraph(
