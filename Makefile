@@ -29,6 +29,7 @@ test: install browser
 
 lint: install
 	$(BIN)/ruff check cxlab tests benchmarks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_OUT) build dist
