@@ -115,7 +115,7 @@ class analysis(Generic[T]):  # noqa: N801 — used as a decorator, named like pr
         results = obj.dx._results
         if self.key not in results:
             results[self.key] = self.compute(obj)
-        return results[self.key]  # type: ignore[no-any-return]
+        return results[self.key]
 
 
 def depends_on(

@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -314,7 +314,7 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
 )
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -327,10 +327,10 @@ def _check(key: str, value: object) -> FindingValue:
         return FindingsError(expected, file="findings", column=key, found=repr(value))
 
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars -> Python
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if spec is None:
         if isinstance(value, bool | str) or _is_number(value):
-            return value  # type: ignore[return-value]
+            return value
         raise fail("a number, text or true/false")
     kind = spec.kind
     if kind == "bool":
@@ -369,6 +369,10 @@ class Findings(Mapping[str, FindingValue]):
     """
 
     __slots__ = ("_values", "skipped", "analysis_date", "currency")
+    _values: Mapping[str, FindingValue]
+    skipped: Mapping[str, str]
+    analysis_date: dt.date | None
+    currency: str
 
     def __init__(
         self,
