@@ -47,6 +47,9 @@ from .handoffs import (
     toxic_dynamics,
     worst_handoffs,
 )
+from .handoffs import (
+    handoffs as handoff_rows,
+)
 from .indicators import (
     add_customer_attributes,
     csat,
@@ -223,6 +226,11 @@ class Handoffs(_Topic):
     def prepared_events(self) -> pd.DataFrame | None:
         """The event log sorted and classified (:func:`cxlab.handoffs.prepare_events`)."""
         return None if self.events is None else prepare_events(self.events, self._settings.activities)
+
+    @depends_on(settings=("activities",))
+    def transitions(self) -> pd.DataFrame | None:
+        """One row per handoff between departments, with its wait (:func:`cxlab.handoffs.handoffs`)."""
+        return None if self.events is None else handoff_rows(self.events, self._settings.activities)
 
     @depends_on(settings=("activities",))
     def ping_pong(self) -> pd.DataFrame | None:
@@ -550,6 +558,19 @@ class Diagnosis:
         """Load and validate the client folder; ``overrides`` change settings as :meth:`with_settings`."""
         dx = cls(load_client(client_dir))
         return dx.with_settings(**overrides) if overrides else dx
+
+    @classmethod
+    def of(cls, source: Diagnosis | Client | ClientConfig | str | Path) -> Diagnosis:
+        """``source`` itself when it is a Diagnosis, else the diagnosis of a loaded client, of a client's
+        settings (its folder is loaded) or of a client folder or its ``client.yaml``."""
+        if isinstance(source, Diagnosis):
+            return source
+        if isinstance(source, Client):
+            return cls(source)
+        if isinstance(source, ClientConfig):
+            return cls.open(source.root)
+        path = Path(source)
+        return cls.open(path.parent if path.suffix in (".yaml", ".yml") else path)
 
     def __repr__(self) -> str:
         return (

@@ -22,6 +22,7 @@ from cxlab.diagnosis import ANALYSES, Diagnosis, settings_closure
 from cxlab.errors import ConfigError
 from cxlab.io import load_client
 from cxlab.report.context import ReportContext
+from cxlab.widgets import HandoffExplorer, SegmentExplorer
 
 #: the analysis functions diagnosis.py calls (looked up in its namespace, so spies can replace them)
 ANALYSIS_FUNCTIONS = (
@@ -266,3 +267,17 @@ def test_topics_are_read_only_and_open_loads_the_folder(small_client_dir):
     with pytest.raises(AttributeError):
         dx.handoffs.cases = None  # type: ignore[misc]
     assert dx.indicators.nps is not None and set(dx.indicators.nps["survey"].astype(str)) == {"hot", "cold"}
+
+
+# ------------------------------------------------------------------------------ the widgets read dx
+def test_widgets_read_the_diagnosis(small_client):
+    dx = Diagnosis(small_client)
+    handoffs = HandoffExplorer(dx, lang="en")
+    top = dx.handoffs.top
+    assert top is not None and handoffs.pair == [top.from_department, top.to_department]
+    assert handoffs.detail["nps_gap"] == pytest.approx(top.nps_change)  # the report's signed figure
+    segments = SegmentExplorer(dx, lang="en")
+    segments.value_share = 0.3  # a what-if: a new diagnosis that keeps the handoff analyses
+    assert segments.dx is not dx and segments.dx.settings.segments.value_top_share == 0.3
+    assert segments.dx.handoffs.cases is dx.handoffs.cases
+    assert dx.settings.segments.value_top_share == 0.2
