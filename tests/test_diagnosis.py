@@ -281,3 +281,19 @@ def test_widgets_read_the_diagnosis(small_client):
     assert segments.dx is not dx and segments.dx.settings.segments.value_top_share == 0.3
     assert segments.dx.handoffs.cases is dx.handoffs.cases
     assert dx.settings.segments.value_top_share == 0.2
+
+
+def test_toxic_dynamics_chart_uses_the_same_sign_as_the_text(report_pages):
+    """The text gives the NPS of the affected cases and of the others; the chart draws affected − others."""
+    _, pages = report_pages
+    rows = [
+        row
+        for spec in _chart_specs("".join(pages))
+        for row in _data_rows(spec)
+        if "finding" in row and row.get("nps_affected") is not None
+    ]
+    assert rows
+    for row in rows:
+        assert row["nps_gap"] == pytest.approx(row["nps_affected"] - row["nps_others"])
+        assert row["gap_low"] <= row["nps_gap"] <= row["gap_high"]
+    assert min(row["nps_gap"] for row in rows) < 0  # the planted dynamics cost NPS: drawn negative

@@ -55,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sat_title_nps": {"en": "NPS by number of handoffs", "it": "NPS per numero di passaggi"},
     "sat_title_csat_top2": {"en": "CSAT by number of handoffs", "it": "CSAT per numero di passaggi"},
     "small_n": {"en": "Few responses", "it": "Poche risposte"},
-    "gap": {"en": "NPS points lost (others − affected)", "it": "Punti NPS persi (altri − coinvolti)"},
+    "gap": {"en": "NPS change (affected − others)", "it": "Variazione NPS (coinvolti − altri)"},
     "finding": {"en": "Dynamic", "it": "Dinamica"},
     "toxic_title": {
         "en": "Toxic dynamics and what they cost in NPS",
@@ -329,10 +329,13 @@ def satisfaction_by_handoffs_chart(
 def toxic_dynamics_chart(
     findings: pd.DataFrame, lang: str = "en", title: str | None = None
 ) -> alt.LayerChart:
-    """NPS points lost by the customers of each toxic dynamic (others − affected), with its interval,
-    from :func:`cxlab.handoffs.toxic_dynamics` (needs linked survey responses)."""
+    """The NPS change of the customers of each toxic dynamic (affected − others: negative = worse, the
+    report's sign convention), with its interval, from :func:`cxlab.handoffs.toxic_dynamics` (needs linked
+    survey responses)."""
     _need(findings, ["finding", "cases", "nps_gap", "gap_low", "gap_high"], "toxic_dynamics")
     data = findings.dropna(subset=["nps_gap"]).drop(columns=["example_cases"], errors="ignore").copy()
+    # toxic_dynamics' gap is others − affected (points lost); drawn with the sign of the text
+    data = data.assign(nps_gap=-data["nps_gap"], gap_low=-data["gap_high"], gap_high=-data["gap_low"])
     data["label"] = [finding_title(f, lang) for f in data["finding"]]
     y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=420))
     x_title = _t("gap", lang)
