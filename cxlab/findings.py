@@ -47,6 +47,7 @@ import pandas as pd
 from . import i18n
 from .config import IndicatorSettings
 from .errors import CxlabError
+from .i18n import gettext, pgettext
 from .indicators import nps
 from .questionnaire import PILLARS
 from .stats import nps_interval
@@ -437,7 +438,7 @@ class Findings(Mapping[str, FindingValue]):
         return format_value(key, self[key], lang)
 
     def frame(self, lang: str = "en"):
-        """A tidy table of every figure: key, kind, unit, meaning, value, formatted."""
+        """A tidy table of every figure: key, kind, unit, meaning (in ``lang``), value, formatted."""
         rows = []
         for key, value in self._values.items():
             spec = FINDING_SPECS.get(key)
@@ -445,8 +446,8 @@ class Findings(Mapping[str, FindingValue]):
                 {
                     "key": key,
                     "kind": spec.kind if spec else type(value).__name__,
-                    "unit": spec.unit if spec else "",
-                    "meaning": spec.meaning if spec else "",
+                    "unit": gettext(lang, spec.unit) if spec and spec.unit else "",
+                    "meaning": gettext(lang, spec.meaning) if spec else "",
                     "value": value,
                     "formatted": format_value(key, value, lang),
                 }
@@ -466,16 +467,12 @@ def specs_frame() -> pd.DataFrame:
     )
 
 
-_YES_NO = {"it": ("sì", "no"), "en": ("yes", "no")}
-
-
 def format_value(key: str, value: FindingValue, lang: str = "en") -> str:
     """Print one finding value by its kind (see the module docstring)."""
     spec = FINDING_SPECS.get(key)
     kind: str = spec.kind if spec else ""
     if isinstance(value, bool):
-        yes, no = _YES_NO.get(lang, _YES_NO["en"])
-        return yes if value else no
+        return pgettext(lang, "answer", "yes" if value else "no")
     if isinstance(value, str):
         if kind == "pillar":
             return i18n.translate(PILLARS, value, lang)

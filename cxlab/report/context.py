@@ -8,6 +8,7 @@ is then left out of the report, never faked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from ..recommend import AppliedOverrides
 from ..text import theme_label
 from .charts import use_report_renderer
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2})?")
+
 
 class ReportContext:
     """One client's diagnosis in one language; create with :func:`open_client`."""
@@ -35,8 +38,11 @@ class ReportContext:
         dx: Diagnosis | None = None,
     ) -> None:
         lang = lang or client.language
-        if lang not in ("it", "en"):
-            raise ConfigError("lang 'it' or 'en'", file="report parameters", column="lang", found=lang)
+        # any language code: words without a translation in its catalog fall back to English
+        if not LANGUAGE_CODE.fullmatch(lang):
+            raise ConfigError(
+                "a language code such as 'it' or 'en'", file="report parameters", column="lang", found=lang
+            )
         self.dx = dx if dx is not None else Diagnosis(client)
         self.client = client
         self.lang = lang
