@@ -297,3 +297,11 @@ def test_toxic_dynamics_chart_uses_the_same_sign_as_the_text(report_pages):
         assert row["nps_gap"] == pytest.approx(row["nps_affected"] - row["nps_others"])
         assert row["gap_low"] <= row["nps_gap"] <= row["gap_high"]
     assert min(row["nps_gap"] for row in rows) < 0  # the planted dynamics cost NPS: drawn negative
+
+
+def test_explorers_static_views_speak_the_report_language(small_client):
+    dx = Diagnosis(small_client)
+    handoffs = HandoffExplorer(dx, lang="it").to_html()
+    assert "Passaggi tra reparti (per attesa totale)" in handoffs and "Selezionato:" in handoffs
+    segments = SegmentExplorer(dx, lang="it").to_html()
+    assert "Segmenti di clienti" in segments and "primi 20" in segments

@@ -17,7 +17,7 @@ import traitlets as t
 
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
-from ..i18n import format_duration_hours, format_number, format_percent
+from ..i18n import format_duration_hours, format_number, format_percent, gettext, pgettext
 from ._base import CxWidget, asset, escape, static_box, static_message, static_table
 from .segment_explorer import _num
 
@@ -171,7 +171,9 @@ class HandoffExplorer(CxWidget):
         if row.empty:
             self.detail = {"from": a, "to": b, "count": 0}
             self.examples = []
-            self._say(f"no case is handed from {a} to {b}", "info")
+            self._say(
+                gettext(self.lang, "no case is handed from {source} to {target}", source=a, target=b), "info"
+            )
             return
         if self.status == "info":
             self._say("", "")
@@ -279,7 +281,12 @@ class HandoffExplorer(CxWidget):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.example_cases().to_csv(path, index=False)
         self.saved_to = str(path)
-        self._say(f"{len(self.examples)} example cases saved to exports/{path.name}", "ok")
+        self._say(
+            gettext(
+                self.lang, "{n} example cases saved to exports/{file}", n=len(self.examples), file=path.name
+            ),
+            "ok",
+        )
         return path
 
     def _actions(self) -> dict:
@@ -304,18 +311,24 @@ class HandoffExplorer(CxWidget):
         d = self.detail
         pair = ""
         if d.get("count"):
+            chosen = f"<b>{escape(d['from'])} → {escape(d['to'])}</b>"
+            cases = escape(", ".join(ex["case_id"] for ex in self.examples))
             pair = (
-                f"<p>Selected: <b>{escape(d['from'])} → {escape(d['to'])}</b>; example cases: "
-                + escape(", ".join(ex["case_id"] for ex in self.examples))
+                "<p>"
+                + gettext(lang, "Selected: {pair}; example cases: {cases}", pair=chosen, cases=cases)
                 + "</p>"
             )
+        header = (
+            pgettext(lang, "handoff explorer", "handoff"),
+            pgettext(lang, "handoff explorer", "handoffs"),
+            pgettext(lang, "handoff explorer", "median wait"),
+            pgettext(lang, "handoff explorer", "p90 wait"),
+            pgettext(lang, "handoff explorer", "ping-pong"),
+            pgettext(lang, "handoff explorer", "NPS points lost"),
+        )
         return static_box(
-            "Handoffs between departments (by total waiting time)",
-            static_table(
-                ("handoff", "handoffs", "median wait", "p90 wait", "ping-pong", "NPS points lost"), rows
-            )
-            + pair
-            + static_message(self),
+            gettext(lang, "Handoffs between departments (by total waiting time)"),
+            static_table(header, rows) + pair + static_message(self),
         )
 
 

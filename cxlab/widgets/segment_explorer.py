@@ -21,7 +21,7 @@ from ..charts.theme import SEGMENT_COLOURS
 from ..config import SegmentSettings
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
-from ..i18n import format_money, format_number, format_percent
+from ..i18n import format_money, format_number, format_percent, gettext, pgettext
 from ..segments import segment_summary
 from ._base import CxWidget, asset, escape, static_box, static_message, static_table, update_client_yaml
 
@@ -216,7 +216,7 @@ class SegmentExplorer(CxWidget):
         self._settings = config.segments
         path = self._root / "client.yaml"
         self.saved_to = str(path)
-        self._say(f"segment thresholds saved to {path.name}", "ok")
+        self._say(gettext(self.lang, "segment thresholds saved to {file}", file=path.name), "ok")
         return path
 
     def _actions(self) -> dict:
@@ -239,22 +239,33 @@ class SegmentExplorer(CxWidget):
         ]
         currency = self.axes.get("currency", "EUR")
         rule = (
-            f"top {format_percent(self.value_share, lang)} by value, top {format_percent(self.potential_share, lang)} by potential"
+            gettext(
+                lang,
+                "top {value} by value, top {potential} by potential",
+                value=format_percent(self.value_share, lang),
+                potential=format_percent(self.potential_share, lang),
+            )
             if self.mode == "share"
-            else "absolute thresholds"
+            else gettext(lang, "absolute thresholds")
         )
-        head = (
-            f"<p>Thresholds ({escape(rule)}): current value ≥ "
-            f"{escape(format_money(self.effective.get('value_threshold'), lang, currency))}, future potential ≥ "
-            f"{escape(format_money(self.effective.get('potential_threshold'), lang, currency))}</p>"
+        head = gettext(
+            lang,
+            "Thresholds ({rule}): current value ≥ {value}, future potential ≥ {potential}",
+            rule=escape(rule),
+            value=escape(format_money(self.effective.get("value_threshold"), lang, currency)),
+            potential=escape(format_money(self.effective.get("potential_threshold"), lang, currency)),
+        )
+        header = (
+            pgettext(lang, "segment explorer", "segment"),
+            pgettext(lang, "segment explorer", "customers"),
+            pgettext(lang, "segment explorer", "share of customers"),
+            pgettext(lang, "segment explorer", "share of value"),
+            pgettext(lang, "segment explorer", "NPS"),
+            pgettext(lang, "segment explorer", "service level"),
         )
         return static_box(
-            "Customer segments",
-            head
-            + static_table(
-                ("segment", "customers", "share of customers", "share of value", "NPS", "service level"), rows
-            )
-            + static_message(self),
+            gettext(lang, "Customer segments"),
+            f"<p>{head}</p>" + static_table(header, rows) + static_message(self),
         )
 
 
