@@ -21,7 +21,7 @@ the others), so negative = worse, in the findings, the report text and the chart
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -115,10 +115,16 @@ class analysis(Generic[T]):  # noqa: N801 — used as a decorator, named like pr
     def __get__(self, obj: _Topic | None, objtype: type | None = None) -> analysis[T] | T:
         if obj is None:
             return self
-        results = obj.dx._results
-        if self.key not in results:
-            results[self.key] = self.compute(obj)
-        return results[self.key]
+        dx = obj.dx
+        if dx._computing:  # read while computing another analysis: an input of it (checked by the tests)
+            dx._reads.add((dx._computing[-1], self.key))
+        if self.key not in dx._results:
+            dx._computing.append(self.key)
+            try:
+                dx._results[self.key] = self.compute(obj)
+            finally:
+                dx._computing.pop()
+        return dx._results[self.key]
 
 
 def depends_on(
@@ -170,8 +176,7 @@ class _Topic:
         return self.dx.settings
 
     def _table(self, name: str) -> pd.DataFrame | None:
-        frame = self.dx.client.tables.get(name)
-        return None if frame is None else frame
+        return self.dx.client.tables.get(name)
 
 
 @dataclass(frozen=True)
@@ -546,6 +551,9 @@ class Diagnosis:
         self.settings = settings if settings is not None else client.config
         #: computed analyses by "topic.name" (see ANALYSES)
         self._results: dict[str, Any] = dict(_results or {})
+        #: the analyses being computed (innermost last) and which analysis read which while computing
+        self._computing: list[str] = []
+        self._reads: set[tuple[str, str]] = set()
         self.handoffs = Handoffs(self)
         self.indicators = Indicators(self)
         self.segments = Segments(self)
@@ -601,9 +609,6 @@ class Diagnosis:
     def computed(self) -> tuple[str, ...]:
         """The analyses computed so far ("topic.name")."""
         return tuple(self._results)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(ANALYSES)
 
     def with_settings(self, **changes: Any) -> Diagnosis:
         """A diagnosis of the same client with some settings changed; it keeps every computed analysis

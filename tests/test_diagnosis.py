@@ -305,3 +305,24 @@ def test_explorers_static_views_speak_the_report_language(small_client):
     assert "Passaggi tra reparti (per attesa totale)" in handoffs and "Selezionato:" in handoffs
     segments = SegmentExplorer(dx, lang="it").to_html()
     assert "Segmenti di clienti" in segments and "primi 20" in segments
+
+
+def test_analyses_read_only_the_analyses_they_declare(small_client):
+    """What with_settings keeps rests on the declared inputs: every analysis read while computing another
+    must be among the declared inputs of that other one (directly or through its inputs)."""
+    dx = Diagnosis(small_client)
+    _compute_all(dx)
+
+    def inputs(name: str) -> set[str]:
+        found, stack = set(), list(ANALYSES[name].uses)
+        while stack:
+            key = stack.pop()
+            if key not in found:
+                found.add(key)
+                stack.extend(ANALYSES[key].uses)
+        return found
+
+    assert dx._reads  # the recording works: e.g. linked reads cases
+    assert ("handoffs.linked", "handoffs.cases") in dx._reads
+    undeclared = sorted((reader, read) for reader, read in dx._reads if read not in inputs(reader))
+    assert not undeclared
