@@ -9,10 +9,11 @@ import html
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import cxlab.diagnosis as diagnosis_module
@@ -326,3 +327,48 @@ def test_analyses_read_only_the_analyses_they_declare(small_client):
     assert ("handoffs.linked", "handoffs.cases") in dx._reads
     undeclared = sorted((reader, read) for reader, read in dx._reads if read not in inputs(reader))
     assert not undeclared
+
+
+@pytest.fixture(scope="session")
+def computed_dx(small_client) -> Diagnosis:
+    dx = Diagnosis(small_client)
+    _compute_all(dx)
+    return dx
+
+
+def _read(dx: Diagnosis, key: str) -> Any:
+    topic, name = key.split(".")
+    return getattr(dx._outcome if topic == "outcome" else getattr(dx, topic), name)
+
+
+def _assert_same(kept: Any, fresh: Any, key: str) -> None:
+    if isinstance(kept, pd.DataFrame):
+        pd.testing.assert_frame_equal(kept, fresh, obj=key)
+    elif isinstance(kept, pd.Series):
+        pd.testing.assert_series_equal(kept, fresh, obj=key)
+    elif dataclasses.is_dataclass(kept) and not isinstance(kept, type):
+        for field in dataclasses.fields(kept):
+            _assert_same(getattr(kept, field.name), getattr(fresh, field.name), f"{key}.{field.name}")
+    elif isinstance(kept, Mapping):
+        assert dict(kept) == pytest.approx(dict(fresh), nan_ok=True), key
+    else:
+        assert kept == fresh, key
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"thresholds": {"confidence": 0.9, "small_n": 10}},
+        {"text": {"neutral_band": 0.3}},
+        {"segments": {"potential_top_share": 0.35}},
+    ],
+    ids=["thresholds", "text", "segments"],
+)
+def test_what_with_settings_keeps_equals_a_fresh_computation(computed_dx, changes):
+    """Every result a what-if keeps is what a fresh diagnosis with the new settings computes."""
+    what_if = computed_dx.with_settings(**changes)
+    kept = [key for key in what_if.computed]
+    assert kept and len(kept) < len(ANALYSES)
+    fresh = Diagnosis(computed_dx.client, what_if.settings)
+    for key in kept:
+        _assert_same(_read(what_if, key), _read(fresh, key), key)
