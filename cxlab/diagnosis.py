@@ -468,7 +468,12 @@ class Comments(_Topic):
             return None
         s = self._settings
         return theme_summary(
-            self.analysed, self._table("survey_responses"), s.text, s.indicators, s.thresholds, s.language
+            self.analysed,
+            self._table("survey_responses"),
+            s.text,
+            s.indicators,
+            s.thresholds,
+            lang=s.language,
         )
 
 
