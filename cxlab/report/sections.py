@@ -652,6 +652,7 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
         body += _chart(charts.handoff_heatmap(matrix, "count", lang=ctx.lang), ctx)
         body += f'<p class="cx-howto">{_fmt_text(ctx, "how_to_read_heatmap")}</p>'
         worst = ctx.worst_handoffs
+        assert worst is not None  # the matrix has rows
         rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
         body += h.subsection(
             _t("worst", ctx), _chart(charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx)
@@ -787,6 +788,7 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
         return None
     cfg = ctx.config
     summary = ctx.comment_themes
+    assert summary is not None  # there are comments
     negative = int((analysed["polarity"] == "negative").sum())
     top_theme = summary["label"].iat[0] if len(summary) and "label" in summary.columns else "–"
     body = h.paragraph(
