@@ -649,3 +649,19 @@ class Diagnosis:
         changed = {name for name in values if getattr(settings, name) != getattr(self.settings, name)}
         kept = {key: result for key, result in self._results.items() if not settings_closure(key) & changed}
         return Diagnosis(self.client, settings, _results=kept)
+
+
+__all__ = [
+    "ANALYSES",
+    "ActionLists",
+    "AnalysisSpec",
+    "Comments",
+    "Culture",
+    "Diagnosis",
+    "Handoffs",
+    "Indicators",
+    "Outcome",
+    "Segments",
+    "TopHandoff",
+    "settings_closure",
+]
