@@ -152,5 +152,7 @@ def test_findings_table_in_italian():
     assert table.loc["survey.has_hot", "formatted"] == "sì"
     assert table.loc["handoff.worst_pair_nps_gap", "formatted"] == "−114,5"
     assert table.loc["handoff.worst_pair_nps_gap", "unit"] == "punti NPS"
-    assert table.loc["handoff.worst_pair_nps_gap", "meaning"].startswith("NPS delle pratiche che attraversano")
+    assert table.loc["handoff.worst_pair_nps_gap", "meaning"].startswith(
+        "NPS delle pratiche che attraversano"
+    )
     assert f.frame("en").set_index("key").loc["survey.has_hot", "formatted"] == "yes"
