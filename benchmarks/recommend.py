@@ -21,6 +21,7 @@ import pandas as pd
 
 from cxlab import culture
 from cxlab.demo import generate_demo_client
+from cxlab.diagnosis import Diagnosis
 from cxlab.findings import collect_findings
 from cxlab.intake import load_client
 from cxlab.questionnaire import QUESTIONS
@@ -90,7 +91,7 @@ def main() -> None:
             client = load_client(folder)
             findings = measure(
                 f"collect_findings, demo {customers:,} customers / {cases:,} cases",
-                lambda client=client: collect_findings(client),
+                lambda client=client: collect_findings(Diagnosis(client)),
             )
             print(f"  {len(findings)} figures; skipped: {sorted(findings.skipped) or 'none'}")
         n = 1000

@@ -39,16 +39,22 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeGuard
+
+import numpy as np
+import pandas as pd
 
 from . import i18n
+from .config import IndicatorSettings
 from .errors import CxlabError
+from .i18n import gettext, pgettext
+from .indicators import nps
 from .questionnaire import PILLARS
+from .stats import nps_interval
+from .text import theme_label
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-    from .intake import Client
+if TYPE_CHECKING:  # pragma: no cover — the Diagnosis imports this module (it computes dx.findings)
+    from .diagnosis import Diagnosis
 
 Kind = Literal[
     "share", "hours", "points", "delta", "score", "number", "count", "z", "text", "pillar", "theme", "bool"
@@ -309,7 +315,7 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
 )
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -322,10 +328,10 @@ def _check(key: str, value: object) -> FindingValue:
         return FindingsError(expected, file="findings", column=key, found=repr(value))
 
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars -> Python
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if spec is None:
         if isinstance(value, bool | str) or _is_number(value):
-            return value  # type: ignore[return-value]
+            return value
         raise fail("a number, text or true/false")
     kind = spec.kind
     if kind == "bool":
@@ -364,7 +370,10 @@ class Findings(Mapping[str, FindingValue]):
     """
 
     __slots__ = ("_values", "skipped", "analysis_date", "currency")
-    analysis_date: dt.date | None  # declared for type checkers: __init__ sets it through object.__setattr__
+    _values: Mapping[str, FindingValue]
+    skipped: Mapping[str, str]
+    analysis_date: dt.date | None
+    currency: str
 
     def __init__(
         self,
@@ -429,9 +438,7 @@ class Findings(Mapping[str, FindingValue]):
         return format_value(key, self[key], lang)
 
     def frame(self, lang: str = "en"):
-        """A tidy table of every figure: key, kind, unit, meaning, value, formatted."""
-        import pandas as pd
-
+        """A tidy table of every figure: key, kind, unit, meaning (in ``lang``), value, formatted."""
         rows = []
         for key, value in self._values.items():
             spec = FINDING_SPECS.get(key)
@@ -439,8 +446,8 @@ class Findings(Mapping[str, FindingValue]):
                 {
                     "key": key,
                     "kind": spec.kind if spec else type(value).__name__,
-                    "unit": spec.unit if spec else "",
-                    "meaning": spec.meaning if spec else "",
+                    "unit": gettext(lang, spec.unit) if spec and spec.unit else "",
+                    "meaning": gettext(lang, spec.meaning) if spec else "",
                     "value": value,
                     "formatted": format_value(key, value, lang),
                 }
@@ -454,15 +461,10 @@ def _rebuild(values: dict, skipped: dict, analysis_date: dt.date | None, currenc
 
 def specs_frame() -> pd.DataFrame:
     """The reference of every known key (key, kind, unit, meaning, source) — for docs and the appendix."""
-    import pandas as pd
-
     return pd.DataFrame(
         [(s.key, s.kind, s.unit, s.meaning, s.source) for s in FINDING_SPECS.values()],
         columns=["key", "kind", "unit", "meaning", "source"],
     )
-
-
-_YES_NO = {"it": ("sì", "no"), "en": ("yes", "no")}
 
 
 def format_value(key: str, value: FindingValue, lang: str = "en") -> str:
@@ -470,14 +472,11 @@ def format_value(key: str, value: FindingValue, lang: str = "en") -> str:
     spec = FINDING_SPECS.get(key)
     kind: str = spec.kind if spec else ""
     if isinstance(value, bool):
-        yes, no = _YES_NO.get(lang, _YES_NO["en"])
-        return yes if value else no
+        return pgettext(lang, "answer", "yes" if value else "no")
     if isinstance(value, str):
         if kind == "pillar":
             return i18n.translate(PILLARS, value, lang)
         if kind == "theme":
-            from .text import theme_label
-
             return theme_label(value, lang)
         return value
     formatters: dict[str, Callable[[float], str]] = {
@@ -506,8 +505,6 @@ class _Skip(Exception):
 
 def _mode(values) -> str | None:
     """The most frequent value (ties: first in sorted order), as text."""
-    import pandas as pd
-
     s = pd.Series(values).dropna().astype(str)
     if s.empty:
         return None
@@ -518,12 +515,6 @@ def _mode(values) -> str | None:
 
 def _nps(scores, promoter_min: int, detractor_max: int) -> tuple[float, int]:
     """(NPS in points, answers) of some 0–10 scores, by :func:`cxlab.indicators.nps`."""
-    import numpy as np
-    import pandas as pd
-
-    from .config import IndicatorSettings
-    from .indicators import nps
-
     frame = pd.DataFrame({"nps": np.asarray(scores, dtype=float)})
     settings = IndicatorSettings(nps_promoter_min=promoter_min, nps_detractor_max=detractor_max)
     row = nps(frame, settings=settings).iloc[0]
@@ -531,9 +522,9 @@ def _nps(scores, promoter_min: int, detractor_max: int) -> tuple[float, int]:
     return (float(row["score"]), n) if n else (math.nan, 0)
 
 
-def _table_facts(client: Client, out: dict, notes: dict) -> None:
+def _table_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
     """Facts about the survey tables themselves (which surveys, waves and indicators exist)."""
-    responses, invitations = client.survey_responses, client.survey_invitations
+    responses, invitations = dx.client.survey_responses, dx.client.survey_invitations
     frames = [f for f in (responses, invitations) if f is not None and "survey" in f.columns]
     if not frames:
         raise _Skip("no survey_responses or survey_invitations table")
@@ -569,41 +560,34 @@ def _table_facts(client: Client, out: dict, notes: dict) -> None:
         # the action-list sizes (survey.ultra_*) come with the other survey figures: _indicator_facts
 
 
-def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
-    import numpy as np
-    import pandas as pd
-
-    from . import handoffs as h
-
-    events = client.events
-    if events is None:
+def _handoff_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
+    if dx.client.events is None:
         raise _Skip("no events table")
-    cfg = client.config
-    s = cfg.activities
-    cases = client.derived("case_metrics", lambda: h.case_metrics(events, s))
-    n = len(cases)
+    ho = dx.handoffs
+    cases = ho.cases
+    n = 0 if cases is None else len(cases)
     out["handoff.cases"] = n
-    if n == 0:
+    if cases is None or n == 0:
         return
     out["handoff.pingpong_share"] = float((cases["ping_pongs"] > 0).mean())
     out["handoff.rework_share"] = float((cases["rework"] > 0).mean())
     out["handoff.mean_breadth"] = float(cases["departments"].mean())
 
-    matrix = client.derived("handoff_matrix", lambda: h.handoff_matrix(events, s))
-    total_wait = float(matrix["total_wait_h"].sum()) if len(matrix) else 0.0
-    worst = None
-    if total_wait > 0:
-        worst = matrix.sort_values("total_wait_h", ascending=False, kind="stable").iloc[0]
-        src, dst = str(worst["from_department"]), str(worst["to_department"])
-        out["handoff.worst_pair"] = f"{src} → {dst}"
-        out["handoff.worst_pair_from"] = src
-        out["handoff.worst_pair_to"] = dst
-        out["handoff.worst_pair_count"] = int(worst["count"])
-        out["handoff.worst_pair_wait_h"] = float(worst["median_wait_h"])
-        out["handoff.worst_pair_wait_share"] = float(worst["total_wait_h"]) / total_wait
+    try:
+        top = ho.top  # also links the NPS answers: a failure there keeps the figures without NPS
+    except CxlabError as exc:
+        notes["handoffs.satisfaction"] = str(exc)
+        top = None
+    if top is not None:
+        out["handoff.worst_pair"] = top.label
+        out["handoff.worst_pair_from"] = top.from_department
+        out["handoff.worst_pair_to"] = top.to_department
+        out["handoff.worst_pair_count"] = top.count
+        out["handoff.worst_pair_wait_h"] = top.median_wait_h
+        out["handoff.worst_pair_wait_share"] = top.wait_share
 
-    pairs = h.ping_pong_pairs(events, s)
-    if len(pairs):
+    pairs = ho.ping_pong
+    if pairs is not None and len(pairs):
         pairs = pairs[pairs["cases_bouncing"] > 0]
         for prefix, (_, row) in zip(
             ("handoff.pingpong", "handoff.pingpong2"), pairs.head(2).iterrows(), strict=False
@@ -615,27 +599,26 @@ def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
     chased = cases["chasers"] > 0
     out["chasers.cases"] = int(chased.sum())
     out["chasers.share_of_cases"] = float(chased.mean())
-    if chased.any():
+    pe = ho.prepared_events
+    if chased.any() and pe is not None:
         out["chasers.per_chased_case"] = float(cases.loc[chased, "chasers"].mean())
         # the department holding the case when the customer chases = department of the previous event
-        pe = h.prepare_events(events, s)
         same_case = pe["case_id"].astype(str).eq(pe["case_id"].astype(str).shift(1)).to_numpy()
         prev = pe["department"].astype(str).shift(1).to_numpy()
         holding = prev[pe["is_chaser"].to_numpy(dtype=bool) & same_case]
         dept = _mode(holding)
         if dept:
             out["chasers.department"] = dept
-    else:
-        pe = None
 
-    flags = h.case_flags(events, s)
+    flags = ho.flags
+    if flags is None or pe is None:
+        return
     ss = flags["self_service"].to_numpy(dtype=bool)
     if ss.any():
         out["selfservice.cases"] = int(ss.sum())
         out["selfservice.failure_to_call_share"] = float(
             flags["tortuous_flow"].to_numpy(dtype=bool)[ss].mean()
         )
-        pe = pe if pe is not None else h.prepare_events(events, s)
         dept = _mode(pe.loc[pe["is_self_service"].to_numpy(dtype=bool), "department"])
         if dept:
             out["selfservice.department"] = dept
@@ -646,7 +629,6 @@ def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
         if wait.notna().any():
             out["authorisation.wait_h"] = float(wait.median())
         out["authorisation.chaser_share"] = float((flags.loc[auth, "chasers_while_waiting"] > 0).mean())
-        pe = pe if pe is not None else h.prepare_events(events, s)
         dept = _mode(pe.loc[pe["is_authorisation"].to_numpy(dtype=bool), "department"])
         if dept:
             out["authorisation.department"] = dept
@@ -655,50 +637,36 @@ def _handoff_facts(client: Client, out: dict, notes: dict) -> None:
     out["contradictory.share"] = float(contradictory.mean())
 
     # satisfaction: join responses to cases; a failure here keeps the figures above
-    responses = client.survey_responses
+    responses = dx.client.survey_responses
     if responses is None or "nps" not in responses.columns:
         notes["handoffs.satisfaction"] = "no NPS answers to link to cases"
         return
     try:
-        linked = client.derived("linked_responses", lambda: h.link_satisfaction(cases, responses, s))
-        ind = cfg.indicators
-        if len(linked) and worst is not None:
-            by_pair = h.satisfaction_by_pair(linked, events, s, ind, cfg.thresholds)
-            hit = by_pair[
-                (by_pair["from_department"].astype(str) == out["handoff.worst_pair_from"])
-                & (by_pair["to_department"].astype(str) == out["handoff.worst_pair_to"])
-            ]
-            if len(hit) and np.isfinite(hit["nps_gap"].iloc[0]):
-                out["handoff.worst_pair_nps_gap"] = -float(hit["nps_gap"].iloc[0])  # with − without
-        if len(linked):
-            slope = h.nps_per_extra_handoff(linked, ind, cfg.thresholds)
-            row = slope[slope["metric"] == "nps"]
-            if len(row) and pd.notna(row["slope"].iloc[0]):
-                out["handoff.nps_per_handoff"] = float(row["slope"].iloc[0])
-            chaser_n = pd.to_numeric(linked["chasers"], errors="coerce").fillna(0) > 0
-            with_c, n_with = _nps(linked.loc[chaser_n, "nps"], ind.nps_promoter_min, ind.nps_detractor_max)
-            without, n_without = _nps(
-                linked.loc[~chaser_n, "nps"], ind.nps_promoter_min, ind.nps_detractor_max
-            )
-            if n_with and n_without:
-                out["chasers.nps_gap"] = with_c - without
+        linked = ho.linked
+        if linked is None:
+            return
+        top = ho.top  # the NPS change read by the report text and the charts alike (with − without)
+        if top is not None and top.nps_change is not None:
+            out["handoff.worst_pair_nps_gap"] = top.nps_change
+        slope = ho.nps_slope
+        if slope is not None and pd.notna(slope["slope"]):
+            out["handoff.nps_per_handoff"] = float(slope["slope"])
+        ind = dx.settings.indicators
+        chaser_n = pd.to_numeric(linked["chasers"], errors="coerce").fillna(0) > 0
+        with_c, n_with = _nps(linked.loc[chaser_n, "nps"], ind.nps_promoter_min, ind.nps_detractor_max)
+        without, n_without = _nps(linked.loc[~chaser_n, "nps"], ind.nps_promoter_min, ind.nps_detractor_max)
+        if n_with and n_without:
+            out["chasers.nps_gap"] = with_c - without
     except CxlabError as exc:
         notes["handoffs.satisfaction"] = str(exc)
 
 
-def _segment_facts(client: Client, out: dict, notes: dict) -> None:
-    from . import segments as seg
-
-    if client.transactions is None:
+def _segment_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
+    if dx.client.transactions is None:
         raise _Skip("no transactions table")
-    table = client.derived(
-        "segment_customers",
-        lambda: seg.segment_customers(
-            client.transactions, client.analysis_date, client.config.segments, client.customers
-        ),
-    )
-    n = len(table)
-    if n == 0:
+    table = dx.segments.table
+    n = 0 if table is None else len(table)
+    if table is None or n == 0:
         raise _Skip("no customers with transactions")
     total = float(table["value"].sum())
     segment = table["segment"].astype(str)
@@ -711,34 +679,27 @@ def _segment_facts(client: Client, out: dict, notes: dict) -> None:
             out[f"segments.{name}_value_share"] = float(table.loc[mask, "value"].sum()) / total
 
 
-def _text_facts(client: Client, out: dict, notes: dict) -> None:
+def _text_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
     """Comment analysis: how negative the comments are, the theme that dominates the negative ones and
     the theme whose mentioners are least likely to recommend (NPS over all their answers)."""
-    import numpy as np
-
-    from .stats import nps_interval
-    from .text import analyse_comments, theme_summary
-
-    responses = client.survey_responses
+    responses = dx.client.survey_responses
     if responses is None:
         raise _Skip("no survey_responses table")
     if "comment" not in responses.columns or not responses["comment"].notna().any():
         raise _Skip("no comments in the survey responses")
-    cfg = client.config
-    analysed = client.derived(
-        "analysed_comments", lambda: analyse_comments(responses, cfg.text, client.language)
-    )
-    n = len(analysed)
+    cfg = dx.settings
+    analysed = dx.comments.analysed
+    n = 0 if analysed is None else len(analysed)
     out["text.comments"] = n
-    if n == 0:
+    if analysed is None or n == 0:
         return
     negative = analysed["polarity"].astype(object).to_numpy() == "negative"
     out["text.negative_share"] = float(negative.mean())
     if "nps" in analysed.columns:
         ultra = analysed["nps"].to_numpy(dtype=float) <= cfg.thresholds.ultra_detractor_max
         out["text.ultra_detractor_comments"] = int(ultra.sum())
-    summary = theme_summary(analysed, responses, cfg.text, cfg.indicators, cfg.thresholds, client.language)
-    summary = summary[summary["mentions"] > 0]
+    summary = dx.comments.themes
+    summary = summary[summary["mentions"] > 0] if summary is not None else pd.DataFrame()
     if "nps" in responses.columns:
         scores = responses["nps"].to_numpy(dtype=float)
         scores = scores[~np.isnan(scores)]
@@ -752,6 +713,8 @@ def _text_facts(client: Client, out: dict, notes: dict) -> None:
                 )[0]
             )
             out["text.nps_all"] = nps_all
+    if not len(summary):
+        return
     if negative.any():
         top = summary[summary["negative"] > 0].head(1)  # sorted by negative_rank
         if len(top):
@@ -773,26 +736,22 @@ def _text_facts(client: Client, out: dict, notes: dict) -> None:
             out["text.worst_nps_theme_nps_gap"] = float(row["nps"]) - out["text.nps_all"]
 
 
-def _culture_facts(client: Client, out: dict, notes: dict) -> None:
-    from .culture import culture_figures
-
-    if client.culture is None:
+def _culture_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
+    if dx.client.culture is None:
         raise _Skip("no culture table")
-    out.update(culture_figures(client.culture))
+    out.update(dx.culture.figures)
 
 
-#: analysis name -> collector; each fills keys of FINDING_SPECS from public analysis functions
-def _indicator_facts(client: Client, out: dict, notes: dict) -> None:
+def _indicator_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
     """Response rates, survey pressure, stopped answering, action-list sizes, NPS hot/cold, the
     barometer drop (:func:`cxlab.indicators.survey_findings`)."""
-    from .indicators import survey_findings
-
-    if client.survey_responses is None and client.survey_invitations is None:
+    if dx.client.survey_responses is None and dx.client.survey_invitations is None:
         raise _Skip("no survey_responses or survey_invitations table")
-    out.update(client.derived("survey_findings", lambda: survey_findings(client.tables, client.config)))
+    out.update(dx.indicators.survey_findings)
 
 
-_COLLECTORS: dict[str, Callable[[Client, dict, dict], None]] = {
+#: analysis name -> collector; each fills keys of FINDING_SPECS from the Diagnosis's analyses
+_COLLECTORS: dict[str, Callable[[Diagnosis, dict, dict], None]] = {
     "surveys": _table_facts,
     "indicators": _indicator_facts,
     "handoffs": _handoff_facts,
@@ -802,12 +761,13 @@ _COLLECTORS: dict[str, Callable[[Client, dict, dict], None]] = {
 }
 
 
-def collect_findings(client: Client, analyses: Sequence[str] | None = None) -> Findings:
-    """Run the available analyses on a loaded client and collect their headline figures.
+def collect_findings(dx: Diagnosis, analyses: Sequence[str] | None = None) -> Findings:
+    """Collect the headline figures of a client's diagnosis (:class:`cxlab.diagnosis.Diagnosis`).
 
     ``analyses`` limits the run to some of :data:`ANALYSES` (default: all). An analysis whose table is
     missing, whose module is not installed, or that fails, contributes nothing: its keys stay absent and
     :attr:`Findings.skipped` holds the reason. A figure that fails validation is dropped with a note.
+    ``dx.findings`` is the same, computed once per diagnosis.
     """
     values: dict[str, object] = {}
     notes: dict[str, str] = {}
@@ -816,7 +776,7 @@ def collect_findings(client: Client, analyses: Sequence[str] | None = None) -> F
             continue
         part: dict[str, object] = {}
         try:
-            collector(client, part, notes)
+            collector(dx, part, notes)
         except _Skip as exc:
             notes[name] = str(exc)
         except ImportError as exc:
@@ -832,12 +792,12 @@ def collect_findings(client: Client, analyses: Sequence[str] | None = None) -> F
                 values[key] = _check(key, value)
             except FindingsError as exc:
                 notes[key] = str(exc)
-    analysis_day = client.analysis_date
+    analysis_day = dx.analysis_date
     return Findings(
         values,
         skipped=notes,
         analysis_date=analysis_day.date() if analysis_day is not None else None,
-        currency=client.config.currency,
+        currency=dx.settings.currency,
     )
 
 

@@ -133,12 +133,8 @@ def test_the_check_allows_codes_errors_and_docstrings(allowed: str):
     assert wording_problems(f"def f(top, bottom, freq):\n    {allowed}\n") == []
 
 
-#: private imports still to rename. The widgets are being rewritten on the Diagnosis in parallel (issue 17;
-#: that work drops ``_loaded``), so their shared ``_num`` gets its public name once it is merged.
-PRIVATE_IMPORTS_TO_RENAME = {
-    "widgets/handoff_explorer.py: from .segment_explorer import _loaded",
-    "widgets/handoff_explorer.py: from .segment_explorer import _num",
-}
+#: private imports still to rename (none: a helper used by two modules gets a public name)
+PRIVATE_IMPORTS_TO_RENAME: set[str] = set()
 
 
 def private_imports(source: str) -> list[str]:

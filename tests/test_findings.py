@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from cxlab.findings import FINDING_SPECS, Findings, FindingsError, format_value
+from cxlab.i18n import gettext
 
 
 def test_values_are_checked_by_kind():
@@ -136,3 +137,22 @@ def test_specs_frame():
         "theme",
         "bool",
     }
+
+
+def test_every_finding_meaning_and_unit_has_an_italian_translation():
+    words = {s.meaning for s in FINDING_SPECS.values()} | {s.unit for s in FINDING_SPECS.values() if s.unit}
+    words -= {"NPS", "h", "1–5"}  # the same in Italian
+    untranslated = sorted(w for w in words if gettext("it", w) == w)
+    assert not untranslated
+
+
+def test_findings_table_in_italian():
+    f = Findings({"survey.has_hot": True, "handoff.worst_pair_nps_gap": -114.5})
+    table = f.frame("it").set_index("key")
+    assert table.loc["survey.has_hot", "formatted"] == "sì"
+    assert table.loc["handoff.worst_pair_nps_gap", "formatted"] == "−114,5"
+    assert table.loc["handoff.worst_pair_nps_gap", "unit"] == "punti NPS"
+    assert table.loc["handoff.worst_pair_nps_gap", "meaning"].startswith(
+        "NPS delle pratiche che attraversano"
+    )
+    assert f.frame("en").set_index("key").loc["survey.has_hot", "formatted"] == "yes"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from cxlab.config import ClientConfig, Thresholds
+from cxlab.diagnosis import Diagnosis
 from cxlab.findings import Findings, collect_findings
 from cxlab.intake import Client, DataQuality
 from cxlab.recommend import evaluate
@@ -34,7 +35,7 @@ def _client(small_n: int = 1, comments: bool = True) -> Client:
 
 
 def test_text_facts_hand_computed():
-    f = collect_findings(_client(), analyses=["text"])
+    f = collect_findings(Diagnosis(_client()), analyses=["text"])
     assert "text" not in f.skipped
     assert f["text.comments"] == 5
     assert f["text.negative_share"] == pytest.approx(3 / 5)
@@ -53,19 +54,19 @@ def test_text_facts_hand_computed():
 
 
 def test_small_theme_groups_are_not_the_worst_theme():
-    f = collect_findings(_client(small_n=30), analyses=["text"])
+    f = collect_findings(Diagnosis(_client(small_n=30)), analyses=["text"])
     assert "text.top_negative_theme" in f
     assert not any(k.startswith("text.worst_nps_theme") for k in f)
 
 
 def test_no_comments_means_skipped():
-    f = collect_findings(_client(comments=False), analyses=["text"])
+    f = collect_findings(Diagnosis(_client(comments=False)), analyses=["text"])
     assert not any(k.startswith("text.") for k in f)
     assert "comment" in f.skipped["text"]
 
 
 def test_theme_is_printed_by_its_label():
-    f = collect_findings(_client(), analyses=["text"])
+    f = collect_findings(Diagnosis(_client()), analyses=["text"])
     assert f.format("text.top_negative_theme", "en") == "Delivery"
     assert f.format("text.top_negative_theme", "it") == "Consegne"
     assert f.format("text.worst_nps_theme_nps", "en") == "−100.0"

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from cxlab.demo import generate_demo_client
+from cxlab.diagnosis import Diagnosis
 from cxlab.findings import Findings, collect_findings
 from cxlab.intake import load_client
 from cxlab.recommend import action_plan, export_action_plan, rule_status
@@ -45,7 +46,7 @@ def demo(tmp_path_factory):
     folder = generate_demo_client(tmp_path_factory.mktemp("demo") / "martelli")
     client = load_client(folder)
     planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
-    return client, collect_findings(client), planted
+    return client, collect_findings(Diagnosis(client)), planted
 
 
 def test_findings_recover_the_planted_facts(demo):
@@ -145,7 +146,7 @@ def test_collect_skips_missing_tables(demo):
     from dataclasses import replace
 
     culture_only = replace(client, tables={"culture": client.culture})
-    f = collect_findings(culture_only)
+    f = collect_findings(Diagnosis(culture_only))
     assert all(k.startswith("culture.") for k in f)
     assert {"handoffs", "segments", "surveys"} <= set(f.skipped)
     assert "events" in f.skipped["handoffs"]

@@ -206,7 +206,7 @@ def test_culture_form_appends_to_the_demo_workshop(demo_copy: Path) -> None:
 
 def test_recommendation_review_on_the_demo_findings(demo, demo_copy: Path) -> None:
     """Without findings given, the widget collects them through the library (the whole pipeline)."""
-    from cxlab.findings import collect_findings
+    from cxlab.diagnosis import Diagnosis
     from cxlab.recommend import action_plan
     from cxlab.widgets import RecommendationReview
 
@@ -218,6 +218,6 @@ def test_recommendation_review_on_the_demo_findings(demo, demo_copy: Path) -> No
     w._on_page_message(w, {"action": "set", "id": second, "field": "owner", "value": "COO"}, [])
     _page(w, "save")
     assert w.status == "ok", w.message
-    shown = action_plan(collect_findings(client), demo_copy)
+    shown = action_plan(Diagnosis(client).findings, demo_copy)
     assert first not in [r.id for r in shown]
     assert next(r for r in shown if r.id == second).owner == "COO"

@@ -37,11 +37,14 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Passaggi peggiori per attesa totale",
     },
     "worst_satisfaction": {
-        "en": "Worst handoffs by NPS points lost",
-        "it": "Passaggi peggiori per punti NPS persi",
+        "en": "Worst handoffs for NPS",
+        "it": "Passaggi peggiori per l'NPS",
     },
     "value_waiting_time": {"en": "Total waiting time (h)", "it": "Attesa totale (h)"},
-    "value_satisfaction": {"en": "NPS points lost", "it": "Punti NPS persi"},
+    "value_satisfaction": {
+        "en": "NPS with the handoff − without (points)",
+        "it": "NPS con il passaggio − senza (punti)",
+    },
     "handoff": {"en": "Handoff", "it": "Passaggio"},
     "handoffs_bucket": {"en": "Handoffs in the case", "it": "Passaggi nella pratica"},
     "nps": {"en": "NPS", "it": "NPS"},
@@ -52,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sat_title_nps": {"en": "NPS by number of handoffs", "it": "NPS per numero di passaggi"},
     "sat_title_csat_top2": {"en": "CSAT by number of handoffs", "it": "CSAT per numero di passaggi"},
     "small_n": {"en": "Few responses", "it": "Poche risposte"},
-    "gap": {"en": "NPS points lost (others − affected)", "it": "Punti NPS persi (altri − coinvolti)"},
+    "gap": {"en": "NPS change (affected − others)", "it": "Variazione NPS (coinvolti − altri)"},
     "finding": {"en": "Dynamic", "it": "Dinamica"},
     "toxic_title": {
         "en": "Toxic dynamics and what they cost in NPS",
@@ -238,9 +241,13 @@ def worst_handoffs_chart(
     worst: pd.DataFrame, ranking: str = "waiting_time", lang: str = "en", title: str | None = None
 ) -> alt.Chart:
     """Horizontal bars of :func:`cxlab.handoffs.worst_handoffs` for one ranking (waiting_time or
-    satisfaction), worst on top."""
+    satisfaction), worst on top. The satisfaction bars show ``nps_change`` of
+    :attr:`cxlab.diagnosis.Handoffs.worst` (with − without: negative = worse), the figure the text quotes."""
     _need(worst, ["ranking", "rank", "from_department", "to_department", "value"], "worst_handoffs")
-    data = worst[worst["ranking"] == ranking].copy()
+    # one NPS figure per handoff, signed as in the text: the unsigned gap and points lost stay out
+    data = worst[worst["ranking"] == ranking].drop(columns=["nps_gap", "nps_points_lost"], errors="ignore")
+    if ranking == "satisfaction" and "nps_change" in data.columns:
+        data = data.assign(value=data["nps_change"])
     data["handoff"] = data["from_department"].astype(str) + " → " + data["to_department"].astype(str)
     return (
         alt.Chart(data)
@@ -322,10 +329,13 @@ def satisfaction_by_handoffs_chart(
 def toxic_dynamics_chart(
     findings: pd.DataFrame, lang: str = "en", title: str | None = None
 ) -> alt.LayerChart:
-    """NPS points lost by the customers of each toxic dynamic (others − affected), with its interval,
-    from :func:`cxlab.handoffs.toxic_dynamics` (needs linked survey responses)."""
+    """The NPS change of the customers of each toxic dynamic (affected − others: negative = worse, the
+    report's sign convention), with its interval, from :func:`cxlab.handoffs.toxic_dynamics` (needs linked
+    survey responses)."""
     _need(findings, ["finding", "cases", "nps_gap", "gap_low", "gap_high"], "toxic_dynamics")
     data = findings.dropna(subset=["nps_gap"]).drop(columns=["example_cases"], errors="ignore").copy()
+    # toxic_dynamics' gap is others − affected (points lost); drawn with the sign of the text
+    data = data.assign(nps_gap=-data["nps_gap"], gap_low=-data["gap_high"], gap_high=-data["gap_low"])
     data["label"] = [finding_title(f, lang) for f in data["finding"]]
     y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=420))
     x_title = _t("gap", lang)

@@ -2,10 +2,10 @@
 
 Typical use (a notebook, the client report)::
 
-    from cxlab.findings import collect_findings
+    from cxlab.diagnosis import Diagnosis
     from cxlab.recommend import action_plan, export_action_plan, generate_recommendations
 
-    findings = collect_findings(client)
+    findings = Diagnosis(client).findings
     result = generate_recommendations(findings, client.root)   # reads client/recommendations.yaml
     result.accepted                                            # explicitly accepted only
     shown = action_plan(findings, client.root)                 # what the report shows

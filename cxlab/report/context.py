@@ -1,36 +1,56 @@
-"""The state of one report run: the loaded client, the report language, and each analysis computed once.
+"""The state of one report run: the client's :class:`~cxlab.diagnosis.Diagnosis` and the report language.
 
-Sections read the analyses from here, so the executive summary (which comes first but quotes every
-analysis) and the sections after it share one computation. Each property is ``None`` when its tables are
-missing — the section that needs it is then left out of the report, never faked.
+Sections read the analyses from here, and every property is a read of the one Diagnosis, so the executive
+summary (which comes first but quotes every analysis), the sections after it, the findings and the charts
+share one computation. Each property is ``None`` when its tables are missing — the section that needs it
+is then left out of the report, never faked.
 """
 
 from __future__ import annotations
 
-import functools
+import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .. import handoffs as ho
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, ClientConfig
+from ..diagnosis import Diagnosis, TopHandoff
 from ..errors import ConfigError
-from ..findings import Findings, collect_findings
+from ..findings import Findings
 from ..intake import Client, load_client
+from ..recommend import AppliedOverrides
+from ..text import theme_label
 from .charts import use_report_renderer
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2})?")
 
 
 class ReportContext:
-    """One client, one language, analyses cached; create with :func:`open_client`."""
+    """One client's diagnosis in one language; create with :func:`open_client`."""
 
-    def __init__(self, client: Client, lang: str | None = None, static_charts: bool = False) -> None:
+    def __init__(
+        self,
+        client: Client,
+        lang: str | None = None,
+        static_charts: bool = False,
+        dx: Diagnosis | None = None,
+    ) -> None:
         lang = lang or client.language
-        if lang not in ("it", "en"):
-            raise ConfigError("lang 'it' or 'en'", file="report parameters", column="lang", found=lang)
+        # any language code: words without a translation in its catalog fall back to English
+        if not LANGUAGE_CODE.fullmatch(lang):
+            raise ConfigError(
+                "a language code such as 'it' or 'en'", file="report parameters", column="lang", found=lang
+            )
+        self.dx = dx if dx is not None else Diagnosis(client)
         self.client = client
-        self.config = client.config
         self.lang = lang
         self.static_charts = static_charts
+
+    @property
+    def config(self) -> ClientConfig:
+        return self.dx.settings
 
     @property
     def root(self) -> Path:
@@ -40,141 +60,92 @@ class ReportContext:
     def currency(self) -> str:
         return self.config.currency
 
-    @functools.cached_property
+    @property
     def analysis_date(self) -> pd.Timestamp:
-        return self.client.analysis_date
+        return self.dx.analysis_date
 
     # ---------------------------------------------------------------- handoffs and journey
-    @functools.cached_property
+    @property
     def cases(self) -> pd.DataFrame | None:
-        events = self.client.events
-        if events is None or events.empty:
-            return None
-        return self.client.derived("case_metrics", lambda: ho.case_metrics(events, self.config.activities))
+        return self.dx.handoffs.cases
 
-    @functools.cached_property
+    @property
     def linked(self) -> pd.DataFrame | None:
-        responses = self.client.survey_responses
-        if self.cases is None or responses is None or responses.empty:
-            return None
-        linked = self.client.derived(
-            "linked_responses", lambda: ho.link_satisfaction(self.cases, responses, self.config.activities)
-        )
-        return linked if len(linked) else None
+        return self.dx.handoffs.linked
 
-    @functools.cached_property
+    @property
     def matrix(self) -> pd.DataFrame | None:
-        events = self.client.events
-        if self.cases is None:
-            return None
-        return self.client.derived(
-            "handoff_matrix", lambda: ho.handoff_matrix(events, self.config.activities)
-        )
+        return self.dx.handoffs.matrix
+
+    @property
+    def nps_slope(self) -> pd.Series | None:
+        """NPS points per extra handoff with its interval (the row of ``nps_per_extra_handoff``)."""
+        return self.dx.handoffs.nps_slope
+
+    @property
+    def worst_handoffs(self) -> pd.DataFrame | None:
+        """The worst handoffs by waiting time and by NPS, with ``nps_change`` (negative = worse)."""
+        return self.dx.handoffs.worst
+
+    @property
+    def top_handoff(self) -> TopHandoff | None:
+        return self.dx.handoffs.top
 
     # ---------------------------------------------------------------- segments
-    @functools.cached_property
+    @property
     def segmented(self) -> pd.DataFrame | None:
-        from .. import segments
-
-        tx = self.client.transactions
-        if tx is None or tx.empty:
-            return None
-        return self.client.derived(
-            "segment_customers",
-            lambda: segments.segment_customers(
-                tx, self.analysis_date, self.config.segments, self.client.customers
-            ),
-        )
+        return self.dx.segments.table
 
     # ---------------------------------------------------------------- comments
-    @functools.cached_property
+    @property
     def comments(self) -> pd.DataFrame | None:
-        from .. import text
+        return self.dx.comments.analysed
 
-        responses = self.client.survey_responses
-        if responses is None or "comment" not in responses.columns:
-            return None
-        analysed = self.client.derived(
-            "analysed_comments",
-            lambda: text.analyse_comments(responses, self.config.text, self.client.language),
-        )
-        return analysed if len(analysed) else None
+    @property
+    def comment_themes(self) -> pd.DataFrame | None:
+        """Per theme: mentions, sentiment, NPS of the mentioners, with ``label`` in the report language."""
+        themes = self.dx.comments.themes
+        if themes is None or self.lang == self.dx.settings.language:
+            return themes
+        return themes.assign(label=[theme_label(str(key), self.lang) for key in themes["theme"]])
 
     # ---------------------------------------------------------------- survey indicators
-    @functools.cached_property
+    @property
     def responses(self) -> pd.DataFrame | None:
         """Survey responses with the customer's name, industry, region, segment and value segment."""
-        from ..indicators import add_customer_attributes
+        return self.dx.indicators.responses
 
-        responses = self.client.survey_responses
-        if responses is None or responses.empty:
-            return None
-        return add_customer_attributes(responses, self.client.customers, self.segmented)
-
-    @functools.cached_property
+    @property
     def indicator_summary(self) -> pd.DataFrame | None:
-        from ..indicators import indicator_summary
+        return self.dx.indicators.summary
 
-        if self.client.survey_responses is None or self.client.survey_responses.empty:
-            return None
-        return indicator_summary(self.client.tables, self.client.config)
-
-    @functools.cached_property
-    def survey_figures(self) -> dict:
+    @property
+    def survey_figures(self) -> Mapping[str, Any]:
         """The headline survey figures (response rates, pressure, barometer drop …), keyed as findings."""
-        from ..indicators import survey_findings
+        return self.dx.indicators.survey_findings
 
-        if self.client.survey_responses is None:
-            return {}
-        return self.client.derived("survey_findings", lambda: survey_findings(self.client.tables, self.client.config))
-
-    @functools.cached_property
+    @property
     def key_drivers(self) -> pd.DataFrame | None:
         """Key drivers of hot NPS: handoffs, departments, touchpoints and comment themes."""
-        from ..indicators import driver_table, key_drivers
-        from ..text import detect_themes
+        return self.dx.indicators.key_drivers
 
-        responses = self.client.survey_responses
-        if responses is None or "nps" not in responses.columns or self.cases is None:
-            return None
-        hot = (
-            responses[responses["survey"].astype("string") == "hot"]
-            if "survey" in responses.columns
-            else responses
-        )
-        themes = detect_themes(hot["comment"].fillna("")) if "comment" in hot.columns else None
-        drivers = driver_table(
-            hot, cases=self.cases, events=self.client.events, themes=themes, touchpoints=False
-        )
-        if drivers is None or drivers.empty:
-            return None
-        return key_drivers(hot, drivers, settings=self.config)
-
-    @functools.cached_property
+    @property
     def action_lists(self) -> dict[str, pd.DataFrame] | None:
         """The call-back (ultra-detractors) and testimonial (ultra-promoters) lists."""
-        from ..indicators import ultra_detractors, ultra_promoters
-
-        responses = self.client.survey_responses
-        if responses is None or "nps" not in responses.columns:
+        lists = self.dx.indicators.action_lists
+        if lists is None:
             return None
-        cfg, customers = self.config, self.client.customers
-        return {
-            "ultra_detractors": ultra_detractors(responses, customers, self.segmented, settings=cfg),
-            "ultra_promoters": ultra_promoters(responses, customers, self.segmented, settings=cfg),
-        }
+        return {"ultra_detractors": lists.ultra_detractors, "ultra_promoters": lists.ultra_promoters}
 
     # ---------------------------------------------------------------- findings and recommendations
-    @functools.cached_property
+    @property
     def findings(self) -> Findings:
-        return collect_findings(self.client)
+        return self.dx.findings
 
-    @functools.cached_property
-    def review(self):
+    @property
+    def review(self) -> AppliedOverrides:
         """Every generated recommendation with the consultant's decision (``recommendations.yaml``)."""
-        from ..recommend import generate_recommendations
-
-        return generate_recommendations(self.findings, self.root)
+        return self.dx.recommendations
 
     @property
     def recommendations(self) -> list:
@@ -219,6 +190,6 @@ def open_client(client_dir: str | Path, lang: str = "", static_charts: bool = Fa
     of the engagement (see :func:`find_client_dir`).
     """
     client = load_client(find_client_dir(client_dir))
-    ctx = ReportContext(client, lang or None, static_charts)
+    ctx = ReportContext(client, lang or None, static_charts, dx=Diagnosis(client))
     use_report_renderer(static=static_charts, lang=ctx.lang)
     return ctx

@@ -408,13 +408,7 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
 
 
 def _nps_slope(ctx: ReportContext) -> pd.Series | None:
-    from .. import handoffs as ho
-
-    if ctx.linked is None or "nps" not in ctx.linked.columns:
-        return None
-    slopes = ho.nps_per_extra_handoff(ctx.linked, ctx.config.indicators, ctx.config.thresholds)
-    row = slopes[slopes["metric"] == "nps"]
-    return None if row.empty else row.iloc[0]
+    return ctx.nps_slope
 
 
 # -------------------------------------------------------------------------------------- indicators
@@ -657,13 +651,9 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
     if matrix is not None and len(matrix):
         body += _chart(charts.handoff_heatmap(matrix, "count", lang=ctx.lang), ctx)
         body += f'<p class="cx-howto">{_fmt_text(ctx, "how_to_read_heatmap")}</p>'
-        pair_sat = None
-        if ctx.linked is not None and "nps" in ctx.linked.columns:
-            pair_sat = ho.satisfaction_by_pair(
-                ctx.linked, events, cfg.activities, cfg.indicators, cfg.thresholds
-            )
-        worst = ho.worst_handoffs(matrix, pair_sat, top=5)
-        rank = "satisfaction" if pair_sat is not None and (worst["ranking"] == "satisfaction").any() else None
+        worst = ctx.worst_handoffs
+        assert worst is not None  # the matrix has rows
+        rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
         body += h.subsection(
             _t("worst", ctx), _chart(charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx)
         )
@@ -799,9 +789,8 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
     if analysed is None:
         return None
     cfg = ctx.config
-    summary = text.theme_summary(
-        analysed, ctx.client.survey_responses, cfg.text, cfg.indicators, cfg.thresholds, lang=ctx.lang
-    )
+    summary = ctx.comment_themes
+    assert summary is not None  # there are comments
     negative = int((analysed["polarity"] == "negative").sum())
     top_theme = summary["label"].iat[0] if len(summary) and "label" in summary.columns else "–"
     body = h.paragraph(
@@ -954,7 +943,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
 
 def methodology_section(ctx: ReportContext) -> h.Section:
     """The definitions and the client's settings behind every figure of the report: the survey
-    indicators' notes come from :func:`cxlab.indicators.methodology`, the other analyses' from here."""
+    indicators' notes come from :func:`cxlab.report.methodology.methodology`, the other analyses' from here."""
     from .methodology import methodology
 
     cfg = ctx.config

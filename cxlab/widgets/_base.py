@@ -8,6 +8,7 @@ message bar of the widget. The notebook API (``save()``, ``submit()``) raises as
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,15 @@ def drop_widget_state(notebook: Any) -> Any:
 
 # ------------------------------------------------------------------------------------------------------
 # small HTML helpers for the static views (inline styles: the report has no widget CSS)
+
+
+def number_or_none(value: Any) -> float | None:
+    """A JSON-safe number for the widget's model: NaN, None and text become None."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
 
 
 def escape(value: Any) -> str:

@@ -1,7 +1,8 @@
 """Handoff explorer: pick departments or a handoff pair; see the handoff matrix, the waits, the link to
 satisfaction and example cases (ids and timelines) for that pair.
 
-Every figure comes from :mod:`cxlab.handoffs`; the widget only selects and shows. :meth:`save` writes the
+Every figure comes from the client's :class:`~cxlab.diagnosis.Diagnosis` (the same tables the report
+quotes); the widget only selects and shows. :meth:`save` writes the
 example cases of the chosen pair to ``exports/`` in the client folder, to discuss them with the client.
 """
 
@@ -14,10 +15,11 @@ from typing import Any
 import pandas as pd
 import traitlets as t
 
+from ..diagnosis import Diagnosis
 from ..errors import ConfigError
+from ..i18n import format_duration_hours, format_number, format_percent, gettext, pgettext
 from ..intake.write import write_table
-from ._base import CxWidget, asset, escape, static_box, static_message, static_table
-from .segment_explorer import _loaded, _num
+from ._base import CxWidget, asset, escape, number_or_none, static_box, static_message, static_table
 
 EXAMPLES = 6  # example cases shown for a pair
 METRICS = (
@@ -32,7 +34,7 @@ METRICS = (
 
 
 class HandoffExplorer(CxWidget):
-    """Explore the handoffs between departments of a client (a loaded Client or its folder).
+    """Explore the handoffs between departments of a client (its Diagnosis, a loaded Client or its folder).
 
     The value the notebook reads back is :attr:`pair` ([from, to]), :attr:`selected_departments` and
     :attr:`detail` (the pair's figures); :meth:`example_cases` returns the example timelines as a table.
@@ -40,64 +42,57 @@ class HandoffExplorer(CxWidget):
 
     _esm = asset("handoff_explorer.js")
 
-    departments = t.List().tag(sync=True)
+    departments: t.List[str] = t.List().tag(sync=True)
     #: departments shown in the matrix ([] = all)
-    selected_departments = t.List().tag(sync=True)
+    selected_departments: t.List[str] = t.List().tag(sync=True)
     #: the chosen handoff [from_department, to_department]
-    pair = t.List().tag(sync=True)
+    pair: t.List[str] = t.List().tag(sync=True)
     #: which figure colours the matrix (one of METRICS)
     metric = t.Unicode("total_wait_h").tag(sync=True)
     #: one row per department pair shown: from, to and the figures of METRICS
-    matrix = t.List().tag(sync=True)
-    #: figures of the chosen pair (matrix row + NPS with / without the handoff)
+    matrix: t.List[dict] = t.List().tag(sync=True)
+    #: figures of the chosen pair (matrix row + NPS with / without the handoff; ``nps_gap`` is the report's
+    #: NPS change, with − without: negative = worse)
     detail = t.Dict().tag(sync=True)
     #: example cases of the chosen pair with their timelines
-    examples = t.List().tag(sync=True)
+    examples: t.List[dict] = t.List().tag(sync=True)
     #: NPS by number of handoffs per case: [{"bucket", "cases", "nps", "nps_low", "nps_high"}]
-    by_handoffs = t.List().tag(sync=True)
+    by_handoffs: t.List[dict] = t.List().tag(sync=True)
 
     def __init__(
         self, client: Any, pair: tuple[str, str] | None = None, lang: str | None = None, **kwargs: Any
     ) -> None:
-        from .. import handoffs as H
-
-        loaded = _loaded(client)
-        config = loaded.config
+        dx = Diagnosis.of(client)
+        self.dx = dx
+        config = dx.settings
         self._root = Path(config.root)
-        events = loaded.require("events", "the handoff explorer")
-        acts = config.activities
-        self._events = H.prepare_events(events, acts)
-        self._matrix = H.handoff_matrix(self._events, acts)
-        self._cases = H.case_metrics(self._events, acts)
-        self._handoffs = H.handoffs(self._events, acts)
-        self._pair_sat: pd.DataFrame | None = None
-        by_handoffs: list[dict] = []
-        if loaded.survey_responses is not None:
-            linked = H.link_satisfaction(self._cases, loaded.survey_responses, acts)
-            self._linked = linked
-            if len(linked):
-                self._pair_sat = H.satisfaction_by_pair(
-                    linked, self._events, acts, config.indicators, config.thresholds
-                )
-                sb = H.satisfaction_by_handoffs(linked, config.indicators, config.thresholds)
-                by_handoffs = [
-                    {
-                        "bucket": str(r["bucket"]),
-                        "cases": int(r["cases"]),
-                        "nps": _num(r["nps"]),
-                        "nps_low": _num(r["nps_low"]),
-                        "nps_high": _num(r["nps_high"]),
-                        "small_n": bool(r["small_n"]),
-                    }
-                    for r in sb.to_dict("records")
-                ]
-        else:
-            self._linked = None
-        departments = sorted(str(d) for d in self._events["department"].cat.categories)
-        worst = H.worst_handoffs(self._matrix, self._pair_sat, top=1)
-        default = (
-            [str(worst["from_department"].iat[0]), str(worst["to_department"].iat[0])] if len(worst) else []
+        dx.client.require("events", "the handoff explorer")
+        ho = dx.handoffs
+        if ho.prepared_events is None or ho.matrix is None or ho.cases is None or ho.transitions is None:
+            raise ConfigError("events in the events table", column="events", found="no rows")
+        self._events, self._matrix, self._cases, self._handoffs = (
+            ho.prepared_events,
+            ho.matrix,
+            ho.cases,
+            ho.transitions,
         )
+        self._linked = ho.linked
+        self._pair_sat = ho.satisfaction_by_pair
+        sb = ho.satisfaction_by_handoffs
+        by_handoffs = [
+            {
+                "bucket": str(r["bucket"]),
+                "cases": int(r["cases"]),
+                "nps": number_or_none(r["nps"]),
+                "nps_low": number_or_none(r["nps_low"]),
+                "nps_high": number_or_none(r["nps_high"]),
+                "small_n": bool(r["small_n"]),
+            }
+            for r in (sb.to_dict("records") if sb is not None else [])
+        ]
+        departments = sorted(str(d) for d in self._events["department"].cat.categories)
+        top = ho.top
+        default = [top.from_department, top.to_department] if top is not None else []
         super().__init__(
             lang=lang or config.language, departments=departments, by_handoffs=by_handoffs, **kwargs
         )
@@ -130,7 +125,7 @@ class HandoffExplorer(CxWidget):
                         "to_department",
                         "nps_with",
                         "nps_without",
-                        "nps_gap",
+                        "nps_change",
                         "nps_points_lost",
                         "significant",
                         "n_with",
@@ -139,6 +134,8 @@ class HandoffExplorer(CxWidget):
                 on=["from_department", "to_department"],
                 how="left",
             )
+            # one NPS difference, signed as in the report (with − without); the front end shows nps_gap
+            m = m.rename(columns={"nps_change": "nps_gap"})
         return m
 
     def _show_matrix(self) -> None:
@@ -157,7 +154,7 @@ class HandoffExplorer(CxWidget):
             {
                 "from": str(r["from_department"]),
                 "to": str(r["to_department"]),
-                **{k: _num(r.get(k)) for k in METRICS},
+                **{k: number_or_none(r.get(k)) for k in METRICS},
             }
             for r in m.to_dict("records")
         ]
@@ -174,7 +171,9 @@ class HandoffExplorer(CxWidget):
         if row.empty:
             self.detail = {"from": a, "to": b, "count": 0}
             self.examples = []
-            self._say(f"no case is handed from {a} to {b}", "info")
+            self._say(
+                gettext(self.lang, "no case is handed from {source} to {target}", source=a, target=b), "info"
+            )
             return
         if self.status == "info":
             self._say("", "")
@@ -183,7 +182,7 @@ class HandoffExplorer(CxWidget):
             "from": a,
             "to": b,
             **{
-                k: (bool(r[k]) if k == "significant" and not pd.isna(r[k]) else _num(r.get(k)))
+                k: (bool(r[k]) if k == "significant" and not pd.isna(r[k]) else number_or_none(r.get(k)))
                 for k in (
                     *METRICS,
                     "cases",
@@ -222,12 +221,12 @@ class HandoffExplorer(CxWidget):
                 {
                     "case_id": str(case_id),
                     "customer_id": None if pd.isna(c.get("customer_id")) else str(c.get("customer_id")),
-                    "wait_hours": _num(wait),
+                    "wait_hours": number_or_none(wait),
                     "handoffs": int(c["handoffs"]),
                     "ping_pongs": int(c["ping_pongs"]),
                     "chasers": int(c["chasers"]),
-                    "lead_time_hours": _num(c["lead_time_hours"]),
-                    "nps": _num(nps.get(case_id)),
+                    "lead_time_hours": number_or_none(c["lead_time_hours"]),
+                    "nps": number_or_none(nps.get(case_id)),
                     "events": [
                         {
                             "t": pd.Timestamp(e["timestamp"]).strftime("%Y-%m-%d %H:%M"),
@@ -282,7 +281,12 @@ class HandoffExplorer(CxWidget):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_table(self.example_cases(), path, self.lang)
         self.saved_to = str(path)
-        self._say(f"{len(self.examples)} example cases saved to exports/{path.name}", "ok")
+        self._say(
+            gettext(
+                self.lang, "{n} example cases saved to exports/{file}", n=len(self.examples), file=path.name
+            ),
+            "ok",
+        )
         return path
 
     def _actions(self) -> dict:
@@ -291,8 +295,6 @@ class HandoffExplorer(CxWidget):
     # -- static view ---------------------------------------------------------------------------------------
 
     def to_html(self) -> str:
-        from ..i18n import format_duration_hours, format_number, format_percent
-
         lang = self.lang
         top = sorted(self.matrix, key=lambda r: -(r.get("total_wait_h") or 0))[:8]
         rows = [
@@ -309,18 +311,24 @@ class HandoffExplorer(CxWidget):
         d = self.detail
         pair = ""
         if d.get("count"):
+            chosen = f"<b>{escape(d['from'])} → {escape(d['to'])}</b>"
+            cases = escape(", ".join(ex["case_id"] for ex in self.examples))
             pair = (
-                f"<p>Selected: <b>{escape(d['from'])} → {escape(d['to'])}</b>; example cases: "
-                + escape(", ".join(ex["case_id"] for ex in self.examples))
+                "<p>"
+                + gettext(lang, "Selected: {pair}; example cases: {cases}", pair=chosen, cases=cases)
                 + "</p>"
             )
+        header = (
+            pgettext(lang, "handoff explorer", "handoff"),
+            pgettext(lang, "handoff explorer", "handoffs"),
+            pgettext(lang, "handoff explorer", "median wait"),
+            pgettext(lang, "handoff explorer", "p90 wait"),
+            pgettext(lang, "handoff explorer", "ping-pong"),
+            pgettext(lang, "handoff explorer", "NPS points lost"),
+        )
         return static_box(
-            "Handoffs between departments (by total waiting time)",
-            static_table(
-                ("handoff", "handoffs", "median wait", "p90 wait", "ping-pong", "NPS points lost"), rows
-            )
-            + pair
-            + static_message(self),
+            gettext(lang, "Handoffs between departments (by total waiting time)"),
+            static_table(header, rows) + pair + static_message(self),
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import traitlets as t
 
 from ..config import load_config
+from ..diagnosis import Diagnosis
 from ..errors import ConfigError
 from ._base import CxWidget, asset, client_root, static_box, static_message, static_table
 
@@ -293,7 +294,7 @@ def _collect_findings(client: Any) -> Mapping[str, Any]:
         from ..intake import load_client
 
         client = load_client(client_root(client))
-    return collect(client)
+    return collect(Diagnosis(client))
 
 
 __all__ = ["RecommendationReview"]

@@ -1,8 +1,9 @@
 """Segment explorer: value × potential scatter with threshold sliders; segment counts and value shares
 update as the thresholds move; the chosen thresholds save to ``segments`` in client.yaml.
 
-Segments are computed by :func:`cxlab.segments.segment_customers` on every change (the widget holds no
-segmentation logic of its own).
+Segments are those of the client's :class:`~cxlab.diagnosis.Diagnosis`; every change of a threshold is a
+what-if, ``dx.with_settings(segments=...)``, which recomputes the segments and keeps the other analyses
+(the widget holds no segmentation logic of its own).
 """
 
 from __future__ import annotations
@@ -16,22 +17,29 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
-from ._base import CxWidget, asset, escape, static_box, static_message, static_table, update_client_yaml
+from ..charts.theme import SEGMENT_COLOURS
+from ..config import SegmentSettings
+from ..diagnosis import Diagnosis
+from ..errors import ConfigError
+from ..i18n import format_money, format_number, format_percent, gettext, pgettext
+from ..report.segments_text import describe_segments
+from ..segments import segment_summary
+from ._base import (
+    CxWidget,
+    asset,
+    escape,
+    number_or_none,
+    static_box,
+    static_message,
+    static_table,
+    update_client_yaml,
+)
 
 MAX_POINTS = 1500  # customers drawn in the scatter (a fixed random sample above that)
 
 
-def _loaded(client: Any) -> Any:
-    if hasattr(client, "tables") and hasattr(client, "config"):
-        return client
-    from ..intake import load_client
-    from ._base import client_root
-
-    return load_client(client_root(client))
-
-
 class SegmentExplorer(CxWidget):
-    """Tune the segment thresholds of a client live.
+    """Tune the segment thresholds of a client live (its Diagnosis, a loaded Client or its folder).
 
     ``mode`` "share": "high" is the top :attr:`value_share` / :attr:`potential_share` of customers;
     ``mode`` "absolute": "high" is at least :attr:`value_threshold` / :attr:`potential_threshold` (money).
@@ -47,27 +55,22 @@ class SegmentExplorer(CxWidget):
     value_threshold = t.Float(0.0).tag(sync=True)
     potential_threshold = t.Float(0.0).tag(sync=True)
     #: [[current value, future potential, segment index]] for the sampled customers
-    points = t.List().tag(sync=True)
+    points: t.List[list] = t.List().tag(sync=True)
     #: per segment: segment, label, colour, customers, share_customers, share_of_value, share_of_future, nps, service_level
-    summary = t.List().tag(sync=True)
+    summary: t.List[dict] = t.List().tag(sync=True)
     #: axis maxima and the currency, for the scatter
     axes = t.Dict().tag(sync=True)
     #: the thresholds in effect (computed by the library from the shares in "share" mode)
     effective = t.Dict().tag(sync=True)
 
     def __init__(self, client: Any, lang: str | None = None, **kwargs: Any) -> None:
-        from ..charts.theme import SEGMENT_COLOURS
-        from ..handoffs import case_metrics
-
-        loaded = _loaded(client)
-        self._client = loaded
-        config = loaded.config
+        dx = Diagnosis.of(client)
+        #: the diagnosis of the thresholds shown (a what-if of the client's own until saved)
+        self.dx = dx
+        config = dx.settings
         self._root = Path(config.root)
-        self._transactions = loaded.require("transactions", "the segment explorer")
+        dx.client.require("transactions", "the segment explorer")
         self._settings = config.segments
-        self._case_metrics = (
-            case_metrics(loaded.events, config.activities) if loaded.events is not None else None
-        )
         self._colours = SEGMENT_COLOURS
         self.segmented: pd.DataFrame | None = None
         s = self._settings
@@ -120,8 +123,6 @@ class SegmentExplorer(CxWidget):
         self._run(self._compute, self.settings)
 
     def _check(self) -> bool:
-        from ..errors import ConfigError
-
         if self.mode not in ("share", "absolute"):
             raise ConfigError("share or absolute", column="mode", found=repr(self.mode))
         if self.mode == "share":
@@ -148,14 +149,18 @@ class SegmentExplorer(CxWidget):
             self._say("", "")
         return True
 
-    def _compute(self, settings: Any) -> None:
-        from ..report.segments_text import describe_segments
-        from ..segments import segment_customers, segment_summary
-
-        client = self._client
-        seg = segment_customers(self._transactions, client.analysis_date, settings, client.customers)
+    def _compute(self, settings: SegmentSettings) -> None:
+        self.dx = self.dx.with_settings(segments=settings)
+        seg = self.dx.segments.table
+        if seg is None:
+            raise ConfigError(
+                "transactions in the transactions table", column="transactions", found="no rows"
+            )
+        client = self.dx.client
         summary = describe_segments(
-            segment_summary(seg, client.survey_responses, self._case_metrics, client.config.indicators),
+            segment_summary(
+                seg, client.survey_responses, self.dx.handoffs.cases, self.dx.settings.indicators
+            ),
             self.lang,
         )
         self.segmented = seg
@@ -180,10 +185,10 @@ class SegmentExplorer(CxWidget):
                     "label": str(rec.get("label", rec["segment"])),
                     "colour": self._colours.get(str(rec["segment"]), "#999999"),
                     "customers": int(rec["customers"]),
-                    "share_customers": _num(rec.get("share_customers")),
-                    "share_of_value": _num(rec.get("share_of_value")),
-                    "share_of_future": _num(rec.get("share_of_future")),
-                    "nps": _num(rec.get("nps")),
+                    "share_customers": number_or_none(rec.get("share_customers")),
+                    "share_of_value": number_or_none(rec.get("share_of_value")),
+                    "share_of_future": number_or_none(rec.get("share_of_future")),
+                    "nps": number_or_none(rec.get("nps")),
                     "service_level": str(rec.get("service_level") or ""),
                 }
             )
@@ -193,7 +198,7 @@ class SegmentExplorer(CxWidget):
             "colours": [self._colours.get(s, "#999999") for s in order],
             "value_max": float(seg["value"].max() or 1.0),
             "potential_max": float(seg["future_value"].max() or 1.0),
-            "currency": client.config.currency,
+            "currency": self.dx.settings.currency,
             "customers": len(seg),
         }
         self.effective = {
@@ -224,7 +229,7 @@ class SegmentExplorer(CxWidget):
         self._settings = config.segments
         path = self._root / "client.yaml"
         self.saved_to = str(path)
-        self._say(f"segment thresholds saved to {path.name}", "ok")
+        self._say(gettext(self.lang, "segment thresholds saved to {file}", file=path.name), "ok")
         return path
 
     def _actions(self) -> dict:
@@ -233,8 +238,6 @@ class SegmentExplorer(CxWidget):
     # -- static view -------------------------------------------------------------------------------------
 
     def to_html(self) -> str:
-        from ..i18n import format_money, format_number, format_percent
-
         lang = self.lang
         rows = [
             (
@@ -249,31 +252,34 @@ class SegmentExplorer(CxWidget):
         ]
         currency = self.axes.get("currency", "EUR")
         rule = (
-            f"top {format_percent(self.value_share, lang)} by value, top {format_percent(self.potential_share, lang)} by potential"
+            gettext(
+                lang,
+                "top {value} by value, top {potential} by potential",
+                value=format_percent(self.value_share, lang),
+                potential=format_percent(self.potential_share, lang),
+            )
             if self.mode == "share"
-            else "absolute thresholds"
+            else gettext(lang, "absolute thresholds")
         )
-        head = (
-            f"<p>Thresholds ({escape(rule)}): current value ≥ "
-            f"{escape(format_money(self.effective.get('value_threshold'), lang, currency))}, future potential ≥ "
-            f"{escape(format_money(self.effective.get('potential_threshold'), lang, currency))}</p>"
+        head = gettext(
+            lang,
+            "Thresholds ({rule}): current value ≥ {value}, future potential ≥ {potential}",
+            rule=escape(rule),
+            value=escape(format_money(self.effective.get("value_threshold"), lang, currency)),
+            potential=escape(format_money(self.effective.get("potential_threshold"), lang, currency)),
+        )
+        header = (
+            pgettext(lang, "segment explorer", "segment"),
+            pgettext(lang, "segment explorer", "customers"),
+            pgettext(lang, "segment explorer", "share of customers"),
+            pgettext(lang, "segment explorer", "share of value"),
+            pgettext(lang, "segment explorer", "NPS"),
+            pgettext(lang, "segment explorer", "service level"),
         )
         return static_box(
-            "Customer segments",
-            head
-            + static_table(
-                ("segment", "customers", "share of customers", "share of value", "NPS", "service level"), rows
-            )
-            + static_message(self),
+            gettext(lang, "Customer segments"),
+            f"<p>{head}</p>" + static_table(header, rows) + static_message(self),
         )
-
-
-def _num(value: Any) -> float | None:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
 
 
 __all__ = ["SegmentExplorer"]
