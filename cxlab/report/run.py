@@ -97,7 +97,7 @@ def execute_template(
 ) -> nbformat.NotebookNode:
     """Execute one template with papermill into ``output``; on failure the executed notebook is still
     written and a :class:`ReportError` names the cell and the cause."""
-    import papermill as pm
+    import papermill as pm  # heavy (pulls in nbclient, ipykernel clients): imported when a template runs
     from papermill.exceptions import PapermillExecutionError
 
     template = Path(template)
@@ -186,7 +186,7 @@ def build_report(
     try:
         client = load_client(client_dir)  # a bad folder fails before anything is executed
     except BaseException:
-        if own_kernel:
+        if own_kernel and kernel is not None:
             kernel.shutdown()
         raise
     lang = lang or client.language

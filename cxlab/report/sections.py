@@ -270,11 +270,10 @@ def indicators_section(ctx: ReportContext, callback_rows: int = 10) -> h.Section
 
 
 def _barometer(ctx: ReportContext) -> str:
-
     findings, cfg = ctx.survey_figures, ctx.config
     by = findings.get("nps.barometer_drop_by")
     responses = ctx.responses
-    if not by or by not in responses.columns:
+    if responses is None or not by or by not in responses.columns:
         return ""
     cold = (
         responses[responses["survey"].astype("string") == "cold"]

@@ -127,9 +127,9 @@ class CultureForm(CxWidget):
     respondent = t.Unicode("").tag(sync=True)
     rated_department = t.Unicode("").tag(sync=True)
     answers = t.Dict().tag(sync=True)
-    departments = t.List().tag(sync=True)
+    departments: t.List[str] = t.List().tag(sync=True)
     #: [{"id", "pillar", "pillar_label", "text", "cross"}] in the form's language
-    questions = t.List().tag(sync=True)
+    questions: t.List[dict[str, Any]] = t.List().tag(sync=True)
     file = t.Unicode("").tag(sync=True)
     #: department -> respondents so far (progress shown on the shared screen)
     progress = t.Dict().tag(sync=True)

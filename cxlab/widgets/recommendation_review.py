@@ -53,9 +53,9 @@ class RecommendationReview(CxWidget):
     _esm = asset("recommendation_review.js")
 
     #: the recommendations with the decisions applied, as shown in the page (in :attr:`lang`)
-    cards = t.List().tag(sync=True)
+    cards: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: owner names offered in the page (the generated owners, the playbook's roles)
-    owners = t.List().tag(sync=True)
+    owners: t.List[str] = t.List().tag(sync=True)
     unreviewed = t.Unicode("show").tag(sync=True)
     #: unsaved decisions exist
     dirty = t.Bool(False).tag(sync=True)
