@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .errors import CxlabError
+from .i18n import available_languages
 
 
 class _Group(click.Group):
@@ -112,7 +113,7 @@ def validate(client_dir: Path, strict: bool) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["it", "en"]),
+    type=click.Choice(available_languages()),
     default=None,
     help="Report language (default: the language in client.yaml).",
 )
@@ -187,7 +188,7 @@ def report(
 @click.option("--force", is_flag=True, help="Rerun every client, also those whose inputs did not change.")
 @click.option(
     "--lang",
-    type=click.Choice(["it", "en"]),
+    type=click.Choice(available_languages()),
     default=None,
     help="Report language for every client (default: each client's language in client.yaml).",
 )

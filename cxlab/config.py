@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 
 from .errors import ConfigError
+from .i18n import check_language
 from .schema import TABLES
 
 CONFIG_FILE = "client.yaml"
@@ -167,7 +168,7 @@ class TextSettings:
 @dataclass(frozen=True)
 class ClientConfig:
     name: str
-    language: Literal["it", "en"] = "en"
+    language: str = "en"  # English or any language with a catalog in cxlab/locale (checked at load)
     currency: str = "EUR"
     locale: str | None = None  # default from language
     timezone: str = "Europe/Rome"
@@ -341,6 +342,7 @@ def config_from_dict(data: dict, root: Path | str = ".", source: str = CONFIG_FI
     cfg = _build(ClientConfig, data, "", source)
     cfg = dataclasses.replace(cfg, root=Path(root), source=source)
     _check_tables(cfg, source)
+    check_language(cfg.language, source, "language")
     return cfg
 
 

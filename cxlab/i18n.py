@@ -14,8 +14,8 @@ import functools
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
@@ -23,6 +23,9 @@ from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_format_percent
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:  # annotations only: the CLI and config import this module and stay free of pandas
+    import pandas as pd
 
 #: the language of the msgids: always available, needs no catalog
 SOURCE_LANGUAGE = "en"
@@ -95,9 +98,16 @@ def _locale(lang: str) -> Locale:
 
 
 def _is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+    """None, NaN, NaT or pandas' NA (without importing pandas: NaN and NaT differ from themselves, NA
+    refuses to be a bool)."""
+    if value is None:
         return True
-    return isinstance(value, float) and math.isnan(value)
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
 
 
 def _fixed(pattern: str, decimals: int) -> str:

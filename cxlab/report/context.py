@@ -14,8 +14,8 @@ import pandas as pd
 
 from .. import handoffs as ho
 from ..config import CONFIG_FILE
-from ..errors import ConfigError
 from ..findings import Findings, collect_findings
+from ..i18n import check_language
 from ..io import Client, load_client
 from .charts import use_report_renderer
 
@@ -25,8 +25,7 @@ class ReportContext:
 
     def __init__(self, client: Client, lang: str | None = None, static_charts: bool = False) -> None:
         lang = lang or client.language
-        if lang not in ("it", "en"):
-            raise ConfigError("lang 'it' or 'en'", file="report parameters", column="lang", found=lang)
+        check_language(lang, "report parameters", "lang")
         self.client = client
         self.config = client.config
         self.lang = lang
