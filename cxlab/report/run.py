@@ -20,6 +20,7 @@ from typing import Any
 import nbformat
 
 from ..errors import ReportError
+from ..i18n import check_language
 from ..io import load_client
 from ..resources import notebook_templates
 from .export import export_notebook_html
@@ -184,12 +185,12 @@ def build_report(
         kernel = WarmKernel()
         kernel.start(out if out.is_dir() else None)  # boots and imports cxlab while we validate
     try:
-        client = load_client(client_dir)  # a bad folder fails before anything is executed
+        client = load_client(client_dir)  # a bad folder (or language) fails before anything is executed
+        lang = check_language(lang or client.language, "report parameters", "lang")
     except BaseException:
         if own_kernel and kernel is not None:
             kernel.shutdown()
         raise
-    lang = lang or client.language
     out.mkdir(parents=True, exist_ok=True)
     stale = out / "report.html"
     if stale.exists():
