@@ -240,6 +240,8 @@ def test_demo_report_in_a_third_language_added_by_a_catalog_only(french, tmp_pat
     page = _page(client, "fr")
     text = _visible_text(page)
     assert '<html lang="fr">' in page
+    with pytest.raises(ConfigError, match="en, fr, it"):
+        open_client(client, lang="xx")
     italian = {m.id: m.string for m in _read(ITALIAN / "report.po") if m.id}
     all_french = " ".join(FRENCH_REPORT.values())
     for msgid, french_text in FRENCH_REPORT.items():
