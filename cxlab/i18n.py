@@ -5,6 +5,11 @@ catalog). Figures: numbers, percentages, money and dates follow the locale's CLD
 Babel, so a language needs a catalog and no code: Italian ``1.234,5`` and ``23/11/2026``-style dates,
 English ``1,234.5``, French ``1 234,5`` and so on. ``lang`` may be a bare language (``"it"``) or any
 Babel locale identifier (``"en_GB"``, ``"de_CH"``) for the ``format_*`` functions.
+
+Adding a language: copy ``locale/it/LC_MESSAGES/*.po`` to ``locale/<lang>/LC_MESSAGES/``, set the
+``Language:`` header and translate the msgstr lines (a missing one falls back to English). The new language
+is then accepted by ``client.yaml``'s ``language:``, ``cxlab report --lang`` and the widgets. To list the
+msgids of the code, ``pybabel extract -k gettext:2 -k pgettext:2c,3 -k _t:2 -k _p:2c,3 -k T:1 cxlab``.
 """
 
 from __future__ import annotations
