@@ -9,7 +9,8 @@ Babel locale identifier (``"en_GB"``, ``"de_CH"``) for the ``format_*`` function
 Adding a language: copy ``locale/it/LC_MESSAGES/*.po`` to ``locale/<lang>/LC_MESSAGES/``, set the
 ``Language:`` header and translate the msgstr lines (a missing one falls back to English). The new language
 is then accepted by ``client.yaml``'s ``language:``, ``cxlab report --lang`` and the widgets. To list the
-msgids of the code, ``pybabel extract -k gettext:2 -k pgettext:2c,3 -k _t:2 -k _p:2c,3 -k T:1 cxlab``.
+msgids of the code, ``pybabel extract --no-default-keywords -k gettext:2 -k pgettext:2c,3 -k N_ -k NP_:1c,2 -k _t:2
+-k _p:2c,3 -k _fmt_text:2 -k T:1 -o cxlab.pot cxlab``.
 """
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ def pgettext(lang: str, context: str, message: str, /, **values: object) -> str:
     """Like :func:`gettext` for a short label whose meaning depends on ``context`` (gettext's msgctxt)."""
     text = _catalog(lang).get((context, message), message)
     return text.format(**values) if values else text
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` as a msgid for extraction where it is translated later (gettext's ``gettext_noop``)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` as a msgid for extraction, translated later with :func:`pgettext`."""
+    return message
 
 
 # ------------------------------------------------------------------------------------------ figures

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract
 from babel.messages.pofile import read_po, write_po
 
 from cxlab import i18n
@@ -301,7 +302,46 @@ def _source_strings() -> set[str]:
     return found
 
 
+#: the gettext calls of cxlab as pybabel reads them (see the cxlab.i18n docstring)
+KEYWORDS = {
+    "gettext": (2,),
+    "pgettext": ((2, "c"), 3),
+    "N_": None,
+    "NP_": ((1, "c"), 2),
+    "_t": (2,),
+    "_p": ((2, "c"), 3),
+    "_fmt_text": (2,),
+    "T": None,
+}
+#: the catalogs of the report, playbook, widgets and units, and the code that holds their msgids
+OWN_CATALOGS = {
+    "core.po": ["i18n.py"],
+    "report.po": ["report/sections.py"],
+    "playbook.po": ["recommend/playbook.py"],
+    "widgets.po": ["widgets/_base.py", "widgets/recommendation_review.py", "widgets/culture_form.py"],
+}
+
+
+def _extracted(files: list[str]) -> set[tuple[str | None, str]]:
+    found = set()
+    for name in files:
+        with (PACKAGE / name).open("rb") as handle:
+            for _line, message, _comments, context in extract("python", handle, keywords=KEYWORDS):
+                found.add((context, message))
+    return found
+
+
+@pytest.mark.parametrize("po_name", sorted(OWN_CATALOGS))
+def test_catalog_matches_the_gettext_calls_of_its_code(po_name):
+    """No dead entry (a msgid no call asks for) and no untranslated call, context included."""
+    in_code = _extracted(OWN_CATALOGS[po_name])
+    in_catalog = {(m.context, str(m.id)) for m in _read(ITALIAN / po_name) if m.id}
+    assert in_catalog - in_code == set(), "dead entries"
+    assert in_code - in_catalog == set(), "calls without an Italian translation"
+
+
 def test_every_italian_msgid_is_used_in_the_code():
+    """Every catalog, the other areas' too: each msgid is a string somewhere in cxlab."""
     used = _source_strings()
     dead = [
         f"{po_file.name}: {message.id!r}"

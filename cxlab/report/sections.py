@@ -23,7 +23,7 @@ from ..charts import journey as journey_charts
 from ..charts import recommend as recommend_charts
 from ..charts import segments as segments_charts
 from ..charts import text as text_charts
-from ..i18n import gettext, pgettext, translate
+from ..i18n import N_, NP_, gettext, pgettext, translate
 from ..indicators import methodology
 from ..questionnaire import PILLARS
 from . import html as h
@@ -32,43 +32,58 @@ from .context import ReportContext
 
 #: the sentences of the methodology appendix for the analyses outside the survey indicators
 METHOD_NOTES: tuple[str, ...] = (
-    "A visit is a run of consecutive events of one case in one department; a handoff is the move from one "
-    "visit to the next; its wait is the start of the new visit minus the end of the previous one; "
-    "ping-pong = A→B→A; rework = visits − distinct departments; chasers = customer contacts on a case "
-    "that is open with no answer yet.",
-    "Survey responses are linked to cases by case id or, for hot surveys, to the customer's latest case "
-    "closed at most {days} days before. NPS points per handoff are the slope of a least-squares line (HC1 "
-    "robust errors).",
-    "Future potential from a BG/NBD (purchase frequency) + Gamma-Gamma (spend) model fitted on the "
-    "transactions; for customers with a short history a trend (last {trend} months against the ones "
-    "before). Thresholds: top {vshare} of value and of potential, unless absolute thresholds are set.",
-    "Sentiment from our own Italian and English CX lexicon, with negation, intensifiers and Italian "
-    "suffix handling; themes from a configurable taxonomy. Everything runs offline.",
-    "Workshop questionnaire: scores 1–5 per question, averaged per department and pillar; the spread is "
-    "the highest minus the lowest department.",
-    "Each playbook rule has a condition on the figures; priority = impact × urgency (1–25), computed from "
-    "the figures. The consultant accepts, rejects or re-words each recommendation (recommendations.yaml): "
-    "rejected ones never appear; with “unreviewed: hide” only accepted ones do.",
+    N_(
+        "A visit is a run of consecutive events of one case in one department; a handoff is the move from one "
+        "visit to the next; its wait is the start of the new visit minus the end of the previous one; "
+        "ping-pong = A→B→A; rework = visits − distinct departments; chasers = customer contacts on a case "
+        "that is open with no answer yet."
+    ),
+    N_(
+        "Survey responses are linked to cases by case id or, for hot surveys, to the customer's latest case "
+        "closed at most {days} days before. NPS points per handoff are the slope of a least-squares line (HC1 "
+        "robust errors)."
+    ),
+    N_(
+        "Future potential from a BG/NBD (purchase frequency) + Gamma-Gamma (spend) model fitted on the "
+        "transactions; for customers with a short history a trend (last {trend} months against the ones "
+        "before). Thresholds: top {vshare} of value and of potential, unless absolute thresholds are set."
+    ),
+    N_(
+        "Sentiment from our own Italian and English CX lexicon, with negation, intensifiers and Italian "
+        "suffix handling; themes from a configurable taxonomy. Everything runs offline."
+    ),
+    N_(
+        "Workshop questionnaire: scores 1–5 per question, averaged per department and pillar; the spread is "
+        "the highest minus the lowest department."
+    ),
+    N_(
+        "Each playbook rule has a condition on the figures; priority = impact × urgency (1–25), computed from "
+        "the figures. The consultant accepts, rejects or re-words each recommendation (recommendations.yaml): "
+        "rejected ones never appear; with “unreviewed: hide” only accepted ones do."
+    ),
 )
 
 
 #: the customer / response attributes a barometer drop can be found on, as the text names them
 GROUP_COLUMNS: dict[str, str] = {
-    "industry": "industry",
-    "region": "region",
-    "segment": "customer segment",
-    "touchpoint": "touchpoint",
-    "channel": "channel",
+    "industry": NP_("group column", "industry"),
+    "region": NP_("group column", "region"),
+    "segment": NP_("group column", "customer segment"),
+    "touchpoint": NP_("group column", "touchpoint"),
+    "channel": NP_("group column", "channel"),
 }
 
 
+#: the effort levels of a recommendation, as the report names them (msgid = the level itself)
+EFFORT_LEVELS = (NP_("effort", "low"), NP_("effort", "medium"), NP_("effort", "high"))
+
 #: the value segments (keys of :mod:`cxlab.segments`) as the report names them
 SEGMENT_NAMES: dict[str, str] = {
-    "premium": "Premium",
-    "potential": "Potential",
-    "dilemma": "Dilemma",
-    "maintain": "Maintain",
-    segments.NEW: "New",
+    "premium": NP_("value segment", "Premium"),
+    "potential": NP_("value segment", "Potential"),
+    "dilemma": NP_("value segment", "Dilemma"),
+    "maintain": NP_("value segment", "Maintain"),
+    segments.NEW: NP_("value segment", "New"),
 }
 
 
@@ -162,9 +177,10 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
     body = h.figures(cards)
     recs = ctx.recommendations[:top]
     if recs:
+        owner = _t(ctx, "Owner")
         items = "".join(
             f"<li><strong>{h.text(r.title.get(ctx.lang))}</strong> — {h.text(r.evidence.get(ctx.lang))} "
-            f'<span class="cx-owner">{h.text(_t(ctx, "Owner"))}: {h.text(r.owner_label(ctx.lang))}</span></li>'
+            f'<span class="cx-owner">{h.text(owner)}: {h.text(r.owner_label(ctx.lang))}</span></li>'
             for r in recs
         )
         body += h.subsection(_t(ctx, "Priority actions"), f'<ol class="cx-top-recs">{items}</ol>')
@@ -207,12 +223,12 @@ def indicator_cards(ctx: ReportContext) -> list[tuple[str, str, str]]:
         return []
     cards = []
     for measure, scope, label in (
-        ("nps", "hot", "Hot NPS"),
-        ("nps", "cold", "Cold NPS"),
-        ("nps", "all", "NPS"),
-        ("csat", "all", "CSAT (% 4–5)"),
-        ("ces", "all", "CES (% 5–7)"),
-        ("cxi", "all", "CXi-style index"),
+        ("nps", "hot", N_("Hot NPS")),
+        ("nps", "cold", N_("Cold NPS")),
+        ("nps", "all", N_("NPS")),
+        ("csat", "all", N_("CSAT (% 4–5)")),
+        ("ces", "all", N_("CES (% 5–7)")),
+        ("cxi", "all", N_("CXi-style index")),
     ):
         row = _headline(summary, measure, scope)
         if row is None or (
@@ -226,7 +242,6 @@ def indicator_cards(ctx: ReportContext) -> list[tuple[str, str, str]]:
 
 def indicators_section(ctx: ReportContext, callback_rows: int = 10) -> h.Section | None:
     """Indicators hot vs cold, barometer, hot trend, survey practice, key drivers, call-back list."""
-
     responses = ctx.responses
     if responses is None or ctx.indicator_summary is None:
         return None
@@ -413,7 +428,6 @@ def _callback(ctx: ReportContext, rows: int) -> str:
 # ---------------------------------------------------------------------------------------- handoffs
 def handoffs_section(ctx: ReportContext) -> h.Section | None:
     """Handoff matrix, worst handoffs, toxic dynamics and the satisfaction link."""
-
     if ctx.cases is None:
         return None
     events, cfg = ctx.client.events, ctx.config
@@ -446,7 +460,12 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
     matrix = ctx.matrix
     if matrix is not None and len(matrix):
         body += _chart(handoffs_charts.handoff_heatmap(matrix, "count", lang=ctx.lang), ctx)
-        body += f'<p class="cx-howto">{_fmt_text(ctx, "How to read it: each cell is a handoff from one department (row) to another (column); the darker, the more cases cross it.")}</p>'
+        how_to_read = _fmt_text(
+            ctx,
+            "How to read it: each cell is a handoff from one department (row) to another (column); the "
+            "darker, the more cases cross it.",
+        )
+        body += f'<p class="cx-howto">{how_to_read}</p>'
         pair_sat = None
         if ctx.linked is not None and "nps" in ctx.linked.columns:
             pair_sat = ho.satisfaction_by_pair(
@@ -525,7 +544,6 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
 
 def journey_section(ctx: ReportContext) -> h.Section | None:
     """Journey map with the emotional line, and the channel mix of arrival."""
-
     if ctx.cases is None:
         return None
     cfg = ctx.config
@@ -533,7 +551,12 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
         ctx.client.events, ctx.linked, cfg.activities, cfg.indicators, cfg.thresholds
     )
     body = _chart(journey_charts.journey_map_chart(stages, lang=ctx.lang), ctx)
-    body += f'<p class="cx-howto">{_fmt_text(ctx, "How to read it: the top line is the emotional map — the NPS of customers who go through each stage against the overall NPS; hollow points have few responses.")}</p>'
+    how_to_read = _fmt_text(
+        ctx,
+        "How to read it: the top line is the emotional map — the NPS of customers who go through each stage "
+        "against the overall NPS; hollow points have few responses.",
+    )
+    body += f'<p class="cx-howto">{how_to_read}</p>'
     channels = journey.arrival_channels(ctx.cases, ctx.linked, cfg.indicators, cfg.thresholds)
     if len(channels):
         body += _chart(journey_charts.arrival_channels_chart(channels, lang=ctx.lang), ctx)
@@ -548,7 +571,6 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
 # ---------------------------------------------------------------------------------------- segments
 def segments_section(ctx: ReportContext) -> h.Section | None:
     """Value × potential, the four segments and their service levels."""
-
     segmented = ctx.segmented
     if segmented is None or segmented.empty:
         return None
@@ -600,7 +622,6 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
 # ---------------------------------------------------------------------------------------- comments
 def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Section | None:
     """Themes by sentiment, their trend, and representative verbatims (escaped)."""
-
     analysed = ctx.comments
     if analysed is None:
         return None
@@ -655,7 +676,6 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
 # ----------------------------------------------------------------------------------------- culture
 def culture_section(ctx: ReportContext) -> h.Section | None:
     """Pillar scores per department, the spread between departments, self-rating vs others."""
-
     table = ctx.client.culture
     if table is None or table.empty:
         return None
@@ -696,7 +716,6 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
 # ---------------------------------------------------------------------------------- recommendations
 def recommendations_section(ctx: ReportContext) -> h.Section:
     """The accepted recommendations as an action plan, with the priority matrix."""
-
     recs = ctx.recommendations
     if not recs:
         return h.Section(
@@ -709,18 +728,20 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
         if any(r.impact for r in recs)
         else ""
     )
+    evidence, action, owner = _t(ctx, "Evidence"), _t(ctx, "Action"), _t(ctx, "Owner")
+    priority, effort, due = _t(ctx, "Priority"), _t(ctx, "Effort"), _t(ctx, "Due")
     cards = []
     for r in recs:
         cards.append(
             '<article class="cx-rec">'
             f"<h3>{h.text(r.title.get(ctx.lang))}</h3>"
-            f'<p class="cx-rec-evidence"><strong>{h.text(_t(ctx, "Evidence"))}:</strong> {h.text(r.evidence.get(ctx.lang))}</p>'
-            f"<p><strong>{h.text(_t(ctx, 'Action'))}:</strong> {h.text(r.action.get(ctx.lang))}</p>"
+            f'<p class="cx-rec-evidence"><strong>{h.text(evidence)}:</strong> {h.text(r.evidence.get(ctx.lang))}</p>'
+            f"<p><strong>{h.text(action)}:</strong> {h.text(r.action.get(ctx.lang))}</p>"
             '<p class="cx-rec-meta">'
-            f"{h.text(_t(ctx, 'Owner'))}: {h.text(r.owner_label(ctx.lang))} · "
-            f"{h.text(_t(ctx, 'Priority'))}: {h.text(_n(r.priority, ctx, 0))} · "
-            f"{h.text(_t(ctx, 'Effort'))}: {h.text(pgettext(ctx.lang, 'effort', r.effort))} · "
-            f"{h.text(_t(ctx, 'Due'))}: {h.text(r.due)}</p>"
+            f"{h.text(owner)}: {h.text(r.owner_label(ctx.lang))} · "
+            f"{h.text(priority)}: {h.text(_n(r.priority, ctx, 0))} · "
+            f"{h.text(effort)}: {h.text(pgettext(ctx.lang, 'effort', r.effort))} · "
+            f"{h.text(due)}: {h.text(r.due)}</p>"
             "</article>"
         )
     body += "".join(cards)

@@ -326,7 +326,7 @@ class CultureForm(CxWidget):
                 sorted(self.progress.items()),
             )
             if self.progress
-            else f"<p>{escape(gettext(self.lang, 'No answers yet.'))}</p>"
+            else "<p>" + escape(gettext(self.lang, "No answers yet.")) + "</p>"
         )
         questions = static_table(
             (
@@ -338,7 +338,9 @@ class CultureForm(CxWidget):
         return static_box(
             gettext(self.lang, "Culture workshop — answers go to {file}", file=self.file),
             progress
-            + f"<details><summary>{escape(gettext(self.lang, 'Questions'))}</summary>"
+            + "<details><summary>"
+            + escape(gettext(self.lang, "Questions"))
+            + "</summary>"
             + questions
             + "</details>"
             + static_message(self),
