@@ -323,10 +323,11 @@ OWN_CATALOGS = {
 
 
 def _extracted(files: list[str]) -> set[tuple[str | None, str]]:
-    found = set()
+    found: set[tuple[str | None, str]] = set()
     for name in files:
         with (PACKAGE / name).open("rb") as handle:
             for _line, message, _comments, context in extract("python", handle, keywords=KEYWORDS):
+                assert isinstance(message, str), f"{name}: a plural form {message!r} (cxlab has none)"
                 found.add((context, message))
     return found
 
