@@ -781,7 +781,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
                 h.Column("table", _t(ctx, "Table")),
                 h.Column("column", _t(ctx, "Column")),
                 h.Column("problem", _t(ctx, "Problem")),
-                h.Column("count", _p(ctx, "handoff table", "Handoffs"), lambda v: _n(v, ctx), numeric=True),
+                h.Column("count", _p(ctx, "data quality table", "Count"), lambda v: _n(v, ctx), numeric=True),
                 h.Column("rows", _t(ctx, "Rows (first)")),
                 h.Column("found", "→"),
             ],
