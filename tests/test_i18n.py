@@ -102,6 +102,14 @@ FRENCH_REPORT = {
 }
 FRENCH_CONTEXT = {("handoff table", "From"): "Du service", ("handoff table", "To"): "Au service"}
 FRENCH_CORE = {"{days} days": "{days} jours", "{hours} h": "{hours} h"}
+FRENCH_PLAYBOOK = {
+    "Stop the ping-pong between {handoff.pingpong_pair}": "Arrêter le ping-pong entre {handoff.pingpong_pair}",
+    "{handoff.pingpong_rate} of the cases that cross {handoff.pingpong_pair} bounce back and forth "
+    "({handoff.pingpong_cases} cases).": (
+        "{handoff.pingpong_rate} des dossiers qui passent entre {handoff.pingpong_pair} font des allers-retours "
+        "({handoff.pingpong_cases} dossiers)."
+    ),
+}
 
 
 def _write_catalog(path: Path, lang: str, messages: dict) -> None:
@@ -122,6 +130,7 @@ def french(tmp_path, monkeypatch):
     messages = tmp_path / "locale" / "fr" / "LC_MESSAGES"
     _write_catalog(messages / "report.po", "fr", {**FRENCH_REPORT, **FRENCH_CONTEXT})
     _write_catalog(messages / "core.po", "fr", FRENCH_CORE)
+    _write_catalog(messages / "playbook.po", "fr", FRENCH_PLAYBOOK)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
     i18n.clear_cache()
     yield locale_dir
@@ -255,6 +264,12 @@ def test_demo_report_in_a_third_language_added_by_a_catalog_only(french, tmp_pat
         if msgid not in FRENCH_REPORT.values() and "{" not in msgid:
             assert f"\n{msgid}\n" not in text, f"English fallback for {msgid!r}"
     assert "Du service" in text and "Au service" in text
+    # the playbook's recommendations too, with their figures formatted in French
+    assert re.search(r"Arrêter le ping-pong entre \S+ ↔ \S+", text)
+    assert re.search(
+        rf"\d+{NBSP}% des dossiers qui passent entre .+ font des allers-retours \(\d+ dossiers\)", text
+    )
+    assert "Stop the ping-pong" not in text and "Fermare il ping-pong" not in text
     # figures per the French locale by Babel: 1 200 cases with a narrow no-break space, days in French
     assert f"\n1{NNBSP}200\n" in text and "Dossiers analysés" in text
     assert re.search(r"\n\d+,\d jours\n", text)  # the median lead time card: "4,6 jours"
