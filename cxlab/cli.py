@@ -19,7 +19,7 @@ from rich.table import Table
 from . import __version__
 from .demo import generate_demo_client
 from .errors import CxlabError
-from .i18n import format_number, gettext, pgettext
+from .i18n import available_languages, format_number, gettext, pgettext
 from .intake import load_client
 from .report.kernel import WarmKernel
 from .scaffold import new_engagement
@@ -167,7 +167,7 @@ def validate(client_dir: Path, strict: bool) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["it", "en"]),
+    type=click.Choice(available_languages()),
     default=None,
     help=_help("Report language (default: the language in client.yaml)."),
 )
@@ -266,7 +266,7 @@ def report(
 )
 @click.option(
     "--lang",
-    type=click.Choice(["it", "en"]),
+    type=click.Choice(available_languages()),
     default=None,
     help=_help("Report language for every client (default: each client's language in client.yaml)."),
 )

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from babel import Locale, UnknownLocaleError
 
 from .colours import HEX_COLOUR_EXAMPLE, is_hex_colour
-from .i18n import LOCALE_DIR
+from .i18n import available_languages
 
 Closed = Literal["left", "right", "both", "neither"]
 
@@ -280,12 +280,6 @@ class CatalogLanguage(Constraint):
 
     def problem(self, value: Any) -> str | None:
         return None if value in available_languages() else repr(value)
-
-
-def available_languages() -> tuple[str, ...]:
-    """ "en" and every language that has a folder of catalogs, sorted."""
-    with_catalogs = {p.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES") if p.is_dir()}
-    return tuple(sorted(with_catalogs | {"en"}))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,17 @@
-"""Locale-aware formatting for the client report (Italian ``1.234,5`` / ``23/11/2026``; English ``1,234.5``)."""
+"""Words and figures in the report language: gettext catalogs for the words, Babel (CLDR) for the figures.
+
+Words: ``cxlab/locale/<lang>/LC_MESSAGES/*.po``, the msgid being the English text (English needs no
+catalog). Figures: numbers, percentages, money and dates follow the locale's CLDR conventions through
+Babel, so a language needs a catalog and no code: Italian ``1.234,5`` and ``23/11/2026``-style dates,
+English ``1,234.5``, French ``1 234,5`` and so on. ``lang`` may be a bare language (``"it"``) or any
+Babel locale identifier (``"en_GB"``, ``"de_CH"``) for the ``format_*`` functions.
+
+Adding a language: copy ``locale/it/LC_MESSAGES/*.po`` to ``locale/<lang>/LC_MESSAGES/``, set the
+``Language:`` header and translate the msgstr lines (a missing one falls back to English). The new language
+is then accepted by ``client.yaml``'s ``language:``, ``cxlab report --lang`` and the widgets. To list the
+msgids of the code, ``pybabel extract --no-default-keywords -k gettext:2 -k pgettext:2c,3 -k N_ -k NP_:1c,2 -k _t:2
+-k _p:2c,3 -k _fmt_text:2 -k T:1 -o cxlab.pot cxlab``.
+"""
 
 from __future__ import annotations
 
@@ -7,76 +20,47 @@ import functools
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as babel_format_percent
 
-Language = Literal["it", "en"]
-LANGUAGES: tuple[Language, ...] = ("it", "en")
+from .errors import ConfigError
 
+if TYPE_CHECKING:  # annotations only: the CLI and config import this module and stay free of pandas
+    import pandas as pd
 
-def _separators(lang: str) -> tuple[str, str]:
-    """(thousands, decimal) separators."""
-    return (".", ",") if lang == "it" else (",", ".")
+#: the language of the msgids: always available, needs no catalog
+SOURCE_LANGUAGE = "en"
 
-
-def format_number(value: float | int | None, lang: str = "en", decimals: int = 0, missing: str = "–") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return missing
-    text = f"{float(value):,.{decimals}f}"
-    thousands, decimal = _separators(lang)
-    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-
-
-def format_percent(share: float | None, lang: str = "en", decimals: int = 0) -> str:
-    """A share 0–1 as a percentage: 0.234 -> '23%' / '23 %'."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "–"
-    body = format_number(share * 100, lang, decimals)
-    return f"{body} %" if lang == "it" else f"{body}%"
-
-
-def format_signed(value: float | None, lang: str = "en", decimals: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    body = format_number(abs(value), lang, decimals)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + body
-
-
-def format_money(value: float | None, lang: str = "en", currency: str = "EUR", decimals: int = 0) -> str:
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}.get(currency, currency)
-    body = format_number(value, lang, decimals)
-    return f"{body} {symbol}" if lang == "it" else f"{symbol}{body}"
-
-
-def format_date(value: dt.date | dt.datetime | pd.Timestamp | None, lang: str = "en") -> str:
-    if value is None or value is pd.NaT:
-        return "–"
-    return value.strftime("%d/%m/%Y" if lang == "it" else "%d %b %Y")
-
-
-def format_duration_hours(hours: float | None, lang: str = "en") -> str:
-    """Hours as '5,2 h' / '3,1 giorni' — days once past 48 hours."""
-    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
-        return "–"
-    if abs(hours) >= 48:
-        unit = "giorni" if lang == "it" else "days"
-        return f"{format_number(hours / 24, lang, 1)} {unit}"
-    return f"{format_number(hours, lang, 1)} h"
-
-
-def translate(labels: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
-    """Look up ``labels[key][lang]``, falling back to English, then to the key itself."""
-    entry = labels.get(key)
-    if not entry:
-        return key
-    return entry.get(lang) or entry.get("en") or key
-
+#: shown for a missing figure in every language
+MISSING = "–"
 
 # Catalogs: cxlab/locale/<lang>/LC_MESSAGES/*.po, every file of a language merged (one per area of the
-# code, so areas are translated independently). The msgid is the English text; English needs no catalog.
+# code, so areas are translated independently). Tests point this at a temporary folder to add a language.
 LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+def available_languages() -> tuple[str, ...]:
+    """English plus every language with a catalog folder in :data:`LOCALE_DIR`, sorted after English."""
+    found = (
+        sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+        if LOCALE_DIR.is_dir()
+        else []
+    )
+    return (SOURCE_LANGUAGE, *sorted(set(found) - {SOURCE_LANGUAGE}))
+
+
+def check_language(lang: str, file: str, key: str) -> str:
+    """``lang`` if the report can be written in it (English or a language with a catalog), else a
+    :class:`~cxlab.errors.ConfigError` naming ``file`` and ``key``."""
+    languages = available_languages()
+    if lang not in languages:
+        raise ConfigError("one of " + ", ".join(languages), file=file, column=key, found=repr(lang))
+    return lang
 
 
 @functools.cache
@@ -91,6 +75,12 @@ def _catalog(lang: str) -> dict[tuple[str | None, str], str]:
     return messages
 
 
+def clear_cache() -> None:
+    """Forget the catalogs read so far (after :data:`LOCALE_DIR` or a .po file changed)."""
+    _catalog.cache_clear()
+    _locale.cache_clear()
+
+
 def gettext(lang: str, message: str, /, **values: object) -> str:
     """``message`` (English, with ``{name}`` placeholders) in ``lang``; English when the catalog lacks it."""
     text = _catalog(lang).get((None, message), message)
@@ -101,3 +91,125 @@ def pgettext(lang: str, context: str, message: str, /, **values: object) -> str:
     """Like :func:`gettext` for a short label whose meaning depends on ``context`` (gettext's msgctxt)."""
     text = _catalog(lang).get((context, message), message)
     return text.format(**values) if values else text
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` as a msgid for extraction where it is translated later (gettext's ``gettext_noop``)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` as a msgid for extraction, translated later with :func:`pgettext`."""
+    return message
+
+
+# ------------------------------------------------------------------------------------------ figures
+@functools.cache
+def _locale(lang: str) -> Locale:
+    """The Babel locale of ``lang``; English's for a code CLDR does not know (figures stay readable)."""
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(SOURCE_LANGUAGE)
+
+
+def _is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA (without importing pandas: NaN and NaT differ from themselves, NA
+    refuses to be a bool)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
+
+
+def _fixed(pattern: str, decimals: int) -> str:
+    """A CLDR number pattern with exactly ``decimals`` fraction digits (``#,##0.###`` -> ``#,##0.0``)."""
+    fraction = "." + "0" * decimals if decimals > 0 else ""
+    return ";".join(_fixed_part(part, fraction) for part in pattern.split(";"))
+
+
+def _fixed_part(part: str, fraction: str) -> str:
+    digits = [i for i, ch in enumerate(part) if ch in "#0,."]
+    if not digits:
+        return part
+    start, end = digits[0], digits[-1] + 1
+    integer = part[start:end].split(".")[0]
+    return part[:start] + integer + fraction + part[end:]
+
+
+def format_number(
+    value: float | int | None, lang: str = "en", decimals: int = 0, missing: str = MISSING
+) -> str:
+    """``value`` with ``decimals`` fraction digits and the locale's separators (it ``1.234,5``)."""
+    if _is_missing(value):
+        return missing
+    locale = _locale(lang)
+    pattern = _fixed(locale.decimal_formats[None].pattern, decimals)
+    return format_decimal(float(value), format=pattern, locale=locale)  # type: ignore[arg-type]  # not missing
+
+
+def format_percent(share: float | None, lang: str = "en", decimals: int = 0) -> str:
+    """A share 0–1 as the locale writes a percentage: 0.234 -> it/en ``23%``, fr ``23 %``."""
+    if _is_missing(share):
+        return MISSING
+    locale = _locale(lang)
+    pattern = _fixed(locale.percent_formats[None].pattern, decimals)
+    return babel_format_percent(float(share), format=pattern, locale=locale)  # type: ignore[arg-type]
+
+
+def format_signed(value: float | None, lang: str = "en", decimals: int = 1) -> str:
+    """A change with its sign always shown, a true minus (−) and ± for zero: ``+1,5`` / ``−3,0``."""
+    if _is_missing(value):
+        return MISSING
+    number = float(value)  # type: ignore[arg-type]  # not missing
+    body = format_number(abs(number), lang, decimals)
+    return ("+" if number > 0 else "−" if number < 0 else "±") + body
+
+
+def format_money(value: float | None, lang: str = "en", currency: str = "EUR", decimals: int = 0) -> str:
+    """An amount in ``currency`` as the locale writes it: it ``6.000 €``, en ``€6,000``."""
+    if _is_missing(value):
+        return MISSING
+    locale = _locale(lang)
+    pattern = _fixed(locale.currency_formats["standard"].pattern, decimals)
+    return format_currency(
+        float(value),  # type: ignore[arg-type]  # not missing
+        currency,
+        format=pattern,
+        locale=locale,
+        currency_digits=False,
+    )
+
+
+def format_date(value: dt.date | dt.datetime | pd.Timestamp | None, lang: str = "en") -> str:
+    """A day in the locale's medium form, unambiguous in every language: it ``3 nov 2026``, en
+    ``Nov 3, 2026``, en_GB ``3 Nov 2026``."""
+    if value is None or _is_missing(value):
+        return MISSING
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return babel_format_date(day, format="medium", locale=_locale(lang))
+
+
+def format_duration_hours(hours: float | None, lang: str = "en") -> str:
+    """Hours as ``5,2 h`` / ``3,1 giorni``: days once past 48 hours."""
+    if _is_missing(hours):
+        return MISSING
+    number = float(hours)  # type: ignore[arg-type]  # not missing
+    if abs(number) >= 48:
+        return gettext(lang, "{days} days", days=format_number(number / 24, lang, 1))
+    return gettext(lang, "{hours} h", hours=format_number(number, lang, 1))
+
+
+def translate(labels: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
+    """Look up ``labels[key][lang]``, falling back to English, then to the key itself.
+
+    Kept for the bilingual label tables still outside the catalogs (third-party playbooks, client
+    themes); cxlab's own words go through :func:`gettext`."""
+    entry = labels.get(key)
+    if not entry:
+        return key
+    return entry.get(lang) or entry.get(SOURCE_LANGUAGE) or key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from .i18n import LANGUAGES, pgettext
+from .i18n import available_languages, pgettext
 
 
 class TranslatedLabel(Mapping[str, str]):
@@ -24,10 +24,10 @@ class TranslatedLabel(Mapping[str, str]):
         return pgettext(lang, self.context, self.english)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(LANGUAGES)
+        return iter(available_languages())
 
     def __len__(self) -> int:
-        return len(LANGUAGES)
+        return len(available_languages())
 
     def __repr__(self) -> str:
         return f"TranslatedLabel({self.context!r}, {self.english!r})"

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cxlab import constraints
+from cxlab import i18n
 from cxlab.cli import main
 from cxlab.colours import is_hex_colour
 from cxlab.config import (
@@ -198,7 +198,9 @@ def test_yaml_11_booleans_still_read(tmp_path: Path) -> None:
 
 def test_a_language_with_a_catalog_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
-    monkeypatch.setattr(constraints, "LOCALE_DIR", tmp_path)
+    (tmp_path / "de" / "LC_MESSAGES" / "report.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.clear_cache()
     assert config_from_dict({"name": "x", "language": "de"}).language == "de"
     with pytest.raises(ConfigError, match="key 'language'"):
         config_from_dict({"name": "x", "language": "it"})  # no Italian catalog in this locale folder

@@ -348,7 +348,7 @@ def test_installed_distribution_with_an_entry_point_is_discovered(tmp_path, monk
     assert {r.source for r in rules if r.id == "acme_selfservice_chat"} == {"acme"}
     assert {r.id for r in BUILTIN_RULES} <= {r.id for r in rules}
     shown = {r.id: r for r in action_plan(FINDINGS, tmp_path)}
-    assert shown["acme_selfservice_chat"].evidence.it == "60 % dei tentativi finisce al telefono."
+    assert shown["acme_selfservice_chat"].evidence.it == "60% dei tentativi finisce al telefono."
     assert shown["acme_selfservice_chat"].source == "acme" and "selfservice_fix" in shown
 
 

@@ -148,7 +148,9 @@ def test_report_uses_italian_formats(demo_report):
     page = demo_report[0].read_text(encoding="utf-8")
     assert '<html lang="it">' in page
     assert "Pratiche analizzate" in page and ">4.000<" in page  # 4,000 cases with the Italian separator
-    assert re.search(r"Dati aggiornati al \d\d/\d\d/\d{4}", page)
+    # the cover date in Babel's (CLDR) medium form, unambiguous in every language: "31 ott 2026" (was
+    # 31/10/2026, which an English reader takes for a month 31)
+    assert re.search(r"Dati aggiornati al \d{1,2} [a-z]{3} \d{4}", page)
     assert '"locale":{"number":{"decimal":",","thousands":"."' in page  # chart axes: 1.234,5 too
     assert "«Construction» (settore) è cambiato di −" in page  # the planted barometer drop, named
     assert "Impegno: medio" in page or "Impegno: basso" in page or "Impegno: alto" in page

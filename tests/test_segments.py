@@ -470,7 +470,7 @@ def test_segment_bars_and_table() -> None:
     assert len(rows) == 12
     table = cs.segment_table(describe_segments(summ, "it"), "it", "EUR")
     assert list(table.columns[:3]) == ["Segmento", "Clienti", "Quota di clienti"]
-    assert table.iloc[0, 3] == "6.000 €" and table.iloc[0, 2] == "25 %"
+    assert table.iloc[0, 3] == "6.000\xa0€" and table.iloc[0, 2] == "25%"  # CLDR: no-break space
     assert "Livello di servizio suggerito" in table.columns
 
 

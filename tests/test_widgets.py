@@ -549,7 +549,7 @@ def test_update_client_yaml_validates_before_writing(client: Path) -> None:
 
 
 def test_unexpected_failures_become_a_message(client: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    w = ColumnMapper(client, "transactions")
+    w = ColumnMapper(client, "transactions", lang="en")  # the message is in the page's language
 
     def broken() -> None:
         raise RuntimeError("disk on fire")

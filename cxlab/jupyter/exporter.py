@@ -41,10 +41,11 @@ class CxlabReportExporter(Exporter):
     def _file_extension_default(self) -> str:
         return ".html"
 
-    def from_notebook_node(
+    # nbconvert types the base as returning a notebook; exporters of text return str
+    def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
-        from ..report.export import export_notebook_html
+        from ..report.export import export_notebook_html  # on the first export only (see the docstring)
 
         resources = self._init_resources(resources)
         html = export_notebook_html(nb, static_charts=self.static_charts)

@@ -156,9 +156,9 @@ def evaluate(
         out.append(
             Recommendation(
                 id=rule.id,
-                title=Text(it=rule.title.fill(findings, "it"), en=rule.title.fill(findings, "en")),
-                evidence=Text(it=rule.evidence.fill(findings, "it"), en=rule.evidence.fill(findings, "en")),
-                action=Text(it=rule.action.fill(findings, "it"), en=rule.action.fill(findings, "en")),
+                title=rule.title.filled(findings),
+                evidence=rule.evidence.filled(findings),
+                action=rule.action.filled(findings),
                 owner=rule.owner_for(findings),
                 effort=rule.effort,
                 priority=priority,

@@ -4,16 +4,28 @@ Registered like any third-party playbook through the ``cxlab.rules`` entry point
 ``builtin = "cxlab.recommend.playbook:builtin_rules"``). Thresholds are the consultant's rules of thumb;
 a consultancy that disagrees ships its own package or overrides the output in ``recommendations.yaml``.
 
+The sentences are English gettext msgids; their translations live in ``cxlab/locale/<lang>/LC_MESSAGES/
+playbook.po``.
+
 Priority scales were chosen so that a concrete, measured failure between departments (a handoff, a
 ping-pong, chasers, a significant barometer drop) outranks a general culture or organisation lever.
 """
 
 from __future__ import annotations
 
+from ..i18n import gettext
 from .rules import Condition as C
-from .rules import Rule
+from .rules import Rule, Text
 from .rules import Scale as S
-from .rules import Text as T
+
+
+def T(english: str) -> Text:
+    """A rule sentence from its English msgid; the Italian comes from ``locale/it/.../playbook.po``.
+
+    :class:`~cxlab.recommend.rules.Text` stores the two languages of ``recommendations.yaml`` (a
+    consultant's re-wording is saved per language), so both are filled in here from the catalogs."""
+    return Text(it=gettext("it", english), en=english)
+
 
 BUILTIN_RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------------------------------- handoffs
@@ -29,23 +41,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             "handoff.worst_pair_wait_share",
         ),
         when=(C("handoff.worst_pair_wait_share", ">=", 0.2), C("handoff.worst_pair_wait_h", ">=", 4)),
-        title=T(
-            it="Un responsabile e un livello di servizio per il passaggio {handoff.worst_pair}",
-            en="Give the {handoff.worst_pair} handoff an owner and a service level",
-        ),
+        title=T("Give the {handoff.worst_pair} handoff an owner and a service level"),
         evidence=T(
-            it="{handoff.worst_pair} è il passaggio peggiore: quota dell'attesa totale tra reparti "
-            "{handoff.worst_pair_wait_share}, attesa mediana {handoff.worst_pair_wait_h}.",
-            en="{handoff.worst_pair} is the worst handoff: {handoff.worst_pair_wait_share} of all waiting "
-            "time between departments is spent there, with a median wait of {handoff.worst_pair_wait_h}.",
+            "{handoff.worst_pair} is the worst handoff: {handoff.worst_pair_wait_share} of all waiting "
+            "time between departments is spent there, with a median wait of {handoff.worst_pair_wait_h}."
         ),
         action=T(
-            it="Nominare un responsabile del passaggio da {handoff.worst_pair_from} a "
-            "{handoff.worst_pair_to} e concordare un livello di servizio: quali informazioni passano, "
-            "complete, ed entro quando; verificarlo ogni mese.",
-            en="Name one owner for the handoff from {handoff.worst_pair_from} to {handoff.worst_pair_to} "
-            "and agree a service level for it: what is passed on, complete, and by when; review it "
-            "monthly.",
+            "Name one owner for the handoff from {handoff.worst_pair_from} to {handoff.worst_pair_to} and "
+            "agree a service level for it: what is passed on, complete, and by when; review it monthly."
         ),
         owner="{handoff.worst_pair_from}",
         effort="medium",
@@ -63,23 +66,15 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             "handoff.worst_pair_nps_gap",
         ),
         when=(C("handoff.worst_pair_nps_gap", "<=", -10),),
-        title=T(
-            it="Informazioni complete alla fonte: {handoff.worst_pair} costa soddisfazione",
-            en="Complete information at the source: {handoff.worst_pair} costs satisfaction",
-        ),
+        title=T("Complete information at the source: {handoff.worst_pair} costs satisfaction"),
         evidence=T(
-            it="Lo scarto di NPS tra i casi che passano da {handoff.worst_pair} e gli altri casi è di "
-            "{handoff.worst_pair_nps_gap} punti.",
-            en="The NPS gap between the cases that cross {handoff.worst_pair} and the other cases is "
-            "{handoff.worst_pair_nps_gap} points.",
+            "The NPS gap between the cases that cross {handoff.worst_pair} and the other cases is "
+            "{handoff.worst_pair_nps_gap} points."
         ),
         action=T(
-            it="Introdurre in {handoff.worst_pair_from} una checklist dei dati obbligatori (ad es. "
-            "indirizzo di consegna verificato) prima che il caso passi a {handoff.worst_pair_to}, e "
-            "avvisare il cliente quando il caso resta fermo.",
-            en="Introduce at {handoff.worst_pair_from} a checklist of mandatory data (e.g. a verified "
+            "Introduce at {handoff.worst_pair_from} a checklist of mandatory data (e.g. a verified "
             "delivery address) before the case passes to {handoff.worst_pair_to}, and tell the customer "
-            "when the case is held up.",
+            "when the case is held up."
         ),
         owner="{handoff.worst_pair_from}",
         effort="low",
@@ -92,21 +87,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="internal_customer",
         needs=("handoff.pingpong_pair", "handoff.pingpong_rate", "handoff.pingpong_cases"),
         when=(C("handoff.pingpong_rate", ">=", 0.15), C("handoff.pingpong_cases", ">=", 10)),
-        title=T(
-            it="Fermare il ping-pong tra {handoff.pingpong_pair}",
-            en="Stop the ping-pong between {handoff.pingpong_pair}",
-        ),
+        title=T("Stop the ping-pong between {handoff.pingpong_pair}"),
         evidence=T(
-            it="Casi che passano tra {handoff.pingpong_pair} e rimbalzano avanti e indietro: "
-            "{handoff.pingpong_rate} ({handoff.pingpong_cases} casi).",
-            en="{handoff.pingpong_rate} of the cases that cross {handoff.pingpong_pair} bounce back and "
-            "forth ({handoff.pingpong_cases} cases).",
+            "{handoff.pingpong_rate} of the cases that cross {handoff.pingpong_pair} bounce back and "
+            "forth ({handoff.pingpong_cases} cases)."
         ),
         action=T(
-            it="Concordare tra i due reparti una checklist di ciò che ciascuno deve ricevere dall'altro "
-            "(un modello di messaggio), perché il caso passi una volta sola; misurare i rimbalzi ogni mese.",
-            en="Agree between the two departments a checklist of what each needs from the other (a "
-            "message template) so that a case crosses once; measure the bounce rate monthly.",
+            "Agree between the two departments a checklist of what each needs from the other (a message "
+            "template) so that a case crosses once; measure the bounce rate monthly."
         ),
         owner="{handoff.pingpong_pair}",
         effort="low",
@@ -119,21 +107,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="internal_customer",
         needs=("handoff.pingpong2_pair", "handoff.pingpong2_rate", "handoff.pingpong2_cases"),
         when=(C("handoff.pingpong2_rate", ">=", 0.15), C("handoff.pingpong2_cases", ">=", 10)),
-        title=T(
-            it="Fermare anche il ping-pong tra {handoff.pingpong2_pair}",
-            en="Also stop the ping-pong between {handoff.pingpong2_pair}",
-        ),
+        title=T("Also stop the ping-pong between {handoff.pingpong2_pair}"),
         evidence=T(
-            it="Casi che passano tra {handoff.pingpong2_pair} e rimbalzano avanti e indietro: "
-            "{handoff.pingpong2_rate} ({handoff.pingpong2_cases} casi).",
-            en="{handoff.pingpong2_rate} of the cases that cross {handoff.pingpong2_pair} bounce back and "
-            "forth ({handoff.pingpong2_cases} cases).",
+            "{handoff.pingpong2_rate} of the cases that cross {handoff.pingpong2_pair} bounce back and "
+            "forth ({handoff.pingpong2_cases} cases)."
         ),
         action=T(
-            it="Stessa cura del primo ping-pong: checklist condivisa delle informazioni necessarie e un "
-            "responsabile unico del caso fino alla risposta al cliente.",
-            en="The same cure as the first ping-pong: a shared checklist of the information needed and one "
-            "owner of the case until the customer has the answer.",
+            "The same cure as the first ping-pong: a shared checklist of the information needed and one "
+            "owner of the case until the customer has the answer."
         ),
         owner="{handoff.pingpong2_pair}",
         effort="low",
@@ -146,18 +127,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="handoff_owner",
         needs=("handoff.rework_share", "handoff.mean_breadth"),
         when=(C("handoff.rework_share", ">=", 0.2),),
-        title=T(it="Fare giusto la prima volta: ridurre le rilavorazioni", en="First time right: cut rework"),
+        title=T("First time right: cut rework"),
         evidence=T(
-            it="Casi che tornano in un reparto già visitato: {handoff.rework_share}; un caso tocca in media "
-            "{handoff.mean_breadth} reparti.",
-            en="{handoff.rework_share} of cases go back to a department they already visited; a case "
-            "touches {handoff.mean_breadth} departments on average.",
+            "{handoff.rework_share} of cases go back to a department they already visited; a case touches "
+            "{handoff.mean_breadth} departments on average."
         ),
         action=T(
-            it="Mappare con i reparti coinvolti i tre circuiti di rilavorazione più frequenti e "
-            "rimuoverne le cause (informazioni mancanti, responsabilità non chiare).",
-            en="Map the three most frequent rework loops with the departments involved and remove their "
-            "causes (missing information, unclear ownership).",
+            "Map the three most frequent rework loops with the departments involved and remove their "
+            "causes (missing information, unclear ownership)."
         ),
         owner="CX manager",
         effort="medium",
@@ -176,25 +153,16 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         ),
         when=(C("authorisation.wait_h", ">=", 8), C("authorisation.cases", ">=", 10)),
         when_any=(C("authorisation.chaser_share", ">=", 0.2),),
-        title=T(
-            it="Delegare alla prima linea le piccole autorizzazioni di {authorisation.department}",
-            en="Delegate {authorisation.department}'s small authorisations to the front line",
-        ),
+        title=T("Delegate {authorisation.department}'s small authorisations to the front line"),
         evidence=T(
-            it="I casi in attesa di un'autorizzazione di {authorisation.department} aspettano "
-            "{authorisation.wait_h} (mediana, {authorisation.cases} casi); quota di casi in cui il "
-            "cliente ha sollecitato durante l'attesa: {authorisation.chaser_share}.",
-            en="Cases waiting for an authorisation from {authorisation.department} wait "
+            "Cases waiting for an authorisation from {authorisation.department} wait "
             "{authorisation.wait_h} (median, {authorisation.cases} cases); in "
-            "{authorisation.chaser_share} of them the customer chased while waiting.",
+            "{authorisation.chaser_share} of them the customer chased while waiting."
         ),
         action=T(
-            it="Permettere al personale di prima linea di autorizzare da sé i piccoli importi entro una "
-            "soglia fissata da {authorisation.department} (note di credito, gesti di cortesia) e dare a "
-            "{authorisation.department} un livello di servizio per il resto.",
-            en="Let front-line staff authorise small amounts themselves within a threshold set by "
+            "Let front-line staff authorise small amounts themselves within a threshold set by "
             "{authorisation.department} (credit notes, goodwill gestures) and give "
-            "{authorisation.department} a service level for the rest.",
+            "{authorisation.department} a service level for the rest."
         ),
         owner="{authorisation.department}",
         effort="medium",
@@ -208,21 +176,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="knowledge",
         needs=("chasers.cases", "chasers.share_of_cases", "chasers.department"),
         when=(C("chasers.share_of_cases", ">=", 0.05), C("chasers.cases", ">=", 10)),
-        title=T(
-            it="Informare i clienti sullo stato della pratica prima che sollecitino",
-            en="Tell customers where their case stands before they chase",
-        ),
+        title=T("Tell customers where their case stands before they chase"),
         evidence=T(
-            it="In {chasers.cases} casi ({chasers.share_of_cases} del totale) il cliente ha dovuto "
-            "sollecitare una risposta, più spesso mentre il caso era presso {chasers.department}.",
-            en="In {chasers.cases} cases ({chasers.share_of_cases} of all) the customer had to chase an "
-            "answer, most often while the case sat with {chasers.department}.",
+            "In {chasers.cases} cases ({chasers.share_of_cases} of all) the customer had to chase an "
+            "answer, most often while the case sat with {chasers.department}."
         ),
         action=T(
-            it="Inviare un aggiornamento automatico quando il caso passa di reparto o resta fermo più di "
-            "un giorno, e dare a ogni caso aperto un referente che richiama il cliente.",
-            en="Send an automatic status update when a case changes department or waits more than a day, "
-            "and give each open case a named contact who calls the customer back.",
+            "Send an automatic status update when a case changes department or waits more than a day, and "
+            "give each open case a named contact who calls the customer back."
         ),
         owner="Customer Service",
         effort="medium",
@@ -236,19 +197,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="self_service",
         needs=("selfservice.cases", "selfservice.failure_to_call_share", "selfservice.department"),
         when=(C("selfservice.failure_to_call_share", ">=", 0.25), C("selfservice.cases", ">=", 10)),
-        title=T(it="Un self-service che funzioni fino in fondo", en="Make self-service work end to end"),
+        title=T("Make self-service work end to end"),
         evidence=T(
-            it="Tentativi in self-service finiti con una telefonata o un altro contatto assistito sullo "
-            "stesso caso: {selfservice.failure_to_call_share} dei {selfservice.cases}.",
-            en="{selfservice.failure_to_call_share} of the {selfservice.cases} self-service attempts ended "
-            "in a call or another assisted contact on the same case.",
+            "{selfservice.failure_to_call_share} of the {selfservice.cases} self-service attempts ended "
+            "in a call or another assisted contact on the same case."
         ),
         action=T(
-            it="Correggere il percorso self-service che fallisce di più (provandolo con i clienti), "
-            "pubblicare una base di conoscenza consultabile e non chiedere mai a chi ha già provato online "
-            "di compilare di nuovo un modulo.",
-            en="Fix the self-service flow that fails most (test it with customers), publish a searchable "
-            "knowledge base, and never ask a customer who already tried online to fill in a form again.",
+            "Fix the self-service flow that fails most (test it with customers), publish a searchable "
+            "knowledge base, and never ask a customer who already tried online to fill in a form again."
         ),
         owner="{selfservice.department}",
         effort="high",
@@ -262,23 +218,15 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="knowledge",
         needs=("contradictory.cases", "contradictory.share"),
         when=(C("contradictory.share", ">=", 0.02), C("contradictory.cases", ">=", 5)),
-        title=T(
-            it="Una sola risposta per domanda: base di conoscenza e modelli di messaggio condivisi",
-            en="One answer per question: a shared knowledge base and message templates",
-        ),
+        title=T("One answer per question: a shared knowledge base and message templates"),
         evidence=T(
-            it="{contradictory.cases} casi ({contradictory.share} del totale) hanno ricevuto risposte "
-            "diverse da colleghi diversi e sono stati riaperti.",
-            en="{contradictory.cases} cases ({contradictory.share} of all) received different answers "
-            "from different colleagues and were reopened.",
+            "{contradictory.cases} cases ({contradictory.share} of all) received different answers from "
+            "different colleagues and were reopened."
         ),
         action=T(
-            it="Costruire una base di conoscenza di risposte approvate e modelli di messaggio per le "
-            "domande ricorrenti, usata da ogni reparto che parla con i clienti; il responsabile del caso "
-            "verifica la risposta prima dell'invio.",
-            en="Build a shared knowledge base of approved answers and message templates for recurring "
+            "Build a shared knowledge base of approved answers and message templates for recurring "
             "questions, used by every department that talks to customers; the case owner checks the "
-            "answer before it goes out.",
+            "answer before it goes out."
         ),
         owner="Customer Service",
         effort="medium",
@@ -292,19 +240,11 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.has_cold",),
         when=(C("survey.has_cold", "==", False),),
-        title=T(
-            it="Misurare la relazione a freddo: un barometro ogni sei mesi",
-            en="Measure the relationship cold: a barometer every six months",
-        ),
-        evidence=T(
-            it="Nei dati non c'è nessuna indagine a freddo (relazionale): si misurano solo le interazioni.",
-            en="There is no cold (relational) survey in the data: only interactions are measured.",
-        ),
+        title=T("Measure the relationship cold: a barometer every six months"),
+        evidence=T("There is no cold (relational) survey in the data: only interactions are measured."),
         action=T(
-            it="Lanciare un barometro a freddo ogni sei mesi con domande identiche (NPS, CSAT, CES, CXi), "
-            "attendersi un tasso di risposta del 15–25 % e confrontare le ondate.",
-            en="Run a cold barometer every six months with identical questions (NPS, CSAT, CES, CXi), "
-            "expect a 15–25% response rate, and compare the waves.",
+            "Run a cold barometer every six months with identical questions (NPS, CSAT, CES, CXi), expect "
+            "a 15–25% response rate, and compare the waves."
         ),
         owner="CX manager",
         effort="medium",
@@ -317,21 +257,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.has_hot",),
         when=(C("survey.has_hot", "==", False),),
-        title=T(
-            it="Misurare a caldo dopo le interazioni chiave",
-            en="Measure hot after the key interactions",
-        ),
+        title=T("Measure hot after the key interactions"),
         evidence=T(
-            it="Nei dati non c'è nessuna indagine a caldo (transazionale): i clienti scontenti di "
-            "un'interazione non vengono intercettati.",
-            en="There is no hot (transactional) survey in the data: customers unhappy with an interaction "
-            "are not caught.",
+            "There is no hot (transactional) survey in the data: customers unhappy with an interaction "
+            "are not caught."
         ),
         action=T(
-            it="Inviare una breve indagine subito dopo consegna, chiamata e chiusura del caso, e "
-            "richiamare subito chi è scontento.",
-            en="Send a short survey right after a delivery, a call and a closed case, and call back the "
-            "unhappy ones at once.",
+            "Send a short survey right after a delivery, a call and a closed case, and call back the "
+            "unhappy ones at once."
         ),
         owner="CX manager",
         effort="medium",
@@ -344,19 +277,12 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.cold_waves",),
         when=(C("survey.cold_waves", "==", 1),),
-        title=T(
-            it="Ripetere il barometro con le stesse domande",
-            en="Repeat the barometer with the same questions",
-        ),
+        title=T("Repeat the barometer with the same questions"),
         evidence=T(
-            it="C'è una sola ondata a freddo: senza una seconda non si vede se la relazione migliora.",
-            en="There is a single cold wave: without a second one nobody can tell whether the relationship "
-            "improves.",
+            "There is a single cold wave: without a second one nobody can tell whether the relationship "
+            "improves."
         ),
-        action=T(
-            it="Pianificare la prossima ondata a sei mesi dalla prima, con domande e scale identiche.",
-            en="Schedule the next wave six months after the first, with identical questions and scales.",
-        ),
+        action=T("Schedule the next wave six months after the first, with identical questions and scales."),
         owner="CX manager",
         effort="low",
         impact=2,
@@ -368,17 +294,11 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.response_rate_cold",),
         when=(C("survey.response_rate_cold", "<", 0.15),),
-        title=T(it="Alzare il tasso di risposta del barometro", en="Raise the barometer's response rate"),
-        evidence=T(
-            it="Il tasso di risposta a freddo è {survey.response_rate_cold}, sotto il 15–25 % che si "
-            "ottiene di solito.",
-            en="The cold response rate is {survey.response_rate_cold}, below the usual 15–25%.",
-        ),
+        title=T("Raise the barometer's response rate"),
+        evidence=T("The cold response rate is {survey.response_rate_cold}, below the usual 15–25%."),
         action=T(
-            it="Accorciare il questionario, personalizzare l'invito (mittente noto al cliente), inviare "
-            "un solo promemoria e raccontare che cosa è cambiato dall'ultima ondata.",
-            en="Shorten the survey, personalise the invitation (a sender the customer knows), send one "
-            "reminder, and say what changed since the last wave.",
+            "Shorten the survey, personalise the invitation (a sender the customer knows), send one "
+            "reminder, and say what changed since the last wave."
         ),
         owner="CX manager",
         effort="low",
@@ -396,25 +316,16 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             "survey.response_rate_high_pressure",
         ),
         when=(C("survey.over_surveyed_share", ">=", 0.02), C("survey.over_surveyed_customers", ">=", 5)),
-        title=T(
-            it="Una regola di contatto contro la pressione delle indagini",
-            en="A contact rule against survey pressure",
-        ),
+        title=T("A contact rule against survey pressure"),
         evidence=T(
-            it="{survey.over_surveyed_customers} clienti ({survey.over_surveyed_share} degli invitati) "
-            "hanno ricevuto più inviti della soglia in 90 giorni; il tasso di risposta scende da "
-            "{survey.response_rate_low_pressure} con la pressione più bassa a "
-            "{survey.response_rate_high_pressure} con la più alta.",
-            en="{survey.over_surveyed_customers} customers ({survey.over_surveyed_share} of those invited) "
+            "{survey.over_surveyed_customers} customers ({survey.over_surveyed_share} of those invited) "
             "received more invitations than the threshold in 90 days; the response rate falls from "
             "{survey.response_rate_low_pressure} at the lowest pressure to "
-            "{survey.response_rate_high_pressure} at the highest.",
+            "{survey.response_rate_high_pressure} at the highest."
         ),
         action=T(
-            it="Fissare una regola di contatto: al massimo un invito a caldo per cliente ogni 30 giorni, "
-            "una pausa prima di ogni ondata del barometro, nessun invito con un caso aperto.",
-            en="Set a contact rule: at most one hot invitation per customer every 30 days, a quiet period "
-            "before each barometer wave, no invitation while a case is open.",
+            "Set a contact rule: at most one hot invitation per customer every 30 days, a quiet period "
+            "before each barometer wave, no invitation while a case is open."
         ),
         owner="CX manager",
         effort="low",
@@ -427,20 +338,11 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.stopped_answering",),
         when=(C("survey.stopped_answering", ">=", 5),),
-        title=T(
-            it="Il silenzio è un segnale: richiamare chi ha smesso di rispondere",
-            en="Silence is a signal: call the customers who stopped answering",
-        ),
+        title=T("Silence is a signal: call the customers who stopped answering"),
         evidence=T(
-            it="{survey.stopped_answering} clienti hanno risposto a un'ondata precedente del barometro ma "
-            "non all'ultima.",
-            en="{survey.stopped_answering} customers answered an earlier barometer wave but not the latest.",
+            "{survey.stopped_answering} customers answered an earlier barometer wave but not the latest."
         ),
-        action=T(
-            it="Far chiamare questi clienti dal loro referente commerciale, iniziando da quelli di "
-            "maggior valore.",
-            en="Have the account owner call these customers, starting with the highest-value ones.",
-        ),
+        action=T("Have the account owner call these customers, starting with the highest-value ones."),
         owner="Sales",
         effort="low",
         impact=S("survey.stopped_answering", 5, 100),
@@ -452,22 +354,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.ultra_detractors", "survey.ultra_detractors_uncalled"),
         when=(C("survey.ultra_detractors_uncalled", ">=", 1),),
-        title=T(
-            it="Richiamare ogni ultra-detrattore entro 48 ore",
-            en="Call back every ultra-detractor within 48 hours",
-        ),
+        title=T("Call back every ultra-detractor within 48 hours"),
         evidence=T(
-            it="{survey.ultra_detractors_uncalled} dei {survey.ultra_detractors} ultra-detrattori "
-            "(NPS 0–1) non sono stati contattati entro il tempo obiettivo.",
-            en="{survey.ultra_detractors_uncalled} of the {survey.ultra_detractors} ultra-detractors "
-            "(NPS 0–1) were not contacted within the target time.",
+            "{survey.ultra_detractors_uncalled} of the {survey.ultra_detractors} ultra-detractors (NPS "
+            "0–1) were not contacted within the target time."
         ),
         action=T(
-            it="Richiamare ogni ultra-detrattore entro 48 ore (lista nella sezione indicatori, dal più "
-            "recente), registrarne la causa e chiudere il cerchio; riportare ogni mese il tasso di "
-            "richiamata.",
-            en="Call back every ultra-detractor within 48 hours (the list in the indicators section, most "
-            "recent first), record the cause and close the loop; report the call-back rate monthly.",
+            "Call back every ultra-detractor within 48 hours (the list in the indicators section, most "
+            "recent first), record the cause and close the loop; report the call-back rate monthly."
         ),
         owner="Customer Service",
         effort="low",
@@ -480,21 +374,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.ultra_detractors", "survey.followup_tracked"),
         when=(C("survey.ultra_detractors", ">=", 1), C("survey.followup_tracked", "==", False)),
-        title=T(
-            it="Organizzare e registrare le richiamate degli ultra-detrattori",
-            en="Organise and record call-backs to ultra-detractors",
-        ),
+        title=T("Organise and record call-backs to ultra-detractors"),
         evidence=T(
-            it="Hanno risposto {survey.ultra_detractors} ultra-detrattori (NPS 0–1) e i dati non dicono "
-            "se qualcuno li ha richiamati.",
-            en="{survey.ultra_detractors} ultra-detractors (NPS 0–1) answered, and the data does not show "
-            "whether anyone called them back.",
+            "{survey.ultra_detractors} ultra-detractors (NPS 0–1) answered, and the data does not show "
+            "whether anyone called them back."
         ),
         action=T(
-            it="Instaurare una routine di richiamata entro 48 ore dalla risposta e registrare data e "
-            "esito di ogni contatto, così che il ciclo chiuso si possa misurare.",
-            en="Set up a call-back routine within 48 hours of the answer and record the date and outcome "
-            "of each contact, so that the closed loop can be measured.",
+            "Set up a call-back routine within 48 hours of the answer and record the date and outcome of "
+            "each contact, so that the closed loop can be measured."
         ),
         owner="Customer Service",
         effort="low",
@@ -507,18 +394,9 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("survey.ultra_promoters",),
         when=(C("survey.ultra_promoters", ">=", 10),),
-        title=T(
-            it="Chiedere testimonianze agli ultra-promotori",
-            en="Ask ultra-promoters for testimonials",
-        ),
-        evidence=T(
-            it="{survey.ultra_promoters} clienti hanno dato 9 o 10: sono pronti a raccomandarvi.",
-            en="{survey.ultra_promoters} customers gave 9 or 10: they are ready to recommend you.",
-        ),
-        action=T(
-            it="Chiedere loro una testimonianza o una referenza entro due settimane dalla risposta.",
-            en="Ask them for a testimonial or a referral within two weeks of their answer.",
-        ),
+        title=T("Ask ultra-promoters for testimonials"),
+        evidence=T("{survey.ultra_promoters} customers gave 9 or 10: they are ready to recommend you."),
+        action=T("Ask them for a testimonial or a referral within two weeks of their answer."),
         owner="Marketing",
         effort="low",
         impact=2,
@@ -538,21 +416,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             C("nps.barometer_drop_significant", "==", True),
             C("nps.barometer_drop_points", "<=", -10),
         ),
-        title=T(
-            it="Capire perché i clienti {nps.barometer_drop_group} si allontanano",
-            en="Find out why {nps.barometer_drop_group} customers are turning away",
-        ),
+        title=T("Find out why {nps.barometer_drop_group} customers are turning away"),
         evidence=T(
-            it="Tra le ultime due ondate del barometro l'NPS dei clienti {nps.barometer_drop_group} è "
-            "cambiato di {nps.barometer_drop_points} punti: un calo significativo, il più forte tra i gruppi.",
-            en="Between the last two barometer waves the NPS of {nps.barometer_drop_group} customers "
-            "changed by {nps.barometer_drop_points} points: a significant drop, the largest of any group.",
+            "Between the last two barometer waves the NPS of {nps.barometer_drop_group} customers changed "
+            "by {nps.barometer_drop_points} points: a significant drop, the largest of any group."
         ),
         action=T(
-            it="Chiamare entro un mese un campione di detrattori {nps.barometer_drop_group}, trovare la "
-            "causa con le Vendite e i reparti coinvolti e seguire questo gruppo nella prossima ondata.",
-            en="Call a sample of {nps.barometer_drop_group} detractors within a month, find the cause with "
-            "Sales and the departments involved, and track this group in the next wave.",
+            "Call a sample of {nps.barometer_drop_group} detractors within a month, find the cause with "
+            "Sales and the departments involved, and track this group in the next wave."
         ),
         owner="Sales",
         effort="medium",
@@ -565,20 +436,13 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="sponsorship",
         needs=("nps.barometer_change",),
         when=(C("nps.barometer_change", "<=", -3),),
-        title=T(
-            it="Indicatori CX in direzione, come il fatturato",
-            en="CX indicators on the management agenda, like revenue",
-        ),
+        title=T("CX indicators on the management agenda, like revenue"),
         evidence=T(
-            it="L'NPS complessivo è cambiato di {nps.barometer_change} punti tra le ultime due ondate del "
-            "barometro.",
-            en="Overall NPS changed by {nps.barometer_change} points between the last two barometer waves.",
+            "Overall NPS changed by {nps.barometer_change} points between the last two barometer waves."
         ),
         action=T(
-            it="Portare NPS, CES e i livelli di servizio dei passaggi nel cruscotto della direzione accanto "
-            "al fatturato, con una revisione mensile e un responsabile per ogni indicatore.",
-            en="Put NPS, CES and the handoff service levels on the management dashboard next to revenue, "
-            "reviewed monthly, with a named owner for each indicator.",
+            "Put NPS, CES and the handoff service levels on the management dashboard next to revenue, "
+            "reviewed monthly, with a named owner for each indicator."
         ),
         owner="Management",
         effort="low",
@@ -591,16 +455,13 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="indicators",
         needs=("indicators.measured", "indicators.missing"),
         when=(C("indicators.measured", "<=", 2),),
-        title=T(it="Scegliere gli indicatori giusti", en="Choose the right indicators"),
+        title=T("Choose the right indicators"),
         evidence=T(
-            it="Solo {indicators.measured} dei quattro indicatori hanno dati; mancano: {indicators.missing}.",
-            en="Only {indicators.measured} of the four indicators have data; missing: {indicators.missing}.",
+            "Only {indicators.measured} of the four indicators have data; missing: {indicators.missing}."
         ),
         action=T(
-            it="Aggiungere il CES dopo i contatti di servizio (lo sforzo), il CSAT dopo le consegne, "
-            "tenere l'NPS per la relazione; usare le stesse scale in ogni ondata.",
-            en="Add CES after service contacts (effort), CSAT after deliveries, keep NPS for the "
-            "relationship; use the same scales in every wave.",
+            "Add CES after service contacts (effort), CSAT after deliveries, keep NPS for the "
+            "relationship; use the same scales in every wave."
         ),
         owner="CX manager",
         effort="low",
@@ -618,21 +479,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             "segments.premium_value_share",
         ),
         when=(C("segments.premium_value_share", ">=", 0.3), C("segments.premium_customers", ">=", 1)),
-        title=T(
-            it="Un livello di servizio dedicato ai clienti premium",
-            en="A dedicated service level for premium customers",
-        ),
+        title=T("A dedicated service level for premium customers"),
         evidence=T(
-            it="{segments.premium_customers} clienti premium ({segments.premium_share} dei clienti) "
-            "rappresentano una quota del valore attuale pari a {segments.premium_value_share}.",
-            en="{segments.premium_customers} premium customers ({segments.premium_share} of customers) "
-            "bring {segments.premium_value_share} of current value.",
+            "{segments.premium_customers} premium customers ({segments.premium_share} of customers) bring "
+            "{segments.premium_value_share} of current value."
         ),
         action=T(
-            it="Dare ai clienti premium un referente nominativo, priorità nelle code e una revisione "
-            "proattiva due volte l'anno; misurarne l'NPS a parte.",
-            en="Give premium customers a named account contact, priority in the queues and a proactive "
-            "review twice a year; measure their NPS separately.",
+            "Give premium customers a named account contact, priority in the queues and a proactive "
+            "review twice a year; measure their NPS separately."
         ),
         owner="Sales",
         effort="medium",
@@ -645,21 +499,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="service_levels",
         needs=("segments.potential_customers", "segments.potential_share"),
         when=(C("segments.potential_customers", ">=", 5),),
-        title=T(
-            it="Un piano di sviluppo per i clienti potenziali",
-            en="A development plan for potential customers",
-        ),
+        title=T("A development plan for potential customers"),
         evidence=T(
-            it="{segments.potential_customers} clienti ({segments.potential_share}) sono 'potenziali': "
-            "valore basso oggi, valore previsto alto.",
-            en="{segments.potential_customers} customers ({segments.potential_share}) are 'potential': low "
-            "value today, high predicted value.",
+            "{segments.potential_customers} customers ({segments.potential_share}) are 'potential': low "
+            "value today, high predicted value."
         ),
         action=T(
-            it="Assegnare ai clienti potenziali un referente commerciale, offerte adatte ai loro acquisti "
-            "in crescita e una telefonata di benvenuto dopo i primi ordini.",
-            en="Give potential customers a sales contact, offers matched to their growing purchases and a "
-            "welcome call after their first orders.",
+            "Give potential customers a sales contact, offers matched to their growing purchases and a "
+            "welcome call after their first orders."
         ),
         owner="Sales",
         effort="medium",
@@ -672,21 +519,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="service_levels",
         needs=("segments.dilemma_customers", "segments.dilemma_value_share"),
         when=(C("segments.dilemma_customers", ">=", 5),),
-        title=T(
-            it="Decidere se e come investire sui clienti dilemma",
-            en="Decide whether and how to invest in dilemma customers",
-        ),
+        title=T("Decide whether and how to invest in dilemma customers"),
         evidence=T(
-            it="{segments.dilemma_customers} clienti 'dilemma' rappresentano una quota del valore attuale "
-            "pari a {segments.dilemma_value_share}, ma si prevede che comprino poco: molti sono in silenzio.",
-            en="{segments.dilemma_customers} 'dilemma' customers bring {segments.dilemma_value_share} of "
-            "current value but are predicted to buy little: many have gone silent.",
+            "{segments.dilemma_customers} 'dilemma' customers bring {segments.dilemma_value_share} of "
+            "current value but are predicted to buy little: many have gone silent."
         ),
         action=T(
-            it="Decidere cliente per cliente: una telefonata di recupero del referente per chi vale la "
-            "pena trattenere, un livello di servizio più leggero per gli altri.",
-            en="Decide customer by customer: a win-back call by the account owner for those worth keeping, "
-            "a lighter service level for the rest.",
+            "Decide customer by customer: a win-back call by the account owner for those worth keeping, a "
+            "lighter service level for the rest."
         ),
         owner="Sales",
         effort="low",
@@ -700,23 +540,15 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="internal_customer",
         needs=("culture.gap_department", "culture.gap_max", "culture.gap_self", "culture.gap_others"),
         when=(C("culture.gap_max", ">=", 0.8),),
-        title=T(
-            it="Uno specchio per {culture.gap_department}: come si vede e come la vedono gli altri",
-            en="A mirror for {culture.gap_department}: how it sees itself and how others see it",
-        ),
+        title=T("A mirror for {culture.gap_department}: how it sees itself and how others see it"),
         evidence=T(
-            it="Il reparto {culture.gap_department} si valuta {culture.gap_self} su 5, gli altri reparti lo "
-            "valutano {culture.gap_others}: uno scarto di {culture.gap_max} punti.",
-            en="{culture.gap_department} rates itself {culture.gap_self} out of 5, the other departments "
-            "rate it {culture.gap_others}: a gap of {culture.gap_max} points.",
+            "{culture.gap_department} rates itself {culture.gap_self} out of 5, the other departments "
+            "rate it {culture.gap_others}: a gap of {culture.gap_max} points."
         ),
         action=T(
-            it="Organizzare un workshop tra reparti in cui ciascuno presenta ciò che gli serve da "
-            "{culture.gap_department} e viceversa; concordare tre cambiamenti concreti e ripetere il "
-            "questionario tra sei mesi.",
-            en="Run a cross-department workshop where each department says what it needs from "
+            "Run a cross-department workshop where each department says what it needs from "
             "{culture.gap_department} and vice versa; agree three concrete changes and repeat the "
-            "questionnaire in six months.",
+            "questionnaire in six months."
         ),
         owner="{culture.gap_department}",
         effort="low",
@@ -734,21 +566,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             "culture.harshest_rater_gap",
         ),
         when=(C("culture.harshest_rater_gap", ">=", 1.2),),
-        title=T(
-            it="{culture.harshest_rater}: dal «noi contro loro» ai clienti interni",
-            en="{culture.harshest_rater}: from 'us and them' to internal customers",
-        ),
+        title=T("{culture.harshest_rater}: from 'us and them' to internal customers"),
         evidence=T(
-            it="Il reparto {culture.harshest_rater} valuta sé stesso {culture.harshest_rater_self} su 5 e "
-            "gli altri reparti {culture.harshest_rater_given}: il giudizio più severo sugli altri.",
-            en="{culture.harshest_rater} rates itself {culture.harshest_rater_self} out of 5 and the other "
-            "departments {culture.harshest_rater_given}: the harshest view of the others.",
+            "{culture.harshest_rater} rates itself {culture.harshest_rater_self} out of 5 and the other "
+            "departments {culture.harshest_rater_given}: the harshest view of the others."
         ),
         action=T(
-            it="Affiancare per una giornata le persone di {culture.harshest_rater} ai reparti a valle e a "
-            "monte; ogni reparto nomina un referente per i casi condivisi e si incontrano ogni mese.",
-            en="Let {culture.harshest_rater} staff spend a day with the departments up- and downstream; "
-            "each department names a contact for shared cases and they meet monthly.",
+            "Let {culture.harshest_rater} staff spend a day with the departments up- and downstream; each "
+            "department names a contact for shared cases and they meet monthly."
         ),
         owner="{culture.harshest_rater}",
         effort="low",
@@ -761,21 +586,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="cx_owner",
         needs=("culture.spread_pillar", "culture.spread_max"),
         when=(C("culture.spread_max", ">=", 1.0),),
-        title=T(
-            it="Avvicinare i reparti su «{culture.spread_pillar}»",
-            en="Bring departments together on '{culture.spread_pillar}'",
-        ),
+        title=T("Bring departments together on '{culture.spread_pillar}'"),
         evidence=T(
-            it="Sul pilastro «{culture.spread_pillar}» il reparto migliore e il peggiore distano "
-            "{culture.spread_max} punti su 5.",
-            en="On the pillar '{culture.spread_pillar}' the best and the worst department are "
-            "{culture.spread_max} points apart out of 5.",
+            "On the pillar '{culture.spread_pillar}' the best and the worst department are "
+            "{culture.spread_max} points apart out of 5."
         ),
         action=T(
-            it="Far moderare a uno specialista CX sessioni interfunzionali su questo pilastro; scrivere chi "
-            "fa cosa in ogni richiesta del cliente (una matrice RACI) e condividerlo.",
-            en="Have a CX specialist moderate cross-functional sessions on this pillar; write down who does "
-            "what in each customer request (a RACI matrix) and share it.",
+            "Have a CX specialist moderate cross-functional sessions on this pillar; write down who does "
+            "what in each customer request (a RACI matrix) and share it."
         ),
         owner="CX manager",
         effort="medium",
@@ -788,24 +606,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="internal_customer",
         needs=("culture.info_lowest_department", "culture.info_lowest_score"),
         when=(C("culture.info_lowest_score", "<=", 3.0),),
-        title=T(
-            it="Trattare i colleghi a valle come clienti interni: {culture.info_lowest_department}",
-            en="Treat colleagues downstream as internal customers: {culture.info_lowest_department}",
-        ),
+        title=T("Treat colleagues downstream as internal customers: {culture.info_lowest_department}"),
         evidence=T(
-            it="Il reparto {culture.info_lowest_department} ottiene {culture.info_lowest_score} su 5 nel "
-            "passare e "
-            "ricevere informazioni tra reparti, il valore più basso.",
-            en="{culture.info_lowest_department} scores {culture.info_lowest_score} out of 5 on passing and "
-            "receiving information between departments, the lowest of all.",
+            "{culture.info_lowest_department} scores {culture.info_lowest_score} out of 5 on passing and "
+            "receiving information between departments, the lowest of all."
         ),
         action=T(
-            it="Concordare con {culture.info_lowest_department} e i reparti vicini quali informazioni deve "
-            "portare ogni passaggio (checklist o modello) e far valutare ogni passaggio al reparto che lo "
-            "riceve.",
-            en="Agree with {culture.info_lowest_department} and its neighbours what information each "
-            "handoff must carry (a checklist or template) and let the receiving department rate each "
-            "handoff.",
+            "Agree with {culture.info_lowest_department} and its neighbours what information each handoff "
+            "must carry (a checklist or template) and let the receiving department rate each handoff."
         ),
         owner="{culture.info_lowest_department}",
         effort="low",
@@ -818,23 +626,15 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="training",
         needs=("culture.listening_lowest_department", "culture.listening_lowest_score"),
         when=(C("culture.listening_lowest_score", "<=", 3.2),),
-        title=T(
-            it="Formazione all'ascolto e all'empatia per {culture.listening_lowest_department}",
-            en="Listening and empathy training for {culture.listening_lowest_department}",
-        ),
+        title=T("Listening and empathy training for {culture.listening_lowest_department}"),
         evidence=T(
-            it="Il reparto {culture.listening_lowest_department} si dà {culture.listening_lowest_score} su "
-            "5 sull'essere formato ad ascoltare i clienti e a mettersi nei loro panni.",
-            en="{culture.listening_lowest_department} rates itself {culture.listening_lowest_score} out "
-            "of 5 on being trained to listen to and empathise with customers.",
+            "{culture.listening_lowest_department} rates itself {culture.listening_lowest_score} out of 5 "
+            "on being trained to listen to and empathise with customers."
         ),
         action=T(
-            it="Una formazione specifica per il ruolo su ascolto ed empatia per "
-            "{culture.listening_lowest_department}, con casi reali tratti dai commenti; inserire "
-            "l'ascolto nel profilo di selezione dei ruoli a contatto con il cliente.",
-            en="Role-specific training on listening and empathy for {culture.listening_lowest_department}, "
+            "Role-specific training on listening and empathy for {culture.listening_lowest_department}, "
             "built on real cases from the comments; add listening skills to the hiring profile of "
-            "customer-facing roles.",
+            "customer-facing roles."
         ),
         owner="{culture.listening_lowest_department}",
         effort="medium",
@@ -847,23 +647,15 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="training",
         needs=("culture.lowest_department", "culture.lowest_score", "culture.departments"),
         when=(C("culture.lowest_score", "<=", 3.0), C("culture.departments", ">=", 2)),
-        title=T(
-            it="Un percorso sulla cultura del cliente per {culture.lowest_department}",
-            en="A customer-culture programme for {culture.lowest_department}",
-        ),
+        title=T("A customer-culture programme for {culture.lowest_department}"),
         evidence=T(
-            it="Tra i {culture.departments} reparti del workshop, {culture.lowest_department} ha il punteggio "
-            "più basso sulla cultura del cliente: {culture.lowest_score} su 5 sulle dodici domande.",
-            en="Of the {culture.departments} departments in the workshop, {culture.lowest_department} has "
-            "the lowest customer-culture score: {culture.lowest_score} out of 5 over the twelve questions.",
+            "Of the {culture.departments} departments in the workshop, {culture.lowest_department} has "
+            "the lowest customer-culture score: {culture.lowest_score} out of 5 over the twelve questions."
         ),
         action=T(
-            it="Un percorso per {culture.lowest_department} personalizzato per ruolo: che cosa vive il "
-            "cliente a valle del suo lavoro, una giornata in affiancamento alla prima linea e un'abitudine "
-            "misurabile per ruolo; ripetere il questionario tra sei mesi.",
-            en="A programme for {culture.lowest_department} personalised per role: what the customer "
-            "experiences downstream of their work, a day shadowing the front line and one measurable habit "
-            "per role; repeat the questionnaire in six months.",
+            "A programme for {culture.lowest_department} personalised per role: what the customer "
+            "experiences downstream of their work, a day shadowing the front line and one measurable "
+            "habit per role; repeat the questionnaire in six months."
         ),
         owner="{culture.lowest_department}",
         effort="medium",
@@ -876,21 +668,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="empowerment",
         needs=("culture.empowerment_score",),
         when=(C("culture.empowerment_score", "<=", 3.0),),
-        title=T(
-            it="Dare autonomia alla prima linea: un piccolo budget di cortesia",
-            en="Empower the front line: a small goodwill budget",
-        ),
+        title=T("Empower the front line: a small goodwill budget"),
         evidence=T(
-            it="I reparti valutano {culture.empowerment_score} su 5 la possibilità per la prima linea di "
-            "risolvere piccoli problemi senza escalation.",
-            en="Departments rate the front line's freedom to settle small issues without escalation at "
-            "{culture.empowerment_score} out of 5.",
+            "Departments rate the front line's freedom to settle small issues without escalation at "
+            "{culture.empowerment_score} out of 5."
         ),
         action=T(
-            it="Dare al personale di prima linea un piccolo budget di cortesia e l'autorità di chiudere "
-            "le piccole contestazioni senza escalation; rivederne l'uso ogni trimestre.",
-            en="Give front-line staff a small goodwill budget and the authority to settle small disputes "
-            "without escalation; review its use quarterly.",
+            "Give front-line staff a small goodwill budget and the authority to settle small disputes "
+            "without escalation; review its use quarterly."
         ),
         owner="Management",
         effort="low",
@@ -907,24 +692,16 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             C("culture.voice_of_customer_score", "<=", 3.0),
             C("culture.roles_clear_score", "<=", 3.0),
         ),
-        title=T(
-            it="Un responsabile CX che porti la voce del cliente in ogni riunione",
-            en="One accountable CX manager who carries the voice of the customer",
-        ),
+        title=T("One accountable CX manager who carries the voice of the customer"),
         evidence=T(
-            it="Nelle riunioni tra reparti nessuno parla chiaramente per il cliente "
-            "({culture.voice_of_customer_score} su 5) e la responsabilità delle richieste non è chiara "
-            "({culture.roles_clear_score} su 5).",
-            en="Nobody clearly speaks for the customer in cross-department meetings "
+            "Nobody clearly speaks for the customer in cross-department meetings "
             "({culture.voice_of_customer_score} out of 5) and ownership of requests is unclear "
-            "({culture.roles_clear_score} out of 5).",
+            "({culture.roles_clear_score} out of 5)."
         ),
         action=T(
-            it="Nominare un responsabile CX che porti la voce del cliente in ogni riunione di direzione, "
-            "sia titolare degli indicatori CX e del piano d'azione e moderi il lavoro tra reparti.",
-            en="Appoint one accountable CX manager who carries the voice of the customer into every "
+            "Appoint one accountable CX manager who carries the voice of the customer into every "
             "management meeting, owns the CX indicators and this action plan, and moderates "
-            "cross-department work.",
+            "cross-department work."
         ),
         owner="Management",
         effort="medium",
@@ -938,21 +715,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="knowledge",
         needs=("text.top_negative_theme", "text.top_negative_theme_share", "text.negative_share"),
         when=(C("text.top_negative_theme_share", ">=", 0.2),),
-        title=T(
-            it="Agire sul tema che ricorre nelle lamentele: «{text.top_negative_theme}»",
-            en="Act on the theme of the complaints: '{text.top_negative_theme}'",
-        ),
+        title=T("Act on the theme of the complaints: '{text.top_negative_theme}'"),
         evidence=T(
-            it="Commenti negativi che parlano di «{text.top_negative_theme}»: "
-            "{text.top_negative_theme_share}; quota dei commenti negativi sul totale: {text.negative_share}.",
-            en="{text.top_negative_theme_share} of the negative comments are about "
-            "'{text.top_negative_theme}'; {text.negative_share} of all comments are negative.",
+            "{text.top_negative_theme_share} of the negative comments are about "
+            "'{text.top_negative_theme}'; {text.negative_share} of all comments are negative."
         ),
         action=T(
-            it="Leggere i commenti rappresentativi con i reparti coinvolti, concordare una causa e un "
-            "obiettivo per la prossima ondata.",
-            en="Read the representative comments with the departments involved, agree a cause and a "
-            "target for the next wave.",
+            "Read the representative comments with the departments involved, agree a cause and a target "
+            "for the next wave."
         ),
         owner="CX manager",
         effort="low",
@@ -971,25 +741,16 @@ BUILTIN_RULES: tuple[Rule, ...] = (
             "text.nps_all",
         ),
         when=(C("text.worst_nps_theme_nps_gap", "<=", -20), C("text.worst_nps_theme_customers", ">=", 10)),
-        title=T(
-            it="I clienti che parlano di «{text.worst_nps_theme}» non ci raccomandano",
-            en="Customers who talk about '{text.worst_nps_theme}' do not recommend us",
-        ),
+        title=T("Customers who talk about '{text.worst_nps_theme}' do not recommend us"),
         evidence=T(
-            it="I {text.worst_nps_theme_customers} clienti che nei commenti citano «{text.worst_nps_theme}» "
-            "hanno un NPS di {text.worst_nps_theme_nps}, con uno scarto di {text.worst_nps_theme_nps_gap} "
-            "punti rispetto a tutte le risposte (NPS {text.nps_all}).",
-            en="The {text.worst_nps_theme_customers} customers whose comments mention "
+            "The {text.worst_nps_theme_customers} customers whose comments mention "
             "'{text.worst_nps_theme}' give an NPS of {text.worst_nps_theme_nps}, a gap of "
-            "{text.worst_nps_theme_nps_gap} points against all answers (NPS {text.nps_all}).",
+            "{text.worst_nps_theme_nps_gap} points against all answers (NPS {text.nps_all})."
         ),
         action=T(
-            it="Fare di «{text.worst_nps_theme}» un progetto di miglioramento con un responsabile e un "
-            "obiettivo: leggere i commenti con i reparti coinvolti, eliminare prima la causa più frequente "
-            "e rimisurare l'NPS di questi clienti alla prossima ondata.",
-            en="Make '{text.worst_nps_theme}' an improvement project with a named owner and a target: read "
+            "Make '{text.worst_nps_theme}' an improvement project with a named owner and a target: read "
             "the comments with the departments involved, remove the most frequent cause first and measure "
-            "these customers' NPS again at the next wave.",
+            "these customers' NPS again at the next wave."
         ),
         owner="CX manager",
         effort="medium",
@@ -1002,23 +763,14 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         lever="hot_cold",
         needs=("text.comments", "text.negative_share", "text.ultra_detractor_comments"),
         when=(C("text.negative_share", ">=", 0.25), C("text.comments", ">=", 20)),
-        title=T(
-            it="Rispondere a ogni commento negativo, prima agli ultra-detrattori",
-            en="Answer every negative comment, ultra-detractors first",
-        ),
+        title=T("Answer every negative comment, ultra-detractors first"),
         evidence=T(
-            it="Commenti negativi: {text.negative_share} dei {text.comments} commenti dei clienti; "
-            "{text.ultra_detractor_comments} sono stati scritti da ultra-detrattori (NPS 0–1).",
-            en="{text.negative_share} of the {text.comments} customer comments are negative; "
-            "{text.ultra_detractor_comments} were written by ultra-detractors (NPS 0–1).",
+            "{text.negative_share} of the {text.comments} customer comments are negative; "
+            "{text.ultra_detractor_comments} were written by ultra-detractors (NPS 0–1)."
         ),
         action=T(
-            it="Rispondere personalmente a ogni commento negativo entro due giorni lavorativi, iniziando "
-            "dagli ultra-detrattori; classificarne la causa perché i temi ricorrenti arrivino al reparto "
-            "che può risolverli.",
-            en="Reply personally to every negative comment within two working days, ultra-detractors "
-            "first; tag each with its cause so that recurring themes reach the department that can fix "
-            "them.",
+            "Reply personally to every negative comment within two working days, ultra-detractors first; "
+            "tag each with its cause so that recurring themes reach the department that can fix them."
         ),
         owner="Customer Service",
         effort="low",

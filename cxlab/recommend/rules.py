@@ -18,6 +18,7 @@ from typing import Literal
 
 from ..errors import ConfigError
 from ..findings import KEY_PATTERN, FindingValue, format_value
+from ..i18n import available_languages, gettext
 from ..labels import labels_by_language
 
 Op = Literal[">", ">=", "<", "<=", "==", "!="]
@@ -72,13 +73,26 @@ class RuleError(ConfigError):
 
 @dataclass(frozen=True)
 class Text:
-    """A sentence in both report languages."""
+    """A sentence in the report languages: Italian and English always (recommendations.yaml re-words them),
+    others from their catalogs."""
 
     it: str
     en: str
+    #: (language, sentence) in the further languages with a catalog; a rule's template needs none: its
+    #: English is the msgid their catalogs translate
+    other: tuple[tuple[str, str], ...] = ()
 
     def get(self, lang: str) -> str:
-        return self.it if lang == "it" else self.en
+        """The sentence in ``lang``: its own, else the catalog's translation of the English, else English."""
+        own = {"it": self.it, "en": self.en, **dict(self.other)}.get(lang)
+        return own or gettext(lang, self.en)
+
+    def filled(self, figures: Mapping[str, FindingValue]) -> Text:
+        """The sentence with its figures, in every language with a catalog."""
+        further = tuple(
+            (lang, self.fill(figures, lang)) for lang in available_languages() if lang not in ("it", "en")
+        )
+        return Text(it=self.fill(figures, "it"), en=self.fill(figures, "en"), other=further)
 
     def fill(self, figures: Mapping[str, FindingValue], lang: str) -> str:
         """The sentence in ``lang`` with every ``{key}`` replaced by the formatted figure."""

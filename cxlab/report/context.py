@@ -17,8 +17,8 @@ import pandas as pd
 
 from ..config import CONFIG_FILE, ClientConfig
 from ..diagnosis import Diagnosis, TopHandoff
-from ..errors import ConfigError
 from ..findings import Findings
+from ..i18n import check_language
 from ..intake import Client, load_client
 from ..recommend import AppliedOverrides
 from ..text import theme_label
@@ -38,11 +38,7 @@ class ReportContext:
         dx: Diagnosis | None = None,
     ) -> None:
         lang = lang or client.language
-        # any language code: words without a translation in its catalog fall back to English
-        if not LANGUAGE_CODE.fullmatch(lang):
-            raise ConfigError(
-                "a language code such as 'it' or 'en'", file="report parameters", column="lang", found=lang
-            )
+        check_language(lang, "report parameters", "lang")
         self.dx = dx if dx is not None else Diagnosis(client)
         self.client = client
         self.lang = lang

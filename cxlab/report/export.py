@@ -20,6 +20,7 @@ from .. import __version__
 from ..colours import is_hex_colour
 from ..errors import ReportError
 from ..intake.write import write_text
+from ..jupyter.charts import spec_from_output
 from ..resources import shipped
 from .charts import CHART_CLASS, chart_html, vega_bundle
 from .html import REPORT_MIMETYPE
@@ -63,8 +64,6 @@ def _html_of(output: dict[str, Any]) -> str:
 
 def rerender_charts(nb: NotebookNode, static: bool = False) -> int:
     """Replace every Altair chart output drawn by another renderer with the report's form; how many."""
-    from ..jupyter.charts import spec_from_output
-
     count = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []):

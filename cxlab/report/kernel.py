@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReportError
+
+if TYPE_CHECKING:  # jupyter_client is imported when a kernel starts: this module stays light
+    from jupyter_client.manager import KernelManager
 
 KERNEL_NAME = "python3"
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
@@ -35,21 +39,22 @@ class WarmKernel:
     def __init__(self, recycle_after: int = 10, kernel_name: str = KERNEL_NAME) -> None:
         self.recycle_after = recycle_after
         self.kernel_name = kernel_name
-        self.km = None
+        self.km: KernelManager | None = None
         self.runs = 0
         self._warming: threading.Thread | None = None
 
     def start(self, cwd: Path | None = None) -> None:
         """Start the kernel (if not running, or recycled: every ``recycle_after`` runs, or when it died) and
         warm it up in the background."""
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import KernelManager  # heavy: only when a kernel starts
 
         if self.km is not None and (self.runs >= self.recycle_after or not self.km.is_alive()):
             self.shutdown()
         if self.km is not None:
             return
-        self.km = KernelManager(kernel_name=self.kernel_name)
-        self.km.start_kernel(cwd=str(cwd) if cwd else None)
+        km = KernelManager(kernel_name=self.kernel_name)
+        km.start_kernel(cwd=str(cwd) if cwd else None)
+        self.km = km
         self.runs = 0
         self._warming = threading.Thread(target=self._execute_quietly, args=(PREWARM_CODE,), daemon=True)
         self._warming.start()
@@ -66,6 +71,8 @@ class WarmKernel:
         return self.km
 
     def _execute(self, code: str) -> dict:
+        if self.km is None:
+            raise ReportError("a started kernel", found="no kernel (call start() first)")
         client = self.km.client()
         client.start_channels()
         try:

@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 
 from ..errors import ReportError
+from ..i18n import check_language
 from ..intake import load_client
 from ..intake.write import write_text
 from ..resources import notebook_templates
@@ -97,7 +98,7 @@ def execute_template(
 ) -> nbformat.NotebookNode:
     """Execute one template with papermill into ``output``; on failure the executed notebook is still
     written and a :class:`ReportError` names the cell and the cause."""
-    import papermill as pm
+    import papermill as pm  # heavy (pulls in nbclient, ipykernel clients): imported when a template runs
     from papermill.exceptions import PapermillExecutionError
 
     template = Path(template)
@@ -184,12 +185,12 @@ def build_report(
         kernel = WarmKernel()
         kernel.start(out if out.is_dir() else None)  # boots and imports cxlab while we validate
     try:
-        client = load_client(client_dir)  # a bad folder fails before anything is executed
+        client = load_client(client_dir)  # a bad folder (or language) fails before anything is executed
+        lang = check_language(lang or client.language, "report parameters", "lang")
     except BaseException:
-        if own_kernel:
+        if own_kernel and kernel is not None:
             kernel.shutdown()
         raise
-    lang = lang or client.language
     out.mkdir(parents=True, exist_ok=True)
     stale = out / "report.html"
     if stale.exists():

@@ -19,6 +19,7 @@ import yaml
 
 from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
 from ..errors import CxlabError
+from ..i18n import gettext
 from ..intake.write import save_yaml, write_text
 from ..resources import widget_files
 
@@ -66,7 +67,7 @@ class CxWidget(anywidget.AnyWidget):
 
     _css = asset("cxlab.css")
 
-    #: "it" or "en": the language of the labels in the page
+    #: the language of the labels in the page: English or any language with a catalog (cxlab.i18n)
     lang = t.Unicode("en").tag(sync=True)
     #: the last message shown in the widget (errors, confirmations)
     message = t.Unicode("").tag(sync=True)
@@ -108,7 +109,9 @@ class CxWidget(anywidget.AnyWidget):
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             self._error(f"{where}{exc.strerror or exc}")
         except Exception as exc:  # noqa: BLE001 - the page must show a message, never a traceback
-            self._error(f"unexpected problem ({type(exc).__name__}): {exc}")
+            self._error(
+                gettext(self.lang, "unexpected problem ({kind}): {error}", kind=type(exc).__name__, error=exc)
+            )
         return None
 
     # -- static view --------------------------------------------------------------------------------

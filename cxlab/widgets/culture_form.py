@@ -18,6 +18,8 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import FileFormatError, InvalidValueError, MissingColumnError, MissingValueError
+from ..i18n import gettext, pgettext, translate
+from ..intake import read_raw
 from ..intake.write import atomic_write, write_bytes, write_text
 from ..questionnaire import PILLARS, QUESTIONS, question
 from ..schema import TABLES
@@ -25,6 +27,7 @@ from ._base import (
     CxWidget,
     asset,
     client_root,
+    escape,
     static_box,
     static_message,
     static_table,
@@ -39,8 +42,6 @@ CULTURE_COLUMNS = TABLES["culture"].column_names
 def _read_existing(path: Path, src: TableSource) -> pd.DataFrame | None:
     if not path.exists():
         return None
-    from ..intake import read_raw
-
     return read_raw(path, src)
 
 
@@ -81,7 +82,7 @@ def append_rows(path: Path, rows: pd.DataFrame, src: TableSource) -> int:
         added = buffer.getvalue().encode("utf-8" if encoding == "utf-8-sig" else encoding)
         write_bytes(path, existing + glue + added)  # the whole file, atomically: never half appended
         return len(pd.read_csv(path, sep=sep, encoding=encoding, dtype=str))
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import Workbook, load_workbook  # heavy, and only for .xlsx culture files
 
     if path.exists():
         book = load_workbook(path)
@@ -117,9 +118,9 @@ class CultureForm(CxWidget):
     respondent = t.Unicode("").tag(sync=True)
     rated_department = t.Unicode("").tag(sync=True)
     answers = t.Dict().tag(sync=True)
-    departments = t.List().tag(sync=True)
+    departments: t.List[str] = t.List().tag(sync=True)
     #: [{"id", "pillar", "pillar_label", "text", "cross"}] in the form's language
-    questions = t.List().tag(sync=True)
+    questions: t.List[dict[str, Any]] = t.List().tag(sync=True)
     file = t.Unicode("").tag(sync=True)
     #: department -> respondents so far (progress shown on the shared screen)
     progress = t.Dict().tag(sync=True)
@@ -144,13 +145,12 @@ class CultureForm(CxWidget):
             self._src = dataclasses.replace(src, file=file) if file else src
         self.file = self._src.file
         self._extra_departments = list(departments or [])
-        lang_ = self.lang if self.lang in ("it", "en") else "en"
         self.questions = [
             {
                 "id": q.id,
                 "pillar": q.pillar,
-                "pillar_label": PILLARS[q.pillar][lang_],
-                "text": q.text(lang_),
+                "pillar_label": translate(PILLARS, q.pillar, self.lang),
+                "text": q.text(self.lang),
                 "cross": q.cross,
             }
             for q in sorted(QUESTIONS, key=lambda q: list(PILLARS).index(q.pillar))  # one block per pillar
@@ -284,8 +284,15 @@ class CultureForm(CxWidget):
         self.submissions += 1
         self.saved_to = str(self.path)
         self._say(
-            f"{len(rows)} answers of {who} ({rows['department'].iat[0]}) added to {self._src.file}: "
-            f"{total} rows in all",
+            gettext(
+                self.lang,
+                "{n} answers of {who} ({department}) added to {file}: {total} rows in all",
+                n=len(rows),
+                who=who,
+                department=rows["department"].iat[0],
+                file=self._src.file,
+                total=total,
+            ),
             "ok",
         )
         with self.hold_trait_notifications():
@@ -302,17 +309,29 @@ class CultureForm(CxWidget):
 
     def to_html(self) -> str:
         progress = (
-            static_table(("department", "respondents"), sorted(self.progress.items()))
+            static_table(
+                (
+                    pgettext(self.lang, "culture table", "department"),
+                    pgettext(self.lang, "culture table", "respondents"),
+                ),
+                sorted(self.progress.items()),
+            )
             if self.progress
-            else "<p>No answers yet.</p>"
+            else "<p>" + escape(gettext(self.lang, "No answers yet.")) + "</p>"
         )
         questions = static_table(
-            ("pillar", "question"), [(q["pillar_label"], q["text"]) for q in self.questions]
+            (
+                pgettext(self.lang, "culture table", "pillar"),
+                pgettext(self.lang, "culture table", "question"),
+            ),
+            [(q["pillar_label"], q["text"]) for q in self.questions],
         )
         return static_box(
-            f"Culture workshop — answers go to {self.file}",
+            gettext(self.lang, "Culture workshop — answers go to {file}", file=self.file),
             progress
-            + "<details><summary>Questions</summary>"
+            + "<details><summary>"
+            + escape(gettext(self.lang, "Questions"))
+            + "</summary>"
             + questions
             + "</details>"
             + static_message(self),

@@ -3,6 +3,7 @@ change owner; saves the decisions to ``recommendations.yaml`` (:mod:`cxlab.recom
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -10,13 +11,34 @@ from typing import Any
 
 import traitlets as t
 
+from .. import findings as findings_module
 from ..config import load_config
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
+from ..i18n import SOURCE_LANGUAGE, gettext, pgettext
+from ..intake import load_client
+from ..recommend.engine import evaluate
+from ..recommend.overrides import (
+    apply_overrides,
+    load_overrides,
+    overrides_from_dict,
+    overrides_path,
+    overrides_to_dict,
+    save_overrides,
+)
+from ..recommend.rules import OWNERS, Text
 from ._base import CxWidget, asset, client_root, static_box, static_message, static_table
 
 #: fields the page may change, and how a value from the page becomes an override value
 EDITABLE = ("status", "text", "title", "priority", "owner", "effort", "due", "note")
+
+#: the languages a recommendation's wording is stored in (recommendations.yaml keeps one text per language)
+TEXT_LANGUAGES = tuple(f.name for f in dataclasses.fields(Text))
+
+
+def _text_language(lang: str) -> str:
+    """The stored language the page edits: its own, or English (the msgids') for any other."""
+    return lang if lang in TEXT_LANGUAGES else SOURCE_LANGUAGE
 
 
 class RecommendationReview(CxWidget):
@@ -32,9 +54,9 @@ class RecommendationReview(CxWidget):
     _esm = asset("recommendation_review.js")
 
     #: the recommendations with the decisions applied, as shown in the page (in :attr:`lang`)
-    cards = t.List().tag(sync=True)
+    cards: t.List[dict[str, Any]] = t.List().tag(sync=True)
     #: owner names offered in the page (the generated owners, the playbook's roles)
-    owners = t.List().tag(sync=True)
+    owners: t.List[str] = t.List().tag(sync=True)
     unreviewed = t.Unicode("show").tag(sync=True)
     #: unsaved decisions exist
     dirty = t.Bool(False).tag(sync=True)
@@ -50,10 +72,6 @@ class RecommendationReview(CxWidget):
         as_of: dt.date | None = None,
         **kwargs: Any,
     ) -> None:
-        from ..recommend.engine import evaluate
-        from ..recommend.overrides import load_overrides, overrides_path
-        from ..recommend.rules import OWNERS
-
         self._root = client_root(client)
         config = load_config(self._root)
         super().__init__(lang=lang or config.language, **kwargs)
@@ -80,19 +98,15 @@ class RecommendationReview(CxWidget):
     @property
     def recommendations(self) -> list[Any]:
         """Every recommendation with the decisions applied (rejected ones included)."""
-        from ..recommend.overrides import apply_overrides
-
         return list(apply_overrides(self._generated, self._overrides, self._as_of).recommendations)
 
     @property
     def shown(self) -> list[Any]:
         """What the report will show."""
-        from ..recommend.overrides import apply_overrides
-
         return apply_overrides(self._generated, self._overrides, self._as_of).shown
 
     def _refresh(self) -> None:
-        lang = self.lang if self.lang in ("it", "en") else "en"
+        lang = _text_language(self.lang)
         cards = []
         for rec in self.recommendations:
             cards.append(
@@ -122,16 +136,12 @@ class RecommendationReview(CxWidget):
         """Change one recommendation: ``status`` (proposed / accepted / rejected), ``text`` or ``title``
         (a string = the widget's language; or {it, en}), ``priority`` (1–25), ``owner``, ``effort``,
         ``due`` (2027-Q1), ``note``. ``None`` drops a change. Raises ConfigError on an invalid value."""
-        import dataclasses
-
-        from ..recommend.overrides import overrides_from_dict, overrides_to_dict
-
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
             raise ConfigError(
                 "one of " + ", ".join(EDITABLE), file=self.file, column=unknown[0], found="unknown field"
             )
-        lang = self.lang if self.lang in ("it", "en") else "en"
+        lang = _text_language(self.lang)
         generated = {r.id: r for r in self._generated}
         custom_ids = {c.id for c in self._overrides.custom}
         if rec_id not in generated and rec_id not in custom_ids:
@@ -188,8 +198,6 @@ class RecommendationReview(CxWidget):
         effort: str = "medium",
     ) -> None:
         """Add a recommendation of the consultant's own (accepted; in the widget's language)."""
-        from ..recommend.overrides import overrides_from_dict, overrides_to_dict
-
         rec_id = str(rec_id).strip()
         if rec_id in {r.id for r in self._generated}:
             raise ConfigError(
@@ -198,7 +206,7 @@ class RecommendationReview(CxWidget):
                 column="custom.id",
                 found=repr(rec_id),
             )
-        lang = self.lang if self.lang in ("it", "en") else "en"
+        lang = _text_language(self.lang)
         if isinstance(priority, str):
             try:
                 priority = float(priority.replace(",", "."))
@@ -217,16 +225,20 @@ class RecommendationReview(CxWidget):
 
     def save(self) -> Path:
         """Write the decisions to ``recommendations.yaml`` in the client folder."""
-        from ..recommend.overrides import save_overrides
-
         path = save_overrides(self._overrides, self._root)
         self.dirty = False
         self.saved_to = str(path)
         accepted = sum(1 for c in self.cards if c["status"] == "accepted")
         rejected = sum(1 for c in self.cards if c["status"] == "rejected")
         self._say(
-            f"saved to {path.name}: {accepted} accepted, {rejected} rejected, "
-            f"{len(self.cards) - accepted - rejected} not reviewed",
+            gettext(
+                self.lang,
+                "saved to {file}: {accepted} accepted, {rejected} rejected, {unreviewed} not reviewed",
+                file=path.name,
+                accepted=accepted,
+                rejected=rejected,
+                unreviewed=len(self.cards) - accepted - rejected,
+            ),
             "ok",
         )
         return path
@@ -253,7 +265,11 @@ class RecommendationReview(CxWidget):
     # -- static view ---------------------------------------------------------------------------------
 
     def to_html(self) -> str:
-        marks = {"accepted": "✓ accepted", "rejected": "✗ rejected", "proposed": "proposed"}
+        marks = {
+            "accepted": gettext(self.lang, "✓ accepted"),
+            "rejected": gettext(self.lang, "✗ rejected"),
+            "proposed": gettext(self.lang, "proposed"),
+        }
         rows = [
             (
                 f"{c['priority']:g}",
@@ -266,8 +282,20 @@ class RecommendationReview(CxWidget):
             for c in self.cards
         ]
         return static_box(
-            f"Recommendations ({len(self.cards)}) — decisions in {self.file}",
-            static_table(("priority", "status", "recommendation", "action", "owner", "due"), rows)
+            gettext(
+                self.lang, "Recommendations ({n}) — decisions in {file}", n=len(self.cards), file=self.file
+            ),
+            static_table(
+                (
+                    pgettext(self.lang, "recommendation table", "priority"),
+                    pgettext(self.lang, "recommendation table", "status"),
+                    pgettext(self.lang, "recommendation table", "recommendation"),
+                    pgettext(self.lang, "recommendation table", "action"),
+                    pgettext(self.lang, "recommendation table", "owner"),
+                    pgettext(self.lang, "recommendation table", "due"),
+                ),
+                rows,
+            )
             + static_message(self),
         )
 
@@ -281,8 +309,6 @@ def _custom_text(widget: RecommendationReview, rec_id: str, field: str) -> dict[
 
 def _collect_findings(client: Any) -> Mapping[str, Any]:
     """Findings of a client (a loaded Client or its folder), through the library."""
-    from .. import findings as findings_module
-
     collect = getattr(findings_module, "collect_findings", None)
     if collect is None:
         raise ConfigError(
@@ -291,8 +317,6 @@ def _collect_findings(client: Any) -> Mapping[str, Any]:
             found="no cxlab.findings.collect_findings in this version",
         )
     if not hasattr(client, "tables"):
-        from ..intake import load_client
-
         client = load_client(client_root(client))
     return collect(Diagnosis(client))
 
