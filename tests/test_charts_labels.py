@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,12 +17,13 @@ CHART_MODULES = (culture, handoffs, indicators, journey, recommend, segments, te
 CHARTS_DIR = Path(handoffs.__file__).parent
 
 
-def labels_of(module: object) -> dict[str, str]:
-    return dict(getattr(module, "LABELS", None) or module._L)
+def labels_of(module: ModuleType) -> dict[str, str]:
+    names = vars(module)
+    return dict(names.get("LABELS") or names["_L"])
 
 
 @pytest.mark.parametrize("module", CHART_MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def test_every_chart_label_has_an_italian_entry(module: object) -> None:
+def test_every_chart_label_has_an_italian_entry(module: ModuleType) -> None:
     italian = _catalog("it")
     missing = [en for en in labels_of(module).values() if (CHART_CONTEXT, en) not in italian]
     assert not missing

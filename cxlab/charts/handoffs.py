@@ -252,12 +252,12 @@ def satisfaction_by_handoffs_chart(
     y_title = _t(metric, lang)
     interval = (
         alt.Chart(data)
-        .mark_rule(strokeWidth=2, color=PALETTE[0])
+        .mark_rule(strokeWidth=2)  # the brand colour, from the theme
         .encode(x=x, y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q")
     )
     points = (
         alt.Chart(data)
-        .mark_point(size=80, filled=True, color=PALETTE[0])
+        .mark_point(size=80, filled=True)
         .encode(
             x=x,
             y=alt.Y(f"{metric}:Q", title=y_title),

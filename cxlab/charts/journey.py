@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ._labels import chart_label
-from .theme import PALETTE, POLARITY_COLOURS
+from .theme import POLARITY_COLOURS
 
 LABELS: dict[str, str] = {
     "title": "Customer journey: volume, time and satisfaction by stage",
@@ -64,7 +64,7 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
             tooltip.append(alt.Tooltip(f"{col}:Q", title=_t(col, lang), format=fmt))
     volume = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0], opacity=0.8)
+        .mark_bar(opacity=0.8)  # the brand colour, from the theme
         .encode(x=x, y=alt.Y("cases:Q", title=_t("cases", lang)), tooltip=tooltip)
         .properties(width=480, height=120)
     )
@@ -138,7 +138,7 @@ def arrival_channels_chart(
     y = alt.Y("channel:N", sort="-x", title=_t("channel", lang))
     bars = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0])
+        .mark_bar()  # the brand colour, from the theme
         .encode(x=alt.X("share:Q", axis=alt.Axis(format="%"), title=_t("share", lang)), y=y, tooltip=tooltip)
     )
     layers = [bars]
