@@ -5,6 +5,7 @@ The demo clients here are tiny (80 customers, 250 cases) so each report takes a 
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 import re
@@ -228,8 +229,6 @@ def test_two_clients_in_one_warm_kernel_give_the_same_report_as_each_alone(tmp_p
     assert alone.html is not None and warm.html is not None
     a, b = normalised(alone.html), normalised(warm.html)
     if a != b:
-        import difflib
-
         diff = list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=0))[:20]
         pytest.fail(
             "the warm-kernel report differs from the report alone:\n" + "\n".join(d[:300] for d in diff)
