@@ -62,8 +62,12 @@ LABELS: dict[str, str] = {
 }
 
 
-def _t(key: str, lang: str) -> str:
+def label(key: str, lang: str) -> str:
+    """The chart label ``key`` (a segment, a value model, a column...) in ``lang``; the key when unknown."""
     return chart_label(LABELS, key, lang)
+
+
+_t = label
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:

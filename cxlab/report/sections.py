@@ -756,7 +756,7 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
     )
     model = segmented.attrs.get("value_model")
     method = getattr(model, "method", None) or str(segmented["method"].mode().iat[0])
-    method_label = translate(charts.LABELS, "bgnbd_gg" if "bg" in str(method).lower() else "trend", ctx.lang)
+    method_label = charts.label("bgnbd_gg" if "bg" in str(method).lower() else "trend", ctx.lang)
     intro = _fmt_text(
         ctx,
         "segments_intro",
