@@ -33,6 +33,8 @@ from pathlib import Path
 import nbformat
 
 from cxlab.demo import generate_demo_client
+from cxlab.intake import load_client
+from cxlab.report.export import export_notebook_html
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -211,9 +213,6 @@ def main() -> None:
 
 def breakdown_outside(out: Path, client: Path) -> None:
     """Time the parts of a report run outside the kernel, in this process (warm imports)."""
-    from cxlab.intake import load_client
-    from cxlab.report.export import export_notebook_html
-
     executed = next(out.glob("*/client_report.ipynb"))
     nb = nbformat.read(str(executed), as_version=4)
     export_notebook_html(nb)  # warm-up: imports, template compilation

@@ -5,6 +5,7 @@ The demo clients here are tiny (80 customers, 250 cases) so each report takes a 
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 import re
@@ -179,6 +180,7 @@ def test_invalid_client_fails_without_a_kernel_and_loses_its_old_report(tmp_path
     result = run_batch(root, tmp_path / "out", progress=False)
     (outcome,) = result.clients
     assert outcome.status == FAILED and result.exit_code == 1
+    assert outcome.error is not None
     assert "column 'codice_clientX'" in outcome.error and "\n" not in outcome.error
     assert not (stale / "report.html").exists() and not (stale / HASH_FILE).exists()
     assert outcome.seconds < 30  # validation fails before any kernel starts
@@ -224,10 +226,9 @@ def test_two_clients_in_one_warm_kernel_give_the_same_report_as_each_alone(tmp_p
         assert kernel.km is km and kernel.runs == 2  # really the same kernel
 
     assert warm.key_figures == alone.key_figures
+    assert alone.html is not None and warm.html is not None
     a, b = normalised(alone.html), normalised(warm.html)
     if a != b:
-        import difflib
-
         diff = list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=0))[:20]
         pytest.fail(
             "the warm-kernel report differs from the report alone:\n" + "\n".join(d[:300] for d in diff)

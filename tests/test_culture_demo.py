@@ -6,13 +6,12 @@ import pytest
 
 from cxlab.charts.culture import culture_dot_chart, self_vs_others_chart
 from cxlab.culture import department_spread, pillar_scores, question_scores, self_vs_others
-from cxlab.demo import generate_demo_client
 from cxlab.intake import load_client
 
 
 @pytest.fixture(scope="module")
-def culture(tmp_path_factory):
-    return load_client(generate_demo_client(tmp_path_factory.mktemp("demo") / "c")).culture
+def culture(demo_client_dir_full):
+    return load_client(demo_client_dir_full).culture
 
 
 def test_customer_service_rates_itself_high_and_others_low(culture):

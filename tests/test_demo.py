@@ -26,8 +26,8 @@ FILES = (
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_demo_client(tmp_path_factory.mktemp("demo") / "demo", customers=150, cases=1500, seed=11)
+def demo(demo_client_dir: Path) -> Path:
+    return demo_client_dir
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ def responses() -> pd.DataFrame:
             "customer_id": [f"C{i % 150}" for i in range(n)],
             "answered_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
             "survey": pd.Categorical(survey),
-            "wave": np.where(survey == "cold", np.where(np.arange(n) < 300, "W1", "W2"), None),
+            "wave": np.where(survey == "cold", np.where(np.arange(n) < 300, "W1", "W2"), np.array(None)),
             "touchpoint": pd.Categorical(
                 np.where(survey == "hot", rng.choice(["delivery", "service"], n), "rel")
             ),

@@ -15,8 +15,8 @@ io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    folder = demo.generate_demo_client(tmp_path_factory.mktemp("demo") / "demo", seed=7)
+def client(demo_client_dir_full):
+    folder = demo_client_dir_full
     c = io.load_client(folder)
     planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
     return c, planted

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from cxlab.demo import generate_demo_client
 from cxlab.diagnosis import Diagnosis
 from cxlab.findings import Findings, collect_findings
 from cxlab.intake import load_client
@@ -42,8 +41,8 @@ PLANTED_RULES = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = generate_demo_client(tmp_path_factory.mktemp("demo") / "martelli")
+def demo(demo_client_dir_full):
+    folder = demo_client_dir_full
     client = load_client(folder)
     planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
     return client, collect_findings(Diagnosis(client)), planted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -50,9 +51,9 @@ def _plant_xss(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory) -> tuple[Path, Path]:
+def demo_report(tmp_path_factory, demo_client_dir_full) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("report")
-    client = generate_demo_client(root / "client", seed=7)
+    client = Path(shutil.copytree(demo_client_dir_full, root / "client"))  # _plant_xss writes into it
     _plant_xss(client)
     result = build_report(client, root / "out")
     assert result.ok

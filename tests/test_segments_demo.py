@@ -18,8 +18,8 @@ io = pytest.importorskip("cxlab.intake")
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory):
-    path = demo.generate_demo_client(tmp_path_factory.mktemp("seg") / "demo")
+def client(demo_client_dir_full: Path):
+    path = demo_client_dir_full
     return io.load_client(path), json.loads((Path(path) / "planted.json").read_text())
 
 

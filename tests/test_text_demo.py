@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cxlab.demo import generate_demo_client
 from cxlab.intake import load_client
 from cxlab.text import analyse_comments, theme_summary, theme_trend, verbatims
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    client = load_client(generate_demo_client(tmp_path_factory.mktemp("text") / "demo"))
+def analysed(demo_client_dir_full):
+    client = load_client(demo_client_dir_full)
     a = analyse_comments(client.survey_responses, client.config.text, client.config.language)
     return client, a
 

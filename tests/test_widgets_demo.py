@@ -12,14 +12,13 @@ import pytest
 import yaml
 
 from cxlab.config import load_config
-from cxlab.demo import generate_demo_client
 from cxlab.intake import load_client
 from cxlab.widgets import ColumnMapper, CultureForm, HandoffExplorer, SegmentExplorer
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(generate_demo_client(tmp_path_factory.mktemp("demo") / "demo"))
+def demo_dir(demo_client_dir_full: Path) -> Path:
+    return demo_client_dir_full
 
 
 @pytest.fixture(scope="module")

@@ -7,31 +7,26 @@ import pandas as pd
 
 from ..i18n import translate
 from ..questionnaire import PILLARS
+from ._labels import chart_label
 from .theme import PALETTE
 
-_L = {
-    "score": {"it": "Punteggio (1–5)", "en": "Score (1–5)"},
-    "pillar": {"it": "Pilastro", "en": "Pillar"},
-    "department": {"it": "Reparto", "en": "Department"},
-    "respondents": {"it": "Partecipanti", "en": "Respondents"},
-    "dots_title": {
-        "it": "Cultura del cliente per reparto e pilastro",
-        "en": "Customer culture by department and pillar",
-    },
-    "svo_title": {
-        "it": "Come ogni reparto si vede e come lo vedono gli altri",
-        "en": "How each department sees itself and how the others see it",
-    },
-    "self_score": {"it": "Autovalutazione", "en": "Self-rating"},
-    "by_others": {"it": "Valutato dagli altri", "en": "Rated by others"},
-    "of_others": {"it": "Valuta gli altri", "en": "Rates the others"},
-    "rating": {"it": "Valutazione", "en": "Rating"},
-    "gap": {"it": "Scarto", "en": "Gap"},
+_L: dict[str, str] = {
+    "score": "Score (1–5)",
+    "pillar": "Pillar",
+    "department": "Department",
+    "respondents": "Respondents",
+    "dots_title": "Customer culture by department and pillar",
+    "svo_title": "How each department sees itself and how the others see it",
+    "self_score": "Self-rating",
+    "by_others": "Rated by others",
+    "of_others": "Rates the others",
+    "rating": "Rating",
+    "gap": "Gap",
 }
 
 
 def _t(key: str, lang: str) -> str:
-    return translate(_L, key, lang)
+    return chart_label(_L, key, lang)
 
 
 def culture_dot_chart(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
@@ -67,7 +62,7 @@ def culture_dot_chart(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(span, dots).properties(title=_t("dots_title", lang), width=460, height=180)
+    return alt.LayerChart(layer=[span, dots]).properties(title=_t("dots_title", lang), width=460, height=180)
 
 
 def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
@@ -109,4 +104,6 @@ def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(line, points).properties(title=_t("svo_title", lang), width=460, height=alt.Step(26))
+    return alt.LayerChart(layer=[line, points]).properties(
+        title=_t("svo_title", lang), width=460, height=alt.Step(26)
+    )

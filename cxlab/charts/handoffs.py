@@ -11,89 +11,57 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..i18n import translate
+from ..i18n import gettext
 from ._inputs import need_columns as _need
+from ._labels import chart_label
 from .theme import PALETTE, POLARITY_COLOURS
 
-LABELS: dict[str, dict[str, str]] = {
-    "from": {"en": "From department", "it": "Dal reparto"},
-    "to": {"en": "To department", "it": "Al reparto"},
-    "count": {"en": "Handoffs", "it": "Passaggi"},
-    "cases": {"en": "Cases", "it": "Pratiche"},
-    "share_of_cases": {"en": "Share of cases", "it": "Quota di pratiche"},
-    "median_wait_h": {"en": "Median wait (h)", "it": "Attesa mediana (h)"},
-    "p90_wait_h": {"en": "90th percentile wait (h)", "it": "Attesa al 90° percentile (h)"},
-    "total_wait_h": {"en": "Total waiting time (h)", "it": "Attesa totale (h)"},
-    "ping_pong_rate": {"en": "Ping-pong rate", "it": "Tasso di ping-pong"},
-    "heatmap_title": {"en": "Handoffs between departments", "it": "Passaggi tra reparti"},
-    "flow_title": {
-        "en": "How cases move between departments",
-        "it": "Come le pratiche passano tra i reparti",
-    },
-    "step": {"en": "Step", "it": "Passo"},
-    "department": {"en": "Department", "it": "Reparto"},
-    "worst_waiting_time": {
-        "en": "Worst handoffs by total waiting time",
-        "it": "Passaggi peggiori per attesa totale",
-    },
-    "worst_satisfaction": {
-        "en": "Worst handoffs for NPS",
-        "it": "Passaggi peggiori per l'NPS",
-    },
-    "value_waiting_time": {"en": "Total waiting time (h)", "it": "Attesa totale (h)"},
-    "value_satisfaction": {
-        "en": "NPS with the handoff − without (points)",
-        "it": "NPS con il passaggio − senza (punti)",
-    },
-    "handoff": {"en": "Handoff", "it": "Passaggio"},
-    "handoffs_bucket": {"en": "Handoffs in the case", "it": "Passaggi nella pratica"},
-    "nps": {"en": "NPS", "it": "NPS"},
-    "csat_top2": {"en": "CSAT (% 4–5)", "it": "CSAT (% 4–5)"},
-    "n": {"en": "Responses", "it": "Risposte"},
-    "low": {"en": "Lower bound", "it": "Limite inferiore"},
-    "high": {"en": "Upper bound", "it": "Limite superiore"},
-    "sat_title_nps": {"en": "NPS by number of handoffs", "it": "NPS per numero di passaggi"},
-    "sat_title_csat_top2": {"en": "CSAT by number of handoffs", "it": "CSAT per numero di passaggi"},
-    "small_n": {"en": "Few responses", "it": "Poche risposte"},
-    "gap": {"en": "NPS change (affected − others)", "it": "Variazione NPS (coinvolti − altri)"},
-    "finding": {"en": "Dynamic", "it": "Dinamica"},
-    "toxic_title": {
-        "en": "Toxic dynamics and what they cost in NPS",
-        "it": "Dinamiche tossiche e quanto costano in NPS",
-    },
+LABELS: dict[str, str] = {
+    "from": "From department",
+    "to": "To department",
+    "count": "Handoffs",
+    "cases": "Cases",
+    "share_of_cases": "Share of cases",
+    "median_wait_h": "Median wait (h)",
+    "p90_wait_h": "90th percentile wait (h)",
+    "total_wait_h": "Total waiting time (h)",
+    "ping_pong_rate": "Ping-pong rate",
+    "heatmap_title": "Handoffs between departments",
+    "flow_title": "How cases move between departments",
+    "step": "Step",
+    "department": "Department",
+    "worst_waiting_time": "Worst handoffs by total waiting time",
+    "worst_satisfaction": "Worst handoffs for NPS",
+    "value_waiting_time": "Total waiting time (h)",
+    "value_satisfaction": "NPS with the handoff − without (points)",
+    "handoff": "Handoff",
+    "handoffs_bucket": "Handoffs in the case",
+    "nps": "NPS",
+    "csat_top2": "CSAT (% 4–5)",
+    "n": "Responses",
+    "low": "Lower bound",
+    "high": "Upper bound",
+    "sat_title_nps": "NPS by number of handoffs",
+    "sat_title_csat_top2": "CSAT by number of handoffs",
+    "small_n": "Few responses",
+    "gap": "NPS change (affected − others)",
+    "finding": "Dynamic",
+    "toxic_title": "Toxic dynamics and what they cost in NPS",
 }
 
 
-FINDING_TEXTS: dict[str, dict[str, dict[str, str]]] = {
+FINDING_TEXTS: dict[str, dict[str, str]] = {
     "tortuous_flow": {
-        "title": {
-            "en": "Tortuous flow: self-service that ends in a call",
-            "it": "Percorso tortuoso: il self-service finisce in una telefonata",
-        },
-        "explanation": {
-            "en": "The customer tried to help themselves, failed and had to contact us anyway.",
-            "it": "Il cliente ha provato a fare da sé, non ci è riuscito e ha dovuto contattarci comunque.",
-        },
+        "title": "Tortuous flow: self-service that ends in a call",
+        "explanation": "The customer tried to help themselves, failed and had to contact us anyway.",
     },
     "slow_internal_communication": {
-        "title": {
-            "en": "Slow internal communication: waiting on an authorisation",
-            "it": "Comunicazione interna lenta: in attesa di un'autorizzazione",
-        },
-        "explanation": {
-            "en": "The case waits on another department's authorisation while the customer chases us.",
-            "it": "La pratica attende l'autorizzazione di un altro reparto mentre il cliente ci sollecita.",
-        },
+        "title": "Slow internal communication: waiting on an authorisation",
+        "explanation": "The case waits on another department's authorisation while the customer chases us.",
     },
     "contradictory_answers": {
-        "title": {
-            "en": "Contradictory answers",
-            "it": "Risposte contraddittorie",
-        },
-        "explanation": {
-            "en": "Several people answered the same question, and the customer came back or the case was reopened.",
-            "it": "Più persone hanno risposto alla stessa domanda e il cliente è tornato o la pratica è stata riaperta.",
-        },
+        "title": "Contradictory answers",
+        "explanation": "Several people answered the same question, and the customer came back or the case was reopened.",
     },
 }
 
@@ -101,17 +69,17 @@ FINDING_TEXTS: dict[str, dict[str, dict[str, str]]] = {
 def finding_title(name: str, lang: str = "en") -> str:
     """The report title of a toxic dynamic (``tortuous_flow`` …) in the report language."""
     entry = FINDING_TEXTS.get(name)
-    return translate({name: entry["title"]}, name, lang) if entry else name
+    return gettext(lang, entry["title"]) if entry else name
 
 
 def finding_explanation(name: str, lang: str = "en") -> str:
     """One sentence that says what the toxic dynamic means for the customer."""
     entry = FINDING_TEXTS.get(name)
-    return translate({name: entry["explanation"]}, name, lang) if entry else name
+    return gettext(lang, entry["explanation"]) if entry else name
 
 
 def _t(key: str, lang: str) -> str:
-    return translate(LABELS, key, lang)
+    return chart_label(LABELS, key, lang)
 
 
 def handoff_heatmap(
@@ -288,12 +256,12 @@ def satisfaction_by_handoffs_chart(
     y_title = _t(metric, lang)
     interval = (
         alt.Chart(data)
-        .mark_rule(strokeWidth=2, color=PALETTE[0])
+        .mark_rule(strokeWidth=2)  # the brand colour, from the theme
         .encode(x=x, y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q")
     )
     points = (
         alt.Chart(data)
-        .mark_point(size=80, filled=True, color=PALETTE[0])
+        .mark_point(size=80, filled=True)
         .encode(
             x=x,
             y=alt.Y(f"{metric}:Q", title=y_title),
@@ -321,7 +289,7 @@ def satisfaction_by_handoffs_chart(
             .mark_rule(color="#999", strokeDash=[4, 4])
             .encode(y="zero:Q"),
         )
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=[*layers]).properties(
         title=title or _t(f"sat_title_{metric}", lang), width=360, height=240
     )
 
@@ -356,4 +324,6 @@ def toxic_dynamics_chart(
     interval = (
         alt.Chart(data).mark_rule(color="#222", strokeWidth=2).encode(x="gap_low:Q", x2="gap_high:Q", y=y)
     )
-    return alt.layer(bars, interval).properties(title=title or _t("toxic_title", lang), width=360)
+    return alt.LayerChart(layer=[bars, interval]).properties(
+        title=title or _t("toxic_title", lang), width=360
+    )

@@ -18,74 +18,60 @@ import altair as alt
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..i18n import translate
+from ..i18n import format_number
 from ._inputs import need_columns as _need
+from ._labels import chart_label
 from .theme import PALETTE, POLARITY_COLOURS
 
-LABELS: dict[str, dict[str, str]] = {
-    "nps": {"en": "NPS", "it": "NPS"},
-    "csat": {"en": "CSAT", "it": "CSAT"},
-    "ces": {"en": "CES", "it": "CES"},
-    "cxi": {"en": "CXi-style index", "it": "Indice in stile CXi"},
-    "group": {"en": "Group", "it": "Gruppo"},
-    "all": {"en": "All", "it": "Totale"},
-    "n": {"en": "Responses", "it": "Risposte"},
-    "low": {"en": "Lower bound (95 %)", "it": "Limite inferiore (95 %)"},
-    "high": {"en": "Upper bound (95 %)", "it": "Limite superiore (95 %)"},
-    "small_n": {"en": "Few responses", "it": "Poche risposte"},
-    "indicator_title": {"en": "{ind} by group", "it": "{ind} per gruppo"},
-    "indicator_title_all": {"en": "{ind}", "it": "{ind}"},
-    "change": {"en": "Change between waves", "it": "Variazione tra ondate"},
-    "barometer_title": {"en": "{ind}: change between barometer waves", "it": "{ind}: variazione tra ondate"},
-    "waves": {"en": "Waves", "it": "Ondate"},
-    "significance": {"en": "Significance", "it": "Significatività"},
-    "sig_down": {"en": "Significant fall", "it": "Calo significativo"},
-    "sig_up": {"en": "Significant rise", "it": "Aumento significativo"},
-    "not_sig": {"en": "Not significant", "it": "Non significativa"},
-    "survey": {"en": "Survey", "it": "Sondaggio"},
-    "hot": {"en": "Hot (transactional)", "it": "Caldo (transazionale)"},
-    "cold": {"en": "Cold (relational)", "it": "Freddo (relazionale)"},
-    "hot_cold_title": {"en": "{ind}: hot and cold surveys", "it": "{ind}: sondaggi caldi e freddi"},
-    "period": {"en": "Period", "it": "Periodo"},
-    "trend_title": {"en": "{ind} of hot surveys over time", "it": "{ind} dei sondaggi caldi nel tempo"},
-    "rate": {"en": "Response rate", "it": "Tasso di risposta"},
-    "invitations": {"en": "Invitations", "it": "Inviti"},
-    "responses": {"en": "Responses", "it": "Risposte"},
-    "band": {"en": "Typical band for cold surveys", "it": "Fascia tipica dei sondaggi freddi"},
-    "rate_title": {"en": "Response rate", "it": "Tasso di risposta"},
-    "pressure": {
-        "en": "Invitations to the customer in the last 90 days",
-        "it": "Inviti al cliente negli ultimi 90 giorni",
-    },
-    "pressure_title": {
-        "en": "Response rate falls as survey pressure rises",
-        "it": "Il tasso di risposta cala al crescere della pressione dei sondaggi",
-    },
-    "pressure_title_flat": {
-        "en": "Response rate by survey pressure",
-        "it": "Tasso di risposta per pressione dei sondaggi",
-    },
-    "importance": {"en": "Importance (share of R²)", "it": "Importanza (quota di R²)"},
-    "performance": {"en": "Performance (NPS when experienced)", "it": "Prestazione (NPS quando presente)"},
-    "performance_mean": {
-        "en": "Performance (mean when experienced)",
-        "it": "Prestazione (media se presente)",
-    },
-    "driver": {"en": "Driver", "it": "Fattore"},
-    "difference": {"en": "Difference with vs without", "it": "Differenza con vs senza"},
-    "quadrant": {"en": "Quadrant", "it": "Quadrante"},
-    "fix_first": {"en": "Fix first", "it": "Da correggere subito"},
-    "keep_up": {"en": "Keep up", "it": "Da mantenere"},
-    "low_priority": {"en": "Low priority", "it": "Bassa priorità"},
-    "possible_overkill": {"en": "Possible overkill", "it": "Possibile eccesso"},
-    "drivers_title": {
-        "en": "Key drivers: importance × performance (R² = {r2})",
-        "it": "Fattori chiave: importanza × prestazione (R² = {r2})",
-    },
-    "touchpoint": {"en": "Touchpoint", "it": "Punto di contatto"},
-    "department": {"en": "Department", "it": "Reparto"},
-    "theme": {"en": "Comment theme", "it": "Tema dei commenti"},
-    "case": {"en": "Case", "it": "Pratica"},
+LABELS: dict[str, str] = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "ces": "CES",
+    "cxi": "CXi-style index",
+    "group": "Group",
+    "all": "All",
+    "n": "Responses",
+    "low": "Lower bound (95 %)",
+    "high": "Upper bound (95 %)",
+    "small_n": "Few responses",
+    "indicator_title": "{ind} by group",
+    "indicator_title_all": "{ind}",
+    "change": "Change between waves",
+    "barometer_title": "{ind}: change between barometer waves",
+    "waves": "Waves",
+    "significance": "Significance",
+    "sig_down": "Significant fall",
+    "sig_up": "Significant rise",
+    "not_sig": "Not significant",
+    "survey": "Survey",
+    "hot": "Hot (transactional)",
+    "cold": "Cold (relational)",
+    "hot_cold_title": "{ind}: hot and cold surveys",
+    "period": "Period",
+    "trend_title": "{ind} of hot surveys over time",
+    "rate": "Response rate",
+    "invitations": "Invitations",
+    "responses": "Responses",
+    "band": "Typical band for cold surveys",
+    "rate_title": "Response rate",
+    "pressure": "Invitations to the customer in the last 90 days",
+    "pressure_title": "Response rate falls as survey pressure rises",
+    "pressure_title_flat": "Response rate by survey pressure",
+    "importance": "Importance (share of R²)",
+    "performance": "Performance (NPS when experienced)",
+    "performance_mean": "Performance (mean when experienced)",
+    "driver": "Driver",
+    "difference": "Difference with vs without",
+    "quadrant": "Quadrant",
+    "fix_first": "Fix first",
+    "keep_up": "Keep up",
+    "low_priority": "Low priority",
+    "possible_overkill": "Possible overkill",
+    "drivers_title": "Key drivers: importance × performance (R² = {r2})",
+    "touchpoint": "Touchpoint",
+    "department": "Department",
+    "theme": "Comment theme",
+    "case": "Case",
 }
 
 QUADRANT_COLOURS = {
@@ -99,7 +85,7 @@ _MEASURE_START = ("indicator", "invitations", "pressure", "pressure_value", "det
 
 
 def _t(key: str, lang: str) -> str:
-    return translate(LABELS, key, lang)
+    return chart_label(LABELS, key, lang)
 
 
 def _by_columns(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -199,7 +185,9 @@ def indicator_chart(
     if unit == "points":
         layers.insert(0, _zero_rule("x"))
     key = "indicator_title" if by else "indicator_title_all"
-    return alt.layer(*layers).properties(title=title or _t(key, lang).format(ind=name), width=360)
+    return alt.LayerChart(layer=[*layers]).properties(
+        title=title or _t(key, lang).format(ind=name), width=360
+    )
 
 
 def barometer_chart(
@@ -259,7 +247,7 @@ def barometer_chart(
             ],
         )
     )
-    return alt.layer(_zero_rule("x"), interval, points).properties(
+    return alt.LayerChart(layer=[_zero_rule("x"), interval, points]).properties(
         title=title or _t("barometer_title", lang).format(ind=name), width=360
     )
 
@@ -311,7 +299,7 @@ def hot_cold_chart(
     layers = [bars, interval]
     if unit == "points":
         layers.insert(0, _zero_rule("x"))
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=[*layers]).properties(
         title=title or _t("hot_cold_title", lang).format(ind=name), width=360
     )
 
@@ -349,7 +337,7 @@ def hot_trend_chart(
             ],
         )
     )
-    return alt.layer(band, line, points).properties(
+    return alt.LayerChart(layer=[band, line, points]).properties(
         title=title or _t("trend_title", lang).format(ind=name), width=420, height=240
     )
 
@@ -391,7 +379,9 @@ def response_rate_chart(rates: pd.DataFrame, lang: str = "en", title: str | None
         .mark_rule(color=POLARITY_COLOURS["positive"], strokeDash=[4, 3], strokeWidth=1.5)
         .encode(x="edge:Q")
     )
-    return alt.layer(band, bars, interval, edges).properties(title=title or _t("rate_title", lang), width=360)
+    return alt.LayerChart(layer=[band, bars, interval, edges]).properties(
+        title=title or _t("rate_title", lang), width=360
+    )
 
 
 def pressure_chart(curve: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.LayerChart:
@@ -422,7 +412,7 @@ def pressure_chart(curve: pd.DataFrame, lang: str = "en", title: str | None = No
         .encode(x=x, y="high:Q", text=alt.Text("invitations:Q", format=","))
     )
     falls = bool(curve.attrs.get("falls", False))
-    return alt.layer(bars, interval, labels).properties(
+    return alt.LayerChart(layer=[bars, interval, labels]).properties(
         title=title or _t("pressure_title" if falls else "pressure_title_flat", lang), width=360, height=240
     )
 
@@ -485,7 +475,7 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
         .encode(y="performance:Q")
     )
     r2 = float(data["r2"].iloc[0]) if len(data) else float("nan")
-    r2_text = f"{r2:.2f}".replace(".", ",") if lang == "it" else f"{r2:.2f}"
-    return alt.layer(vrule, hrule, points, text).properties(
+    r2_text = format_number(r2, lang, decimals=2)
+    return alt.LayerChart(layer=[vrule, hrule, points, text]).properties(
         title=title or _t("drivers_title", lang).format(r2=r2_text), width=420, height=320
     )

@@ -10,37 +10,34 @@ import altair as alt
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..i18n import translate
-from .theme import PALETTE, POLARITY_COLOURS
+from ._labels import chart_label
+from .theme import POLARITY_COLOURS
 
-LABELS: dict[str, dict[str, str]] = {
-    "title": {
-        "en": "Customer journey: volume, time and satisfaction by stage",
-        "it": "Percorso del cliente: volumi, tempi e soddisfazione per fase",
-    },
-    "stage": {"en": "Stage", "it": "Fase"},
-    "cases": {"en": "Cases", "it": "Pratiche"},
-    "share_of_cases": {"en": "Share of cases", "it": "Quota di pratiche"},
-    "median_dwell_h": {"en": "Median time in stage (h)", "it": "Tempo mediano nella fase (h)"},
-    "median_reached_after_h": {"en": "Reached after (median h)", "it": "Raggiunta dopo (h, mediana)"},
-    "nps": {"en": "NPS", "it": "NPS"},
-    "emotion": {"en": "NPS vs overall", "it": "NPS rispetto al totale"},
-    "nps_low": {"en": "Lower bound", "it": "Limite inferiore"},
-    "nps_high": {"en": "Upper bound", "it": "Limite superiore"},
-    "n_nps": {"en": "Responses", "it": "Risposte"},
-    "chasers": {"en": "Customer chasers", "it": "Solleciti del cliente"},
-    "mood": {"en": "Satisfaction", "it": "Soddisfazione"},
-    "above": {"en": "above overall NPS", "it": "sopra l'NPS complessivo"},
-    "below": {"en": "below overall NPS", "it": "sotto l'NPS complessivo"},
-    "channel": {"en": "Channel of first contact", "it": "Canale del primo contatto"},
-    "share": {"en": "Share of cases", "it": "Quota di pratiche"},
-    "channels_title": {"en": "How customers arrive", "it": "Come arrivano i clienti"},
-    "median_lead_time_h": {"en": "Median lead time (h)", "it": "Durata mediana (h)"},
+LABELS: dict[str, str] = {
+    "title": "Customer journey: volume, time and satisfaction by stage",
+    "stage": "Stage",
+    "cases": "Cases",
+    "share_of_cases": "Share of cases",
+    "median_dwell_h": "Median time in stage (h)",
+    "median_reached_after_h": "Reached after (median h)",
+    "nps": "NPS",
+    "emotion": "NPS vs overall",
+    "nps_low": "Lower bound",
+    "nps_high": "Upper bound",
+    "n_nps": "Responses",
+    "chasers": "Customer chasers",
+    "mood": "Satisfaction",
+    "above": "above overall NPS",
+    "below": "below overall NPS",
+    "channel": "Channel of first contact",
+    "share": "Share of cases",
+    "channels_title": "How customers arrive",
+    "median_lead_time_h": "Median lead time (h)",
 }
 
 
 def _t(key: str, lang: str) -> str:
-    return translate(LABELS, key, lang)
+    return chart_label(LABELS, key, lang)
 
 
 def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.VConcatChart:
@@ -67,7 +64,7 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
             tooltip.append(alt.Tooltip(f"{col}:Q", title=_t(col, lang), format=fmt))
     volume = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0], opacity=0.8)
+        .mark_bar(opacity=0.8)  # the brand colour, from the theme
         .encode(x=x, y=alt.Y("cases:Q", title=_t("cases", lang)), tooltip=tooltip)
         .properties(width=480, height=120)
     )
@@ -118,7 +115,7 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
         .mark_rule(color="#999", strokeDash=[4, 4])
         .encode(y="overall:Q")
     )
-    top = alt.layer(baseline, line, interval, points).properties(width=480, height=200)
+    top = alt.LayerChart(layer=[baseline, line, interval, points]).properties(width=480, height=200)
     return alt.vconcat(top, bottom).properties(title=title or _t("title", lang))
 
 
@@ -141,7 +138,7 @@ def arrival_channels_chart(
     y = alt.Y("channel:N", sort="-x", title=_t("channel", lang))
     bars = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0])
+        .mark_bar()  # the brand colour, from the theme
         .encode(x=alt.X("share:Q", axis=alt.Axis(format="%"), title=_t("share", lang)), y=y, tooltip=tooltip)
     )
     layers = [bars]
@@ -152,4 +149,4 @@ def arrival_channels_chart(
             .mark_text(align="left", dx=4, fontSize=10)
             .encode(x="share:Q", y=y, text="nps_label:N")
         )
-    return alt.layer(*layers).properties(title=title or _t("channels_title", lang), width=360)
+    return alt.LayerChart(layer=[*layers]).properties(title=title or _t("channels_title", lang), width=360)

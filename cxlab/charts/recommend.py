@@ -7,27 +7,27 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from ..i18n import translate
 from ..recommend import Recommendation, recommendations_frame
+from ._labels import chart_label
 from .theme import PALETTE
 
-_L = {
-    "impact": {"it": "Impatto (1–5)", "en": "Impact (1–5)"},
-    "urgency": {"it": "Urgenza (1–5)", "en": "Urgency (1–5)"},
-    "priority": {"it": "Priorità (impatto × urgenza)", "en": "Priority (impact × urgency)"},
-    "effort": {"it": "Impegno", "en": "Effort"},
-    "owner": {"it": "Responsabile", "en": "Owner"},
-    "title": {"it": "Raccomandazione", "en": "Recommendation"},
-    "matrix_title": {"it": "Dove agire prima", "en": "Where to act first"},
-    "bars_title": {"it": "Raccomandazioni per priorità", "en": "Recommendations by priority"},
-    "low": {"it": "basso", "en": "low"},
-    "medium": {"it": "medio", "en": "medium"},
-    "high": {"it": "alto", "en": "high"},
+_L: dict[str, str] = {
+    "impact": "Impact (1–5)",
+    "urgency": "Urgency (1–5)",
+    "priority": "Priority (impact × urgency)",
+    "effort": "Effort",
+    "owner": "Owner",
+    "title": "Recommendation",
+    "matrix_title": "Where to act first",
+    "bars_title": "Recommendations by priority",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
 }
 
 
 def _t(key: str, lang: str) -> str:
-    return translate(_L, key, lang)
+    return chart_label(_L, key, lang)
 
 
 def _frame(recs: Iterable[Recommendation], lang: str) -> pd.DataFrame:
@@ -63,7 +63,9 @@ def priority_matrix(recs: Iterable[Recommendation], lang: str = "en") -> alt.Lay
     guides = pd.DataFrame({"v": [3.0]})
     vline = alt.Chart(guides).mark_rule(color="#bbb", strokeDash=[4, 4]).encode(x="v:Q")
     hline = alt.Chart(guides).mark_rule(color="#bbb", strokeDash=[4, 4]).encode(y="v:Q")
-    return alt.layer(vline, hline, points).properties(title=_t("matrix_title", lang), width=360, height=300)
+    return alt.LayerChart(layer=[vline, hline, points]).properties(
+        title=_t("matrix_title", lang), width=360, height=300
+    )
 
 
 def priority_bars(recs: Iterable[Recommendation], lang: str = "en", top: int = 12) -> alt.Chart:

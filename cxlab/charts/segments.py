@@ -16,53 +16,58 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MissingColumnError
-from ..i18n import format_money, format_number, format_percent, translate
+from ..i18n import format_money, format_number, format_percent
+from ._labels import chart_label
 from .theme import SEGMENT_COLOURS
 
 SEGMENT_ORDER = ["premium", "potential", "dilemma", "maintain"]
 _NEW = "new"
 
-LABELS: dict[str, dict[str, str]] = {
-    "scatter_title": {"en": "Current value and future potential", "it": "Valore attuale e potenziale futuro"},
-    "value": {"en": "Current value (last 12 months)", "it": "Valore attuale (ultimi 12 mesi)"},
-    "future_value": {"en": "Future potential (next 12 months)", "it": "Potenziale futuro (prossimi 12 mesi)"},
-    "segment": {"en": "Segment", "it": "Segmento"},
-    "customer_id": {"en": "Customer", "it": "Cliente"},
-    "customers": {"en": "Customers", "it": "Clienti"},
-    "prob_alive": {"en": "Probability still active", "it": "Probabilità ancora attivo"},
-    "method": {"en": "Forecast method", "it": "Metodo di previsione"},
-    "value_threshold": {"en": "Value threshold", "it": "Soglia di valore"},
-    "potential_threshold": {"en": "Potential threshold", "it": "Soglia di potenziale"},
-    "bars_title": {"en": "Segments: customers and value", "it": "Segmenti: clienti e valore"},
-    "measure": {"en": "Measure", "it": "Misura"},
-    "share": {"en": "Share", "it": "Quota"},
-    "share_customers": {"en": "Share of customers", "it": "Quota di clienti"},
-    "share_of_value": {"en": "Share of current value", "it": "Quota del valore attuale"},
-    "share_of_future": {"en": "Share of future potential", "it": "Quota del potenziale futuro"},
-    "movement_title": {"en": "Movement between segments", "it": "Spostamenti tra segmenti"},
-    "from_segment": {"en": "Segment before", "it": "Segmento prima"},
-    "to_segment": {"en": "Segment after", "it": "Segmento dopo"},
-    "share_of_from": {"en": "Share of the row", "it": "Quota della riga"},
-    "premium": {"en": "Premium", "it": "Premium"},
-    "potential": {"en": "Potential", "it": "Potenziale"},
-    "dilemma": {"en": "Dilemma", "it": "Dilemma"},
-    "maintain": {"en": "Maintain", "it": "Mantenimento"},
-    _NEW: {"en": "New", "it": "Nuovo"},
-    "bgnbd_gg": {"en": "BG/NBD + Gamma-Gamma", "it": "BG/NBD + Gamma-Gamma"},
-    "trend": {"en": "Trend (short history)", "it": "Tendenza (storico breve)"},
+LABELS: dict[str, str] = {
+    "scatter_title": "Current value and future potential",
+    "value": "Current value (last 12 months)",
+    "future_value": "Future potential (next 12 months)",
+    "segment": "Segment",
+    "customer_id": "Customer",
+    "customers": "Customers",
+    "prob_alive": "Probability still active",
+    "method": "Forecast method",
+    "value_threshold": "Value threshold",
+    "potential_threshold": "Potential threshold",
+    "bars_title": "Segments: customers and value",
+    "measure": "Measure",
+    "share": "Share",
+    "share_customers": "Share of customers",
+    "share_of_value": "Share of current value",
+    "share_of_future": "Share of future potential",
+    "movement_title": "Movement between segments",
+    "from_segment": "Segment before",
+    "to_segment": "Segment after",
+    "share_of_from": "Share of the row",
+    "premium": "Premium",
+    "potential": "Potential",
+    "dilemma": "Dilemma",
+    "maintain": "Maintain",
+    _NEW: "New",
+    "bgnbd_gg": "BG/NBD + Gamma-Gamma",
+    "trend": "Trend (short history)",
     # table headers
-    "label": {"en": "Segment", "it": "Segmento"},
-    "value_col": {"en": "Current value", "it": "Valore attuale"},
-    "future_col": {"en": "Future potential", "it": "Potenziale futuro"},
-    "nps": {"en": "NPS", "it": "NPS"},
-    "csat": {"en": "CSAT (4–5)", "it": "CSAT (4–5)"},
-    "handoffs_per_case": {"en": "Handoffs per case", "it": "Passaggi per pratica"},
-    "service_level": {"en": "Suggested service level", "it": "Livello di servizio suggerito"},
+    "label": "Segment",
+    "value_col": "Current value",
+    "future_col": "Future potential",
+    "nps": "NPS",
+    "csat": "CSAT (4–5)",
+    "handoffs_per_case": "Handoffs per case",
+    "service_level": "Suggested service level",
 }
 
 
-def _t(key: str, lang: str) -> str:
-    return translate(LABELS, key, lang)
+def label(key: str, lang: str) -> str:
+    """The chart label ``key`` (a segment, a value model, a column...) in ``lang``; the key when unknown."""
+    return chart_label(LABELS, key, lang)
+
+
+_t = label
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -197,7 +202,9 @@ def value_potential_scatter(
                 tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("future_value:Q", format=",.0f")],
             )
         )
-    return alt.layer(*layers).properties(title=title or _t("scatter_title", lang), width=420, height=320)
+    return alt.LayerChart(layer=[*layers]).properties(
+        title=title or _t("scatter_title", lang), width=420, height=320
+    )
 
 
 def segment_bars(summary: pd.DataFrame, lang: str = "en", *, title: str | None = None) -> alt.Chart:
@@ -299,4 +306,6 @@ def movement_heatmap(
         text=alt.Text(f"{value}:Q", format=fmt),
         color=alt.condition(dark, alt.value("white"), alt.value("#222")),
     )
-    return alt.layer(heat, text).properties(title=title or _t("movement_title", lang), width=300, height=260)
+    return alt.LayerChart(layer=[heat, text]).properties(
+        title=title or _t("movement_title", lang), width=300, height=260
+    )

@@ -11,35 +11,32 @@ import pandas as pd
 
 from ..config import TextSettings
 from ..errors import AnalysisError
-from ..i18n import translate
 from ..text.themes import taxonomy
 from ._inputs import need_columns as _need
+from ._labels import chart_label
 from .theme import PALETTE, POLARITY_COLOURS
 
-LABELS: dict[str, dict[str, str]] = {
-    "theme": {"en": "Theme", "it": "Tema"},
-    "comments": {"en": "Comments", "it": "Commenti"},
-    "polarity": {"en": "Sentiment", "it": "Sentiment"},
-    "negative": {"en": "Negative", "it": "Negativo"},
-    "neutral": {"en": "Neutral", "it": "Neutro"},
-    "positive": {"en": "Positive", "it": "Positivo"},
-    "mentions": {"en": "Mentions", "it": "Menzioni"},
-    "share": {"en": "Share of comments", "it": "Quota dei commenti"},
-    "mean_sentiment": {"en": "Mean sentiment (−1…1)", "it": "Sentiment medio (−1…1)"},
-    "negative_share": {"en": "Share of negative comments", "it": "Quota di commenti negativi"},
-    "nps": {"en": "NPS of those who mention it", "it": "NPS di chi lo cita"},
-    "period": {"en": "Period", "it": "Periodo"},
-    "sentiment_title": {
-        "en": "What customers talk about, and how",
-        "it": "Di cosa parlano i clienti, e come",
-    },
-    "trend_title": {"en": "Themes over time", "it": "Temi nel tempo"},
+LABELS: dict[str, str] = {
+    "theme": "Theme",
+    "comments": "Comments",
+    "polarity": "Sentiment",
+    "negative": "Negative",
+    "neutral": "Neutral",
+    "positive": "Positive",
+    "mentions": "Mentions",
+    "share": "Share of comments",
+    "mean_sentiment": "Mean sentiment (−1…1)",
+    "negative_share": "Share of negative comments",
+    "nps": "NPS of those who mention it",
+    "period": "Period",
+    "sentiment_title": "What customers talk about, and how",
+    "trend_title": "Themes over time",
 }
 POLARITY_ORDER = ["negative", "neutral", "positive"]
 
 
 def _t(key: str, lang: str) -> str:
-    return translate(LABELS, key, lang)
+    return chart_label(LABELS, key, lang)
 
 
 def theme_sentiment_chart(summary: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.Chart:

@@ -1,4 +1,9 @@
-"""Find the Altair charts in a notebook run interactively, whatever renderer drew them.
+"""Charts in JupyterLab: the client's chart theme, and the Altair charts found back in a notebook run
+interactively, whatever renderer drew them.
+
+:func:`use_client_charts` enables the chart theme in the client's brand colours for the notebook's
+kernel: the theme goes into each chart's spec (``config``), so it travels with whichever renderer draws the
+chart and into the report's re-rendered form below.
 
 A notebook run in JupyterLab keeps its charts in the form of the renderer active there: a Vega-Lite mime
 bundle (renderers ``mimetype`` / ``jupyterlab``) or Altair's ``default`` / ``html`` HTML, which loads
@@ -12,6 +17,9 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from ..charts.theme import use_brand
+from ..config import Branding
 
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+[.+]json$")
 # Altair's html template ends with `})(SPEC, EMBED_OPTIONS);` (see altair/utils/html.py)
@@ -38,3 +46,9 @@ def spec_from_output(output: dict[str, Any]) -> dict[str, Any] | None:
         if isinstance(spec, dict) and "$schema" in spec and "vega-lite" in str(spec["$schema"]):
             return spec
     return None
+
+
+def use_client_charts(branding: Branding | None = None) -> str:
+    """Draw this kernel's charts from now on in the cxlab theme with the client's brand colours
+    (``client.config.branding``; the default brand when None); the theme's name."""
+    return use_brand(branding or Branding())

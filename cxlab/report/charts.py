@@ -14,12 +14,14 @@ import html
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import altair as alt
+import vl_convert
+
+from ..charts.theme import use_brand, with_locale
+from ..config import Branding
 from ..intake.write import write_text
-
-if TYPE_CHECKING:  # pragma: no cover
-    import altair as alt
 
 RENDERER_NAME = "cxlab_report"
 CHART_CLASS = "cx-chart"
@@ -51,13 +53,9 @@ def _title_text(spec: dict[str, Any]) -> str:
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False, lang: str = "en") -> str:
     """The report snippet of one chart: a container the page script draws, or an inline SVG; numbers and
     dates on axes and tooltips follow ``lang`` (Italian ``1.234,5``)."""
-    from ..charts.theme import with_locale
-
     spec = with_locale(as_spec(chart), lang)
     label = html.escape(_title_text(spec), quote=True)
     if static:
-        import vl_convert
-
         svg = vl_convert.vegalite_to_svg(spec)
         return f'<figure class="{CHART_CLASS} cx-static" role="img" aria-label="{label}">{svg}</figure>'
     return (
@@ -72,12 +70,13 @@ def _render(spec: dict[str, Any], static: bool = False, lang: str = "en", **_met
     return {"text/html": chart_html(spec, static=static, lang=lang)}
 
 
-def use_report_renderer(static: bool = False, lang: str = "en") -> None:
-    """Register and enable the report's Altair renderer for this process (a report run's kernel)."""
-    import altair as alt
-
+def use_report_renderer(static: bool = False, lang: str = "en", branding: Branding | None = None) -> None:
+    """Register and enable the report's Altair renderer for this process (a report run's kernel), and the
+    chart theme in the client's brand colours (the default brand when ``branding`` is None: a warm
+    kernel never keeps the previous client's colours)."""
     alt.renderers.register(RENDERER_NAME, _render)
     alt.renderers.enable(RENDERER_NAME, static=static, lang=lang)
+    use_brand(branding or Branding())
 
 
 def _cache_dir() -> Path:
@@ -92,15 +91,13 @@ def vega_bundle() -> str:
     Building it takes vl-convert ~2 s, so it is cached in memory and in the user's cache folder, keyed by
     the vl-convert version (a cache that cannot be written is simply skipped).
     """
-    import vl_convert
-
     version = getattr(vl_convert, "__version__", "unknown")
     cached = _cache_dir() / f"vega-bundle-{version}.js"
     try:
         return cached.read_text(encoding="utf-8")
     except OSError:
         pass
-    bundle = vl_convert.javascript_bundle()
+    bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub omits snippet's default
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_text(cached, bundle)

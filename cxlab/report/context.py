@@ -187,5 +187,5 @@ def open_client(client_dir: str | Path, lang: str = "", static_charts: bool = Fa
     """
     client = load_client(find_client_dir(client_dir))
     ctx = ReportContext(client, lang or None, static_charts, dx=Diagnosis(client))
-    use_report_renderer(static=static_charts, lang=ctx.lang)
+    use_report_renderer(static=static_charts, lang=ctx.lang, branding=client.config.branding)
     return ctx

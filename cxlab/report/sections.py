@@ -568,9 +568,7 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
     )
     model = segmented.attrs.get("value_model")
     method = getattr(model, "method", None) or str(segmented["method"].mode().iat[0])
-    method_label = (
-        _t(ctx, "BG/NBD + Gamma-Gamma") if "bg" in str(method).lower() else _t(ctx, "Trend (short history)")
-    )
+    method_label = segments_charts.label("bgnbd_gg" if "bg" in str(method).lower() else "trend", ctx.lang)
     intro = _fmt_text(
         ctx,
         "Current value is the sales of the last {months} months; future potential is the expected value "

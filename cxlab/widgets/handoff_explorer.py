@@ -17,7 +17,7 @@ import traitlets as t
 
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
-from ..i18n import format_duration_hours, format_number, format_percent, gettext, pgettext
+from ..i18n import format_duration_hours, format_number, format_percent, format_signed, gettext, pgettext
 from ..intake.write import write_table
 from ._base import CxWidget, asset, escape, number_or_none, static_box, static_message, static_table
 
@@ -304,7 +304,10 @@ class HandoffExplorer(CxWidget):
                 format_duration_hours(r["median_wait_h"], lang),
                 format_duration_hours(r["p90_wait_h"], lang),
                 format_percent(r["ping_pong_rate"], lang),
-                format_number(r["nps_points_lost"], lang, 1) if r.get("nps_points_lost") is not None else "–",
+                # one sign convention (negative = worse): the points the handoff costs the overall NPS
+                format_signed(-r["nps_points_lost"], lang, 1)
+                if r.get("nps_points_lost") is not None
+                else "–",
             )
             for r in top
         ]
@@ -324,7 +327,7 @@ class HandoffExplorer(CxWidget):
             pgettext(lang, "handoff explorer", "median wait"),
             pgettext(lang, "handoff explorer", "p90 wait"),
             pgettext(lang, "handoff explorer", "ping-pong"),
-            pgettext(lang, "handoff explorer", "NPS points lost"),
+            pgettext(lang, "handoff explorer", "effect on overall NPS (points)"),
         )
         return static_box(
             gettext(lang, "Handoffs between departments (by total waiting time)"),
