@@ -78,7 +78,7 @@ def _catalog(lang: str) -> dict[tuple[str | None, str], str]:
 def clear_cache() -> None:
     """Forget the catalogs read so far (after :data:`LOCALE_DIR` or a .po file changed)."""
     _catalog.cache_clear()
-    _locale.cache_clear()
+    babel_locale.cache_clear()
 
 
 def gettext(lang: str, message: str, /, **values: object) -> str:
@@ -105,7 +105,7 @@ def NP_(context: str, message: str) -> str:
 
 # ------------------------------------------------------------------------------------------ figures
 @functools.cache
-def _locale(lang: str) -> Locale:
+def babel_locale(lang: str) -> Locale:
     """The Babel locale of ``lang``; English's for a code CLDR does not know (figures stay readable)."""
     try:
         return Locale.parse(lang.replace("-", "_"))
@@ -147,7 +147,7 @@ def format_number(
     """``value`` with ``decimals`` fraction digits and the locale's separators (it ``1.234,5``)."""
     if _is_missing(value):
         return missing
-    locale = _locale(lang)
+    locale = babel_locale(lang)
     pattern = _fixed(locale.decimal_formats[None].pattern, decimals)
     return format_decimal(float(value), format=pattern, locale=locale)  # type: ignore[arg-type]  # not missing
 
@@ -156,7 +156,7 @@ def format_percent(share: float | None, lang: str = "en", decimals: int = 0) -> 
     """A share 0–1 as the locale writes a percentage: 0.234 -> it/en ``23%``, fr ``23 %``."""
     if _is_missing(share):
         return MISSING
-    locale = _locale(lang)
+    locale = babel_locale(lang)
     pattern = _fixed(locale.percent_formats[None].pattern, decimals)
     return babel_format_percent(float(share), format=pattern, locale=locale)  # type: ignore[arg-type]
 
@@ -174,7 +174,7 @@ def format_money(value: float | None, lang: str = "en", currency: str = "EUR", d
     """An amount in ``currency`` as the locale writes it: it ``6.000 €``, en ``€6,000``."""
     if _is_missing(value):
         return MISSING
-    locale = _locale(lang)
+    locale = babel_locale(lang)
     pattern = _fixed(locale.currency_formats["standard"].pattern, decimals)
     return format_currency(
         float(value),  # type: ignore[arg-type]  # not missing
@@ -191,7 +191,7 @@ def format_date(value: dt.date | dt.datetime | pd.Timestamp | None, lang: str = 
     if value is None or _is_missing(value):
         return MISSING
     day = value.date() if isinstance(value, dt.datetime) else value
-    return babel_format_date(day, format="medium", locale=_locale(lang))
+    return babel_format_date(day, format="medium", locale=babel_locale(lang))
 
 
 def format_duration_hours(hours: float | None, lang: str = "en") -> str:

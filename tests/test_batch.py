@@ -75,8 +75,8 @@ def test_batch_six_clients_and_a_broken_one(tmp_path: Path) -> None:
         assert (out / name / "report.html").is_file(), name
         assert (out / name / "client_report.ipynb").is_file(), name
         assert (out / name / HASH_FILE).is_file(), name
-    # the failed notebook is kept for audit, never exported
-    assert (out / "broken" / "client_report.ipynb").is_file()
+    # a regex that does not compile is refused when client.yaml loads (issue 17), before any notebook runs
+    assert not (out / "broken" / "client_report.ipynb").exists()
     assert not (out / "broken" / "report.html").exists()
     assert not (out / "broken" / HASH_FILE).exists()
 
@@ -91,8 +91,7 @@ def test_batch_six_clients_and_a_broken_one(tmp_path: Path) -> None:
     by_name = {c["name"]: c for c in summary["clients"]}
     failed = by_name["broken"]
     assert failed["status"] == FAILED
-    assert "cell" in failed["error"] and "comments_section" in failed["error"]
-    assert "text.themes.broken" in failed["error"]
+    assert "client.yaml" in failed["error"] and "text.themes.broken" in failed["error"]
     assert html.escape(failed["error"], quote=True) in index
     row = index[index.index('<div class="cx-folder">broken</div>') :].split("</tr>")[0]
     assert "cx-status-failed" in row

@@ -9,9 +9,11 @@ import re
 from typing import Any
 
 import altair as alt
+from babel import Locale, dates, numbers
 
 from ..config import CONFIG_FILE, Branding
 from ..errors import ConfigError
+from ..i18n import babel_locale
 
 THEME_NAME = "cxlab"
 
@@ -96,58 +98,54 @@ def use_brand(branding: Branding) -> str:
     return use_theme(branding.colour, branding.accent)
 
 
-#: d3 number and time locales for chart axes and tooltips (Vega-Lite ``config.locale``)
-VEGA_LOCALES: dict[str, dict[str, Any]] = {
-    "it": {
-        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
-        "time": {
-            "dateTime": "%A %e %B %Y, %X",
-            "date": "%d/%m/%Y",
-            "time": "%H:%M:%S",
-            "periods": ["AM", "PM"],
-            "days": ["domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"],
-            "shortDays": ["dom", "lun", "mar", "mer", "gio", "ven", "sab"],
-            "months": [
-                "gennaio",
-                "febbraio",
-                "marzo",
-                "aprile",
-                "maggio",
-                "giugno",
-                "luglio",
-                "agosto",
-                "settembre",
-                "ottobre",
-                "novembre",
-                "dicembre",
-            ],
-            "shortMonths": [
-                "gen",
-                "feb",
-                "mar",
-                "apr",
-                "mag",
-                "giu",
-                "lug",
-                "ago",
-                "set",
-                "ott",
-                "nov",
-                "dic",
-            ],
+#: CLDR date pattern fields -> d3 time format directives (the fields a short date pattern uses)
+_CLDR_TO_D3 = {"dd": "%d", "d": "%-d", "MM": "%m", "M": "%-m", "yyyy": "%Y", "yy": "%y", "y": "%Y"}
+
+
+def _d3_date(cldr_pattern: str) -> str:
+    """A CLDR short date pattern ("dd/MM/yy") as a d3 time format ("%d/%m/%y")."""
+    return re.sub(r"y+|M+|d+", lambda m: _CLDR_TO_D3.get(m.group(0), m.group(0)), cldr_pattern)
+
+
+def _currency_affixes(locale: Locale) -> list[str]:
+    """d3's [prefix, suffix] around a euro amount, from the locale's currency pattern ("¤#,##0.00" or
+    "#,##0.00\u00a0¤")."""
+    pattern = str(locale.currency_formats["standard"].pattern).split(";")[0]
+    symbol = numbers.get_currency_symbol("EUR", locale=locale)
+    return [symbol, ""] if pattern.lstrip().startswith("¤") else ["", "\u00a0" + symbol]
+
+
+def vega_locale(lang: str) -> dict[str, Any]:
+    """The d3 number and time locale of ``lang`` for chart axes and tooltips (Vega-Lite
+    ``config.locale``), read from Babel's CLDR data: any language Babel knows, no table per language."""
+    locale = babel_locale(lang)
+    wide_days = dates.get_day_names("wide", locale=locale)  # Babel: Monday = 0; d3: Sunday first
+    short_days = dates.get_day_names("abbreviated", locale=locale)
+    months = dates.get_month_names("wide", locale=locale)
+    short_months = dates.get_month_names("abbreviated", locale=locale)
+    periods = dates.get_period_names(locale=locale)
+    return {
+        "number": {
+            "decimal": numbers.get_decimal_symbol(locale),
+            "thousands": numbers.get_group_symbol(locale),
+            "grouping": [3],
+            "currency": _currency_affixes(locale),
         },
-    },
-    "en": {
-        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
-    },
-}
+        "time": {
+            "dateTime": "%x, %X",
+            "date": _d3_date(str(locale.date_formats["short"].pattern)),
+            "time": "%H:%M:%S",
+            "periods": [periods.get("am", "AM"), periods.get("pm", "PM")],
+            "days": [wide_days[(i + 6) % 7] for i in range(7)],
+            "shortDays": [short_days[(i + 6) % 7] for i in range(7)],
+            "months": [months[i] for i in range(1, 13)],
+            "shortMonths": [short_months[i] for i in range(1, 13)],
+        },
+    }
 
 
 def with_locale(spec: dict[str, Any], lang: str) -> dict[str, Any]:
     """A copy of a Vega-Lite spec whose axes and tooltips format numbers and dates for ``lang``."""
-    locale = VEGA_LOCALES.get(lang)
-    if not locale:
-        return spec
     spec = dict(spec)
-    spec["config"] = {**spec.get("config", {}), "locale": locale}
+    spec["config"] = {**spec.get("config", {}), "locale": vega_locale(lang)}
     return spec
