@@ -7,10 +7,10 @@ DEMO_OUT ?= demo_report
 
 .PHONY: install browser demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -c requirements-lock.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -297,13 +297,17 @@ class Handoffs(_Topic):
             return None
         return satisfaction_by_handoffs(linked, self._settings.indicators, self._settings.thresholds)
 
-    @depends_on(settings=("activities", "indicators", "thresholds"), uses=("handoffs.linked",))
+    @depends_on(
+        settings=("activities", "indicators", "thresholds"), uses=("handoffs.linked", "handoffs.cases")
+    )
     def toxic(self) -> pd.DataFrame | None:
         """The toxic dynamics and their NPS cost (:func:`cxlab.handoffs.toxic_dynamics`)."""
         if self.events is None:
             return None
         s = self._settings
-        return toxic_dynamics(self.events, self.linked, s.activities, s.indicators, s.thresholds)
+        return toxic_dynamics(
+            self.events, self.linked, s.activities, s.indicators, s.thresholds, cases=self.cases
+        )
 
     @depends_on(uses=("handoffs.matrix", "handoffs.satisfaction_by_pair"))
     def worst(self) -> pd.DataFrame | None:

@@ -149,8 +149,12 @@ def toxic_dynamics(
     indicators: IndicatorSettings | None = None,
     thresholds: Thresholds | None = None,
     examples: int = 5,
+    cases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The three named toxic dynamics as findings with evidence, worst first.
+
+    ``cases``: :func:`case_metrics` of the same ``events`` and ``settings`` when the caller has it already
+    (the Diagnosis does), so it is not computed twice.
 
     One row per finding: finding (``tortuous_flow`` / ``slow_internal_communication`` /
     ``contradictory_answers``), cases (affected), base_cases (cases where it could happen: with a
@@ -164,7 +168,7 @@ def toxic_dynamics(
     indicators, thresholds = indicators or IndicatorSettings(), thresholds or Thresholds()
     core = event_core(events, settings)
     flags = _case_flags(core)
-    metrics = case_metrics(events, settings) if core.n_cases else None
+    metrics = (cases if cases is not None else case_metrics(events, settings)) if core.n_cases else None
     lead = metrics["lead_time_hours"].to_numpy() if metrics is not None else np.zeros(0)
     chasers = metrics["chasers"].to_numpy() if metrics is not None else np.zeros(0)
     base_col = {

@@ -18,6 +18,7 @@ from typing import Any
 
 import nbformat
 
+from ..config import load_config
 from ..errors import ReportError
 from ..i18n import check_language
 from ..intake import load_client
@@ -112,6 +113,10 @@ def execute_template(
             parameters=parameters,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
+            # papermill rewrites the whole executed notebook after every cell by default; the report's
+            # cells carry the charts, so that is a large write per cell. It still writes the notebook
+            # once at the end, and before raising when a cell fails (kept for audit).
+            request_save_on_cell_execute=False,
             execution_timeout=cell_timeout,
             cwd=str(cwd) if cwd else None,
             **extra,
@@ -169,11 +174,16 @@ def build_report(
     worked_examples: bool = False,
     kernel: WarmKernel | None = None,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    check_data: bool = True,
 ) -> ReportResult:
     """Validate ``client_dir``, execute the report template into ``out`` and write ``out/report.html``.
 
     Raises a :class:`~cxlab.errors.CxlabError` (bad input) or :class:`ReportError` (a cell failed: the
     executed notebook is in ``out`` and the message names the cell); a failed run never writes a report.
+
+    ``check_data=False`` (the batch's warm workers) checks ``client.yaml`` here and leaves reading and
+    checking the data to the notebook's first cell, so each client's files are read once: a data problem
+    then fails that cell, with the same message.
     """
     started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
@@ -185,8 +195,9 @@ def build_report(
         kernel = WarmKernel()
         kernel.start(out if out.is_dir() else None)  # boots and imports cxlab while we validate
     try:
-        client = load_client(client_dir)  # a bad folder (or language) fails before anything is executed
-        lang = check_language(lang or client.language, "report parameters", "lang")
+        # a bad folder (or language) fails before anything is executed
+        config = load_client(client_dir).config if check_data else load_config(client_dir)
+        lang = check_language(lang or config.language, "report parameters", "lang")
     except BaseException:
         if own_kernel and kernel is not None:
             kernel.shutdown()
@@ -226,7 +237,7 @@ def build_report(
         notebooks=notebooks,
         seconds=time.perf_counter() - started,
         key_figures=key_figures(nb),
-        client_name=client.name,
+        client_name=config.name,
         lang=lang,
         unreviewed=section_count(nb, "unreviewed"),
         pending=section_count(nb, "pending"),

@@ -14,7 +14,6 @@ from collections.abc import Callable
 import pandas as pd
 
 from .. import culture, i18n, journey, segments, text
-from .. import handoffs as ho
 from .. import indicators as ind
 from ..charts import culture as culture_charts
 from ..charts import handoffs as handoffs_charts
@@ -24,6 +23,7 @@ from ..charts import recommend as recommend_charts
 from ..charts import segments as segments_charts
 from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
+from ..intake import Note
 from ..questionnaire import PILLARS
 from . import html as h
 from .charts import chart_html
@@ -421,7 +421,6 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
     """Handoff matrix, worst handoffs, toxic dynamics and the satisfaction link."""
     if ctx.cases is None:
         return None
-    events, cfg = ctx.client.events, ctx.config
     cases = ctx.cases
     multi = float((cases["departments"] >= 3).mean())
     slope = _nps_slope(ctx)
@@ -479,14 +478,14 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
                 h.Column("ping_pong_rate", _t(ctx, "Ping-pong"), lambda v: _pct(v, ctx), numeric=True),
             ],
         )
-    flow = ho.flow_steps(events, settings=cfg.activities)
-    if len(flow):
+    flow = ctx.dx.handoffs.flow
+    if flow is not None and len(flow):
         body += h.subsection(
             _t(ctx, "How cases flow"), _chart(handoffs_charts.handoff_flow(flow, lang=ctx.lang), ctx)
         )
-    toxic = ho.toxic_dynamics(events, ctx.linked, cfg.activities, cfg.indicators, cfg.thresholds)
-    toxic = toxic[toxic["cases"] > 0]
-    if len(toxic):
+    toxic = ctx.dx.handoffs.toxic
+    toxic = toxic[toxic["cases"] > 0] if toxic is not None else None
+    if toxic is not None and len(toxic):
         items = []
         for row in toxic.itertuples(index=False):
             title = handoffs_charts.finding_title(row.finding, ctx.lang)
@@ -515,8 +514,8 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
         body += h.subsection(_t(ctx, "Toxic dynamics"), f'<ul class="cx-findings">{"".join(items)}</ul>')
         if ctx.linked is not None and toxic["nps_gap"].notna().any():
             body += _chart(handoffs_charts.toxic_dynamics_chart(toxic, lang=ctx.lang), ctx)
-    if ctx.linked is not None and "nps" in ctx.linked.columns:
-        by_handoffs = ho.satisfaction_by_handoffs(ctx.linked, cfg.indicators, cfg.thresholds)
+    by_handoffs = ctx.dx.handoffs.satisfaction_by_handoffs
+    if by_handoffs is not None:
         body += h.subsection(
             _t(ctx, "Satisfaction and handoffs"),
             _chart(handoffs_charts.satisfaction_by_handoffs_chart(by_handoffs, "nps", lang=ctx.lang), ctx),
@@ -641,12 +640,11 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
         )
         quotes = []
         for theme_key, label in zip(summary["theme"].head(3), summary["label"].head(3), strict=True):
-            picked = text.verbatims_html(
-                analysed, theme_key, n=verbatims_per_theme, thresholds=cfg.thresholds
-            )
-            for comment in picked["comment_html"]:
+            picked = text.verbatims(analysed, theme_key, n=verbatims_per_theme, thresholds=cfg.thresholds)
+            for comment in picked["comment"]:
                 quotes.append(
-                    f'<blockquote class="cx-quote"><p>{comment}</p><footer>{h.text(label)}</footer></blockquote>'
+                    f'<blockquote class="cx-quote"><p>{h.text(str(comment))}</p>'
+                    f"<footer>{h.text(label)}</footer></blockquote>"
                 )
         if quotes:
             body += h.subsection(_t(ctx, "In the customers' words"), "".join(quotes))
@@ -664,8 +662,8 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
     table = ctx.client.culture
     if table is None or table.empty:
         return None
-    pillars = culture.pillar_scores(table)
-    departments = culture.department_scores(table)
+    pillars, departments = ctx.dx.culture.pillars, ctx.dx.culture.departments
+    assert pillars is not None and departments is not None  # the culture table has rows
     spread = culture.department_spread(pillars)
     widest = spread.sort_values("spread", ascending=False).iloc[0]
     lowest = departments.iloc[0]
@@ -687,8 +685,8 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
         )
     )
     body += _chart(culture_charts.culture_dot_chart(pillars, lang=ctx.lang), ctx)
-    svo = culture.self_vs_others(table)
-    if len(svo) and svo["by_others"].notna().any():
+    svo = ctx.dx.culture.self_vs_others
+    if svo is not None and len(svo) and svo["by_others"].notna().any():
         body += _chart(culture_charts.self_vs_others_chart(svo, lang=ctx.lang), ctx)
     return h.Section(
         "culture",
@@ -774,7 +772,9 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
         )
     else:
         body += h.paragraph(_fmt_text(ctx, "No problem found in the data."))
-    notes = "".join(f"<li>{h.text(n)}</li>" for n in quality.notes)
+    notes = "".join(
+        f"<li>{h.text(n.translated(ctx.lang) if isinstance(n, Note) else n)}</li>" for n in quality.notes
+    )
     if notes:
         body += f"<ul>{notes}</ul>"
     return h.Section(

@@ -7,10 +7,10 @@ taxonomy(settings=None)                                 -> {key: Theme}
 analyse_comments(responses, settings, language)         -> one row per comment with the above
 theme_summary(analysed, responses=None, ...)            -> per theme volume, sentiment, NPS, negative_rank
 theme_trend(analysed, freq="M")                         -> per period and theme
-verbatims(analysed, theme=None, n=5) / verbatims_html   -> representative comments, ultra-detractors first
+verbatims(analysed, theme=None, n=5)   -> representative comments, ultra-detractors first
 """
 
-from .analysis import analyse_comments, theme_mentions, theme_summary, theme_trend, verbatims, verbatims_html
+from .analysis import analyse_comments, theme_mentions, theme_summary, theme_trend, verbatims
 from .language import detect_language
 from .sentiment import polarity, sentiment
 from .themes import Theme, detect_themes, taxonomy, theme_label
@@ -28,5 +28,4 @@ __all__ = [
     "theme_summary",
     "theme_trend",
     "verbatims",
-    "verbatims_html",
 ]

@@ -6,8 +6,6 @@ All functions are pure: DataFrames in, tidy DataFrames out.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 
@@ -218,7 +216,7 @@ def verbatims(
     Order within a theme: ultra-detractors (NPS ≤ ``thresholds.ultra_detractor_max``) first, then by
     sentiment (most negative first; most positive first when ``polarity="positive"``), longer comments
     first on ties. ``polarity`` keeps only comments of that polarity (None keeps all). Escape the text
-    before putting it in HTML (:func:`verbatims_html`).
+    before putting it in HTML (the report layer does).
     """
     thresholds = thresholds or Thresholds()
     long = theme_mentions(analysed)
@@ -237,16 +235,3 @@ def verbatims(
     )
     top = long.groupby("theme", sort=False).head(n).drop(columns=["_sent", "_len"])
     return top.reset_index(drop=True)
-
-
-def verbatims_html(
-    analysed: pd.DataFrame,
-    theme: str | None = None,
-    n: int = 5,
-    polarity: str | None = "negative",
-    thresholds: Thresholds | None = None,
-) -> pd.DataFrame:
-    """:func:`verbatims` with a ``comment_html`` column: the comment HTML-escaped for reports."""
-    out = verbatims(analysed, theme, n, polarity, thresholds)
-    out["comment_html"] = [html.escape(str(c), quote=True) for c in out["comment"]]
-    return out

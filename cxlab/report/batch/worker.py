@@ -96,6 +96,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
             static_charts=job.static_charts,
             kernel=kernel,
             cell_timeout=job.cell_timeout,
+            check_data=False,  # the kernel reads the client's files; reading them here too doubled it
         )
     except Exception as exc:  # noqa: BLE001 - one client's failure is recorded, never propagated
         outcome.error = one_line(exc)
