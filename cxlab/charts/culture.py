@@ -8,6 +8,7 @@ import pandas as pd
 from ..i18n import translate
 from ..questionnaire import PILLARS
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import PALETTE
 
 _L: dict[str, str] = {
@@ -41,25 +42,29 @@ def culture_dot_chart(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     span = (
         alt.Chart(data)
         .mark_rule(color="#c8ccd2", strokeWidth=8, strokeCap="round")
-        .encode(y=y, x=alt.X("min(score):Q", scale=alt.Scale(domain=[1, 5])), x2="max(score):Q")
+        .encode(
+            **typed_channels(y=y, x=alt.X("min(score):Q", scale=alt.Scale(domain=[1, 5])), x2="max(score):Q")
+        )
     )
     dots = (
         alt.Chart(data)
         .mark_circle(size=110, opacity=0.9)
         .encode(
-            y=y,
-            x=alt.X("score:Q", title=_t("score", lang), scale=alt.Scale(domain=[1, 5])),
-            color=alt.Color(
-                "department:N",
-                title=_t("department", lang),
-                scale=alt.Scale(domain=departments, range=(PALETTE * 4)[: len(departments)]),
-            ),
-            tooltip=[
-                alt.Tooltip("department:N", title=_t("department", lang)),
-                alt.Tooltip("pillar_label:N", title=_t("pillar", lang)),
-                alt.Tooltip("score:Q", title=_t("score", lang), format=".2f"),
-                alt.Tooltip("n_respondents:Q", title=_t("respondents", lang)),
-            ],
+            **typed_channels(
+                y=y,
+                x=alt.X("score:Q", title=_t("score", lang), scale=alt.Scale(domain=[1, 5])),
+                color=alt.Color(
+                    "department:N",
+                    title=_t("department", lang),
+                    scale=alt.Scale(domain=departments, range=(PALETTE * 4)[: len(departments)]),
+                ),
+                tooltip=[
+                    alt.Tooltip("department:N", title=_t("department", lang)),
+                    alt.Tooltip("pillar_label:N", title=_t("pillar", lang)),
+                    alt.Tooltip("score:Q", title=_t("score", lang), format=".2f"),
+                    alt.Tooltip("n_respondents:Q", title=_t("respondents", lang)),
+                ],
+            )
         )
     )
     return alt.LayerChart(layer=[span, dots]).properties(title=_t("dots_title", lang), width=460, height=180)
@@ -83,25 +88,29 @@ def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     line = (
         alt.Chart(long)
         .mark_rule(color="#b0b5bb", strokeWidth=2)
-        .encode(y=y, x=alt.X("min(value):Q", scale=alt.Scale(domain=[1, 5])), x2="max(value):Q")
+        .encode(
+            **typed_channels(y=y, x=alt.X("min(value):Q", scale=alt.Scale(domain=[1, 5])), x2="max(value):Q")
+        )
     )
     points = (
         alt.Chart(long)
         .mark_point(size=120, filled=True, opacity=1)
         .encode(
-            y=y,
-            x=alt.X("value:Q", title=_t("score", lang), scale=alt.Scale(domain=[1, 5])),
-            color=alt.Color(
-                "measure_label:N",
-                title=_t("rating", lang),
-                scale=alt.Scale(domain=labels, range=[PALETTE[0], PALETTE[1], PALETTE[5]]),
-            ),
-            shape=alt.Shape("measure_label:N", title=_t("rating", lang), scale=alt.Scale(domain=labels)),
-            tooltip=[
-                alt.Tooltip("department:N", title=_t("department", lang)),
-                alt.Tooltip("measure_label:N", title=_t("rating", lang)),
-                alt.Tooltip("value:Q", title=_t("score", lang), format=".2f"),
-            ],
+            **typed_channels(
+                y=y,
+                x=alt.X("value:Q", title=_t("score", lang), scale=alt.Scale(domain=[1, 5])),
+                color=alt.Color(
+                    "measure_label:N",
+                    title=_t("rating", lang),
+                    scale=alt.Scale(domain=labels, range=[PALETTE[0], PALETTE[1], PALETTE[5]]),
+                ),
+                shape=alt.Shape("measure_label:N", title=_t("rating", lang), scale=alt.Scale(domain=labels)),
+                tooltip=[
+                    alt.Tooltip("department:N", title=_t("department", lang)),
+                    alt.Tooltip("measure_label:N", title=_t("rating", lang)),
+                    alt.Tooltip("value:Q", title=_t("score", lang), format=".2f"),
+                ],
+            )
         )
     )
     return alt.LayerChart(layer=[line, points]).properties(

@@ -14,6 +14,7 @@ import pandas as pd
 from ..i18n import gettext
 from ._inputs import need_columns as _need
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import PALETTE, POLARITY_COLOURS
 
 LABELS: dict[str, str] = {
@@ -97,8 +98,10 @@ def handoff_heatmap(
     order = list(volume.groupby(level=0).sum().sort_values(ascending=False, kind="stable").index)
     fmt = ".0%" if value in ("ping_pong_rate", "share_of_cases") else ",.0f"
     base = alt.Chart(data).encode(
-        x=alt.X("to_department:N", title=_t("to", lang), sort=order, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("from_department:N", title=_t("from", lang), sort=order),
+        **typed_channels(
+            x=alt.X("to_department:N", title=_t("to", lang), sort=order, axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y("from_department:N", title=_t("from", lang), sort=order),
+        )
     )
     tooltip = [
         alt.Tooltip("from_department:N", title=_t("from", lang)),
@@ -121,16 +124,20 @@ def handoff_heatmap(
         ],
     ]
     rect = base.mark_rect().encode(
-        color=alt.Color(f"{value}:Q", title=_t(value, lang), scale=alt.Scale(scheme="orangered")),
-        tooltip=tooltip,
+        **typed_channels(
+            color=alt.Color(f"{value}:Q", title=_t(value, lang), scale=alt.Scale(scheme="orangered")),
+            tooltip=tooltip,
+        )
     )
     text = base.mark_text(fontSize=10).encode(
-        text=alt.Text(f"{value}:Q", format=fmt),
-        color=alt.condition(
-            f"datum.{value} > {float(data[value].max()) / 2 if len(data) else 0}",
-            alt.value("white"),
-            alt.value("#222"),
-        ),
+        **typed_channels(
+            text=alt.Text(f"{value}:Q", format=fmt),
+            color=alt.condition(
+                f"datum.{value} > {float(data[value].max()) / 2 if len(data) else 0}",
+                alt.value("white"),
+                alt.value("#222"),
+            ),
+        )
     )
     return (rect + text).properties(title=title or _t("heatmap_title", lang), width=360, height=300)
 
@@ -168,38 +175,46 @@ def handoff_flow(
         alt.Chart(links)
         .mark_rule(opacity=0.35, strokeCap="round")
         .encode(
-            x=alt.X("step:Q", axis=x_axis, scale=x_scale),
-            x2="next_step:Q",
-            y=alt.Y(
-                "from_department:N",
-                scale=y_scale,
-                title=_t("department", lang),
-                axis=alt.Axis(labelLimit=200),
-            ),
-            y2="to_department:N",
-            strokeWidth=alt.StrokeWidth("cases:Q", scale=alt.Scale(range=[1, 28]), title=_t("cases", lang)),
-            color=alt.Color("from_department:N", scale=alt.Scale(domain=order, range=PALETTE), legend=None),
-            tooltip=[
-                alt.Tooltip("step:Q", title=_t("step", lang)),
-                alt.Tooltip("from_department:N", title=_t("from", lang)),
-                alt.Tooltip("to_department:N", title=_t("to", lang)),
-                alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
-                alt.Tooltip("share:Q", title=_t("share_of_cases", lang), format=".1%"),
-            ],
+            **typed_channels(
+                x=alt.X("step:Q", axis=x_axis, scale=x_scale),
+                x2="next_step:Q",
+                y=alt.Y(
+                    "from_department:N",
+                    scale=y_scale,
+                    title=_t("department", lang),
+                    axis=alt.Axis(labelLimit=200),
+                ),
+                y2="to_department:N",
+                strokeWidth=alt.StrokeWidth(
+                    "cases:Q", scale=alt.Scale(range=[1, 28]), title=_t("cases", lang)
+                ),
+                color=alt.Color(
+                    "from_department:N", scale=alt.Scale(domain=order, range=PALETTE), legend=None
+                ),
+                tooltip=[
+                    alt.Tooltip("step:Q", title=_t("step", lang)),
+                    alt.Tooltip("from_department:N", title=_t("from", lang)),
+                    alt.Tooltip("to_department:N", title=_t("to", lang)),
+                    alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+                    alt.Tooltip("share:Q", title=_t("share_of_cases", lang), format=".1%"),
+                ],
+            )
         )
     )
     node = (
         alt.Chart(nodes)
         .mark_circle(opacity=0.9)
         .encode(
-            x=alt.X("step:Q", axis=x_axis, scale=x_scale),
-            y=alt.Y("department:N", scale=y_scale),
-            size=alt.Size("cases:Q", scale=alt.Scale(range=[30, 900]), legend=None),
-            color=alt.Color("department:N", scale=alt.Scale(domain=order, range=PALETTE), legend=None),
-            tooltip=[
-                alt.Tooltip("department:N", title=_t("department", lang)),
-                alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
-            ],
+            **typed_channels(
+                x=alt.X("step:Q", axis=x_axis, scale=x_scale),
+                y=alt.Y("department:N", scale=y_scale),
+                size=alt.Size("cases:Q", scale=alt.Scale(range=[30, 900]), legend=None),
+                color=alt.Color("department:N", scale=alt.Scale(domain=order, range=PALETTE), legend=None),
+                tooltip=[
+                    alt.Tooltip("department:N", title=_t("department", lang)),
+                    alt.Tooltip("cases:Q", title=_t("cases", lang), format=","),
+                ],
+            )
         )
     )
     return (band + node).properties(title=title or _t("flow_title", lang), width=480, height=300)
@@ -221,17 +236,21 @@ def worst_handoffs_chart(
         alt.Chart(data)
         .mark_bar(color=POLARITY_COLOURS["negative"])
         .encode(
-            x=alt.X("value:Q", title=_t(f"value_{ranking}", lang)),
-            y=alt.Y(
-                "handoff:N", sort=alt.EncodingSortField("rank", order="ascending"), title=_t("handoff", lang)
-            ),
-            tooltip=[
-                alt.Tooltip("handoff:N", title=_t("handoff", lang)),
-                alt.Tooltip("value:Q", title=_t(f"value_{ranking}", lang), format=",.1f"),
-                alt.Tooltip("count:Q", title=_t("count", lang), format=","),
-                alt.Tooltip("median_wait_h:Q", title=_t("median_wait_h", lang), format=",.1f"),
-                alt.Tooltip("ping_pong_rate:Q", title=_t("ping_pong_rate", lang), format=".0%"),
-            ],
+            **typed_channels(
+                x=alt.X("value:Q", title=_t(f"value_{ranking}", lang)),
+                y=alt.Y(
+                    "handoff:N",
+                    sort=alt.EncodingSortField("rank", order="ascending"),
+                    title=_t("handoff", lang),
+                ),
+                tooltip=[
+                    alt.Tooltip("handoff:N", title=_t("handoff", lang)),
+                    alt.Tooltip("value:Q", title=_t(f"value_{ranking}", lang), format=",.1f"),
+                    alt.Tooltip("count:Q", title=_t("count", lang), format=","),
+                    alt.Tooltip("median_wait_h:Q", title=_t("median_wait_h", lang), format=",.1f"),
+                    alt.Tooltip("ping_pong_rate:Q", title=_t("ping_pong_rate", lang), format=".0%"),
+                ],
+            )
         )
         .properties(title=title or _t(f"worst_{ranking}", lang), width=360)
     )
@@ -257,29 +276,31 @@ def satisfaction_by_handoffs_chart(
     interval = (
         alt.Chart(data)
         .mark_rule(strokeWidth=2)  # the brand colour, from the theme
-        .encode(x=x, y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q")
+        .encode(**typed_channels(x=x, y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q"))
     )
     points = (
         alt.Chart(data)
         .mark_point(size=80, filled=True)
         .encode(
-            x=x,
-            y=alt.Y(f"{metric}:Q", title=y_title),
-            opacity=alt.condition("datum.small", alt.value(0.4), alt.value(1.0)),
-            tooltip=[
-                alt.Tooltip("bucket:O", title=_t("handoffs_bucket", lang)),
-                alt.Tooltip(f"{metric}:Q", title=y_title, format=fmt),
-                alt.Tooltip(f"{low}:Q", title=_t("low", lang), format=fmt),
-                alt.Tooltip(f"{high}:Q", title=_t("high", lang), format=fmt),
-                alt.Tooltip(f"{n}:Q", title=_t("n", lang), format=","),
-                alt.Tooltip("small:N", title=_t("small_n", lang)),
-            ],
+            **typed_channels(
+                x=x,
+                y=alt.Y(f"{metric}:Q", title=y_title),
+                opacity=alt.condition("datum.small", alt.value(0.4), alt.value(1.0)),
+                tooltip=[
+                    alt.Tooltip("bucket:O", title=_t("handoffs_bucket", lang)),
+                    alt.Tooltip(f"{metric}:Q", title=y_title, format=fmt),
+                    alt.Tooltip(f"{low}:Q", title=_t("low", lang), format=fmt),
+                    alt.Tooltip(f"{high}:Q", title=_t("high", lang), format=fmt),
+                    alt.Tooltip(f"{n}:Q", title=_t("n", lang), format=","),
+                    alt.Tooltip("small:N", title=_t("small_n", lang)),
+                ],
+            )
         )
     )
     labels = (
         alt.Chart(data)
         .mark_text(dy=-12, fontSize=10, color="#555")
-        .encode(x=x, y=alt.Y(f"{high}:Q"), text=alt.Text(f"{n}:Q", format=","))
+        .encode(**typed_channels(x=x, y=alt.Y(f"{high}:Q"), text=alt.Text(f"{n}:Q", format=",")))
     )
     layers = [interval, points, labels]
     if metric == "nps":
@@ -287,7 +308,7 @@ def satisfaction_by_handoffs_chart(
             0,
             alt.Chart(pd.DataFrame({"zero": [0]}))
             .mark_rule(color="#999", strokeDash=[4, 4])
-            .encode(y="zero:Q"),
+            .encode(**typed_channels(y="zero:Q")),
         )
     return alt.LayerChart(layer=[*layers]).properties(
         title=title or _t(f"sat_title_{metric}", lang), width=360, height=240
@@ -319,10 +340,12 @@ def toxic_dynamics_chart(
     bars = (
         alt.Chart(data)
         .mark_bar(color=POLARITY_COLOURS["negative"], opacity=0.85)
-        .encode(x=alt.X("nps_gap:Q", title=x_title), y=y, tooltip=tooltip)
+        .encode(**typed_channels(x=alt.X("nps_gap:Q", title=x_title), y=y, tooltip=tooltip))
     )
     interval = (
-        alt.Chart(data).mark_rule(color="#222", strokeWidth=2).encode(x="gap_low:Q", x2="gap_high:Q", y=y)
+        alt.Chart(data)
+        .mark_rule(color="#222", strokeWidth=2)
+        .encode(**typed_channels(x="gap_low:Q", x2="gap_high:Q", y=y))
     )
     return alt.LayerChart(layer=[bars, interval]).properties(
         title=title or _t("toxic_title", lang), width=360

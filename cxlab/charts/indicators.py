@@ -21,6 +21,7 @@ from ..errors import AnalysisError
 from ..i18n import format_number
 from ._inputs import need_columns as _need
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import PALETTE, POLARITY_COLOURS
 
 LABELS: dict[str, str] = {
@@ -169,17 +170,23 @@ def indicator_chart(
         alt.Chart(data)
         .mark_bar(opacity=0.85)
         .encode(
-            x=alt.X("score:Q", title=name, axis=alt.Axis(format=fmt)),
-            y=y,
-            opacity=alt.condition("datum.small", alt.value(0.35), alt.value(0.85)),
-            tooltip=tooltip,
+            **typed_channels(
+                x=alt.X("score:Q", title=name, axis=alt.Axis(format=fmt)),
+                y=y,
+                opacity=alt.condition("datum.small", alt.value(0.35), alt.value(0.85)),
+                tooltip=tooltip,
+            )
         )
     )
-    interval = alt.Chart(data).mark_rule(color="#222", strokeWidth=2).encode(x="low:Q", x2="high:Q", y=y)
+    interval = (
+        alt.Chart(data)
+        .mark_rule(color="#222", strokeWidth=2)
+        .encode(**typed_channels(x="low:Q", x2="high:Q", y=y))
+    )
     labels = (
         alt.Chart(data)
         .mark_text(align="left", dx=4, fontSize=10, color="#555")
-        .encode(x="label_at:Q", y=y, text=alt.Text("n:Q", format=","))
+        .encode(**typed_channels(x="label_at:Q", y=y, text=alt.Text("n:Q", format=",")))
     )
     layers = [bars, interval, labels]
     if unit == "points":
@@ -224,27 +231,29 @@ def barometer_chart(
     interval = (
         alt.Chart(data)
         .mark_rule(strokeWidth=3)
-        .encode(x=alt.X("low:Q", title=x_title), x2="high:Q", y=y, color=colour)
+        .encode(**typed_channels(x=alt.X("low:Q", title=x_title), x2="high:Q", y=y, color=colour))
     )
     points = (
         alt.Chart(data)
         .mark_point(size=90, filled=True)
         .encode(
-            x=alt.X("change:Q", title=x_title, axis=alt.Axis(format=fmt)),
-            y=y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip("group:N", title=_t("group", lang)),
-                alt.Tooltip("waves:N", title=_t("waves", lang)),
-                alt.Tooltip("score_from:Q", title=f"{name} ({_t('waves', lang)} 1)", format=fmt),
-                alt.Tooltip("score_to:Q", title=f"{name} ({_t('waves', lang)} 2)", format=fmt),
-                alt.Tooltip("change:Q", title=_t("change", lang), format="+" + fmt),
-                alt.Tooltip("low:Q", title=_t("low", lang), format=fmt),
-                alt.Tooltip("high:Q", title=_t("high", lang), format=fmt),
-                alt.Tooltip("z:Q", title="z", format=".2f"),
-                alt.Tooltip("n_from:Q", title=f"n ({_t('waves', lang)} 1)", format=","),
-                alt.Tooltip("n_to:Q", title=f"n ({_t('waves', lang)} 2)", format=","),
-            ],
+            **typed_channels(
+                x=alt.X("change:Q", title=x_title, axis=alt.Axis(format=fmt)),
+                y=y,
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("group:N", title=_t("group", lang)),
+                    alt.Tooltip("waves:N", title=_t("waves", lang)),
+                    alt.Tooltip("score_from:Q", title=f"{name} ({_t('waves', lang)} 1)", format=fmt),
+                    alt.Tooltip("score_to:Q", title=f"{name} ({_t('waves', lang)} 2)", format=fmt),
+                    alt.Tooltip("change:Q", title=_t("change", lang), format="+" + fmt),
+                    alt.Tooltip("low:Q", title=_t("low", lang), format=fmt),
+                    alt.Tooltip("high:Q", title=_t("high", lang), format=fmt),
+                    alt.Tooltip("z:Q", title="z", format=".2f"),
+                    alt.Tooltip("n_from:Q", title=f"n ({_t('waves', lang)} 1)", format=","),
+                    alt.Tooltip("n_to:Q", title=f"n ({_t('waves', lang)} 2)", format=","),
+                ],
+            )
         )
     )
     return alt.LayerChart(layer=[_zero_rule("x"), interval, points]).properties(
@@ -278,23 +287,25 @@ def hot_cold_chart(
         alt.Chart(data)
         .mark_bar(opacity=0.85)
         .encode(
-            x=alt.X("score:Q", title=name, axis=alt.Axis(format=fmt)),
-            y=y,
-            yOffset=offset,
-            color=colour,
-            opacity=alt.condition("datum.small", alt.value(0.35), alt.value(0.85)),
-            tooltip=[
-                alt.Tooltip("group:N", title=_t("group", lang)),
-                alt.Tooltip("survey_label:N", title=_t("survey", lang)),
-                *_estimate_tooltips("score", name, fmt, lang),
-                alt.Tooltip("n:Q", title=_t("n", lang), format=","),
-            ],
+            **typed_channels(
+                x=alt.X("score:Q", title=name, axis=alt.Axis(format=fmt)),
+                y=y,
+                yOffset=offset,
+                color=colour,
+                opacity=alt.condition("datum.small", alt.value(0.35), alt.value(0.85)),
+                tooltip=[
+                    alt.Tooltip("group:N", title=_t("group", lang)),
+                    alt.Tooltip("survey_label:N", title=_t("survey", lang)),
+                    *_estimate_tooltips("score", name, fmt, lang),
+                    alt.Tooltip("n:Q", title=_t("n", lang), format=","),
+                ],
+            )
         )
     )
     interval = (
         alt.Chart(data)
         .mark_rule(color="#222", strokeWidth=2)
-        .encode(x="low:Q", x2="high:Q", y=y, yOffset=offset)
+        .encode(**typed_channels(x="low:Q", x2="high:Q", y=y, yOffset=offset))
     )
     layers = [bars, interval]
     if unit == "points":
@@ -319,22 +330,32 @@ def hot_trend_chart(
     name = _t(indicator, lang)
     x = alt.X("period:T", title=_t("period", lang))
     colour = alt.Color("group:N", title=" · ".join(by) if by else _t("group", lang))
-    band = alt.Chart(data).mark_area(opacity=0.15).encode(x=x, y="low:Q", y2="high:Q", color=colour)
-    line = alt.Chart(data).mark_line().encode(x=x, y=alt.Y("score:Q", title=name), color=colour)
+    band = (
+        alt.Chart(data)
+        .mark_area(opacity=0.15)
+        .encode(**typed_channels(x=x, y="low:Q", y2="high:Q", color=colour))
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(**typed_channels(x=x, y=alt.Y("score:Q", title=name), color=colour))
+    )
     points = (
         alt.Chart(data)
         .mark_point(filled=True, size=40)
         .encode(
-            x=x,
-            y="score:Q",
-            color=colour,
-            opacity=alt.condition("datum.small", alt.value(0.35), alt.value(1.0)),
-            tooltip=[
-                alt.Tooltip("period:T", title=_t("period", lang)),
-                alt.Tooltip("group:N", title=_t("group", lang)),
-                *_estimate_tooltips("score", name, fmt, lang),
-                alt.Tooltip("n:Q", title=_t("n", lang), format=","),
-            ],
+            **typed_channels(
+                x=x,
+                y="score:Q",
+                color=colour,
+                opacity=alt.condition("datum.small", alt.value(0.35), alt.value(1.0)),
+                tooltip=[
+                    alt.Tooltip("period:T", title=_t("period", lang)),
+                    alt.Tooltip("group:N", title=_t("group", lang)),
+                    *_estimate_tooltips("score", name, fmt, lang),
+                    alt.Tooltip("n:Q", title=_t("n", lang), format=","),
+                ],
+            )
         )
     )
     return alt.LayerChart(layer=[band, line, points]).properties(
@@ -357,27 +378,37 @@ def response_rate_chart(rates: pd.DataFrame, lang: str = "en", title: str | None
             pd.DataFrame({"band_low": [band_low], "band_high": [band_high], "band": [_t("band", lang)]})
         )
         .mark_rect(color=POLARITY_COLOURS["positive"], opacity=0.15)
-        .encode(x="band_low:Q", x2="band_high:Q", tooltip=alt.Tooltip("band:N", title=_t("band", lang)))
+        .encode(
+            **typed_channels(
+                x="band_low:Q", x2="band_high:Q", tooltip=alt.Tooltip("band:N", title=_t("band", lang))
+            )
+        )
     )
     bars = (
         alt.Chart(data)
         .mark_bar(opacity=0.85)
         .encode(
-            x=alt.X("rate:Q", title=_t("rate", lang), axis=alt.Axis(format=".0%")),
-            y=y,
-            tooltip=[
-                alt.Tooltip("group:N", title=_t("group", lang)),
-                *_estimate_tooltips("rate", _t("rate", lang), ".1%", lang),
-                alt.Tooltip("invitations:Q", title=_t("invitations", lang), format=","),
-                alt.Tooltip("responses:Q", title=_t("responses", lang), format=","),
-            ],
+            **typed_channels(
+                x=alt.X("rate:Q", title=_t("rate", lang), axis=alt.Axis(format=".0%")),
+                y=y,
+                tooltip=[
+                    alt.Tooltip("group:N", title=_t("group", lang)),
+                    *_estimate_tooltips("rate", _t("rate", lang), ".1%", lang),
+                    alt.Tooltip("invitations:Q", title=_t("invitations", lang), format=","),
+                    alt.Tooltip("responses:Q", title=_t("responses", lang), format=","),
+                ],
+            )
         )
     )
-    interval = alt.Chart(data).mark_rule(color="#222", strokeWidth=2).encode(x="low:Q", x2="high:Q", y=y)
+    interval = (
+        alt.Chart(data)
+        .mark_rule(color="#222", strokeWidth=2)
+        .encode(**typed_channels(x="low:Q", x2="high:Q", y=y))
+    )
     edges = (
         alt.Chart(pd.DataFrame({"edge": [band_low, band_high]}))
         .mark_rule(color=POLARITY_COLOURS["positive"], strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(x="edge:Q")
+        .encode(**typed_channels(x="edge:Q"))
     )
     return alt.LayerChart(layer=[band, bars, interval, edges]).properties(
         title=title or _t("rate_title", lang), width=360
@@ -396,20 +427,26 @@ def pressure_chart(curve: pd.DataFrame, lang: str = "en", title: str | None = No
         alt.Chart(data)
         .mark_bar(opacity=0.85)
         .encode(
-            x=x,
-            y=alt.Y("rate:Q", title=_t("rate", lang), axis=alt.Axis(format=".0%")),
-            tooltip=[
-                alt.Tooltip("pressure:O", title=_t("pressure", lang)),
-                *_estimate_tooltips("rate", _t("rate", lang), ".1%", lang),
-                alt.Tooltip("invitations:Q", title=_t("invitations", lang), format=","),
-            ],
+            **typed_channels(
+                x=x,
+                y=alt.Y("rate:Q", title=_t("rate", lang), axis=alt.Axis(format=".0%")),
+                tooltip=[
+                    alt.Tooltip("pressure:O", title=_t("pressure", lang)),
+                    *_estimate_tooltips("rate", _t("rate", lang), ".1%", lang),
+                    alt.Tooltip("invitations:Q", title=_t("invitations", lang), format=","),
+                ],
+            )
         )
     )
-    interval = alt.Chart(data).mark_rule(color="#222", strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q")
+    interval = (
+        alt.Chart(data)
+        .mark_rule(color="#222", strokeWidth=2)
+        .encode(**typed_channels(x=x, y="low:Q", y2="high:Q"))
+    )
     labels = (
         alt.Chart(data)
         .mark_text(dy=-8, fontSize=10, color="#555")
-        .encode(x=x, y="high:Q", text=alt.Text("invitations:Q", format=","))
+        .encode(**typed_channels(x=x, y="high:Q", text=alt.Text("invitations:Q", format=",")))
     )
     falls = bool(curve.attrs.get("falls", False))
     return alt.LayerChart(layer=[bars, interval, labels]).properties(
@@ -442,37 +479,39 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
         alt.Chart(data)
         .mark_circle(size=110, opacity=0.9)
         .encode(
-            x=x,
-            y=y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip("label:N", title=_t("driver", lang)),
-                alt.Tooltip("importance:Q", title=_t("importance", lang), format=".1%"),
-                alt.Tooltip("performance:Q", title=perf_title, format=".1f"),
-                alt.Tooltip("difference:Q", title=_t("difference", lang), format="+.1f"),
-                alt.Tooltip("diff_low:Q", title=_t("low", lang), format=".1f"),
-                alt.Tooltip("diff_high:Q", title=_t("high", lang), format=".1f"),
-                alt.Tooltip("n_with:Q", title=_t("n", lang), format=","),
-                alt.Tooltip("quadrant_label:N", title=_t("quadrant", lang)),
-            ],
+            **typed_channels(
+                x=x,
+                y=y,
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("label:N", title=_t("driver", lang)),
+                    alt.Tooltip("importance:Q", title=_t("importance", lang), format=".1%"),
+                    alt.Tooltip("performance:Q", title=perf_title, format=".1f"),
+                    alt.Tooltip("difference:Q", title=_t("difference", lang), format="+.1f"),
+                    alt.Tooltip("diff_low:Q", title=_t("low", lang), format=".1f"),
+                    alt.Tooltip("diff_high:Q", title=_t("high", lang), format=".1f"),
+                    alt.Tooltip("n_with:Q", title=_t("n", lang), format=","),
+                    alt.Tooltip("quadrant_label:N", title=_t("quadrant", lang)),
+                ],
+            )
         )
     )
     text = (
         alt.Chart(data)
         .mark_text(align="left", dx=7, fontSize=10, color="#333")
-        .encode(x="importance:Q", y="performance:Q", text="label:N")
+        .encode(**typed_channels(x="importance:Q", y="performance:Q", text="label:N"))
     )
     median = float(data["importance"].median()) if len(data) else 0.0
     overall = float(data["overall"].iloc[0]) if "overall" in data.columns and len(data) else 0.0
     vrule = (
         alt.Chart(pd.DataFrame({"importance": [median]}))
         .mark_rule(color="#999", strokeDash=[4, 4])
-        .encode(x="importance:Q")
+        .encode(**typed_channels(x="importance:Q"))
     )
     hrule = (
         alt.Chart(pd.DataFrame({"performance": [overall]}))
         .mark_rule(color="#999", strokeDash=[4, 4])
-        .encode(y="performance:Q")
+        .encode(**typed_channels(y="performance:Q"))
     )
     r2 = float(data["r2"].iloc[0]) if len(data) else float("nan")
     r2_text = format_number(r2, lang, decimals=2)

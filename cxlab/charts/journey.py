@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import POLARITY_COLOURS
 
 LABELS: dict[str, str] = {
@@ -65,13 +66,13 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
     volume = (
         alt.Chart(data)
         .mark_bar(opacity=0.8)  # the brand colour, from the theme
-        .encode(x=x, y=alt.Y("cases:Q", title=_t("cases", lang)), tooltip=tooltip)
+        .encode(**typed_channels(x=x, y=alt.Y("cases:Q", title=_t("cases", lang)), tooltip=tooltip))
         .properties(width=480, height=120)
     )
     dwell = (
         alt.Chart(data)
         .mark_text(dy=-6, fontSize=10, color="#333")
-        .encode(x=x, y=alt.Y("cases:Q"), text=alt.Text("median_dwell_h:Q", format=",.0f"))
+        .encode(**typed_channels(x=x, y=alt.Y("cases:Q"), text=alt.Text("median_dwell_h:Q", format=",.0f")))
     )
     bottom = volume + dwell
     if "nps" not in data.columns:
@@ -89,12 +90,12 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
     line = (
         alt.Chart(data)
         .mark_line(color="#555", strokeDash=[2, 2])
-        .encode(x=x, y=alt.Y("nps:Q", title=_t("nps", lang)))
+        .encode(**typed_channels(x=x, y=alt.Y("nps:Q", title=_t("nps", lang))))
     )
     interval = (
         alt.Chart(data)
         .mark_rule(strokeWidth=2, opacity=0.6)
-        .encode(x=x, y="nps_low:Q", y2="nps_high:Q", color=colour)
+        .encode(**typed_channels(x=x, y="nps_low:Q", y2="nps_high:Q", color=colour))
     )
     # hollow points: stages with few responses (small_n), so their NPS is read with care
     fill = (
@@ -105,7 +106,7 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
     points = (
         alt.Chart(data)
         .mark_point(filled=True, size=120, strokeWidth=2)
-        .encode(x=x, y="nps:Q", color=colour, fillOpacity=fill, tooltip=tooltip)
+        .encode(**typed_channels(x=x, y="nps:Q", color=colour, fillOpacity=fill, tooltip=tooltip))
     )
     overall = (
         float((data["nps"] - data["emotion"]).dropna().iloc[0]) if data["emotion"].notna().any() else 0.0
@@ -113,7 +114,7 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
     baseline = (
         alt.Chart(pd.DataFrame({"overall": [overall]}))
         .mark_rule(color="#999", strokeDash=[4, 4])
-        .encode(y="overall:Q")
+        .encode(**typed_channels(y="overall:Q"))
     )
     top = alt.LayerChart(layer=[baseline, line, interval, points]).properties(width=480, height=200)
     return alt.vconcat(top, bottom).properties(title=title or _t("title", lang))
@@ -139,7 +140,11 @@ def arrival_channels_chart(
     bars = (
         alt.Chart(data)
         .mark_bar()  # the brand colour, from the theme
-        .encode(x=alt.X("share:Q", axis=alt.Axis(format="%"), title=_t("share", lang)), y=y, tooltip=tooltip)
+        .encode(
+            **typed_channels(
+                x=alt.X("share:Q", axis=alt.Axis(format="%"), title=_t("share", lang)), y=y, tooltip=tooltip
+            )
+        )
     )
     layers = [bars]
     if "nps" in data.columns:
@@ -147,6 +152,6 @@ def arrival_channels_chart(
         layers.append(
             alt.Chart(data)
             .mark_text(align="left", dx=4, fontSize=10)
-            .encode(x="share:Q", y=y, text="nps_label:N")
+            .encode(**typed_channels(x="share:Q", y=y, text="nps_label:N"))
         )
     return alt.LayerChart(layer=[*layers]).properties(title=title or _t("channels_title", lang), width=360)

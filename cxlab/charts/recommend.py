@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..recommend import Recommendation, recommendations_frame
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import PALETTE
 
 _L: dict[str, str] = {
@@ -45,24 +46,26 @@ def priority_matrix(recs: Iterable[Recommendation], lang: str = "en") -> alt.Lay
         alt.Chart(data)
         .mark_circle(size=160, opacity=0.85)
         .encode(
-            x=alt.X("urgency:Q", title=_t("urgency", lang), scale=alt.Scale(domain=[1, 5])),
-            y=alt.Y("impact:Q", title=_t("impact", lang), scale=alt.Scale(domain=[1, 5])),
-            color=alt.Color(
-                "effort_label:N",
-                title=_t("effort", lang),
-                scale=alt.Scale(domain=efforts, range=[PALETTE[2], PALETTE[0], PALETTE[1]]),
-            ),
-            tooltip=[
-                alt.Tooltip("title:N", title=_t("title", lang)),
-                alt.Tooltip("owner:N", title=_t("owner", lang)),
-                alt.Tooltip("priority:Q", title=_t("priority", lang), format=".1f"),
-                alt.Tooltip("effort_label:N", title=_t("effort", lang)),
-            ],
+            **typed_channels(
+                x=alt.X("urgency:Q", title=_t("urgency", lang), scale=alt.Scale(domain=[1, 5])),
+                y=alt.Y("impact:Q", title=_t("impact", lang), scale=alt.Scale(domain=[1, 5])),
+                color=alt.Color(
+                    "effort_label:N",
+                    title=_t("effort", lang),
+                    scale=alt.Scale(domain=efforts, range=[PALETTE[2], PALETTE[0], PALETTE[1]]),
+                ),
+                tooltip=[
+                    alt.Tooltip("title:N", title=_t("title", lang)),
+                    alt.Tooltip("owner:N", title=_t("owner", lang)),
+                    alt.Tooltip("priority:Q", title=_t("priority", lang), format=".1f"),
+                    alt.Tooltip("effort_label:N", title=_t("effort", lang)),
+                ],
+            )
         )
     )
     guides = pd.DataFrame({"v": [3.0]})
-    vline = alt.Chart(guides).mark_rule(color="#bbb", strokeDash=[4, 4]).encode(x="v:Q")
-    hline = alt.Chart(guides).mark_rule(color="#bbb", strokeDash=[4, 4]).encode(y="v:Q")
+    vline = alt.Chart(guides).mark_rule(color="#bbb", strokeDash=[4, 4]).encode(**typed_channels(x="v:Q"))
+    hline = alt.Chart(guides).mark_rule(color="#bbb", strokeDash=[4, 4]).encode(**typed_channels(y="v:Q"))
     return alt.LayerChart(layer=[vline, hline, points]).properties(
         title=_t("matrix_title", lang), width=360, height=300
     )
@@ -76,14 +79,16 @@ def priority_bars(recs: Iterable[Recommendation], lang: str = "en", top: int = 1
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("title:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("priority:Q", title=_t("priority", lang), scale=alt.Scale(domain=[0, 25])),
-            color=alt.Color("effort_label:N", title=_t("effort", lang)),
-            tooltip=[
-                alt.Tooltip("title:N", title=_t("title", lang)),
-                alt.Tooltip("owner:N", title=_t("owner", lang)),
-                alt.Tooltip("priority:Q", title=_t("priority", lang), format=".1f"),
-            ],
+            **typed_channels(
+                y=alt.Y("title:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
+                x=alt.X("priority:Q", title=_t("priority", lang), scale=alt.Scale(domain=[0, 25])),
+                color=alt.Color("effort_label:N", title=_t("effort", lang)),
+                tooltip=[
+                    alt.Tooltip("title:N", title=_t("title", lang)),
+                    alt.Tooltip("owner:N", title=_t("owner", lang)),
+                    alt.Tooltip("priority:Q", title=_t("priority", lang), format=".1f"),
+                ],
+            )
         )
         .properties(title=_t("bars_title", lang), width=360, height=alt.Step(22))
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import MissingColumnError
 from ..i18n import format_money, format_number, format_percent
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import SEGMENT_COLOURS
 
 SEGMENT_ORDER = ["premium", "potential", "dilemma", "maintain"]
@@ -147,10 +148,12 @@ def value_potential_scatter(
             alt.Chart(data)
             .mark_circle(size=28, opacity=0.7)
             .encode(
-                x=alt.X("value:Q", title=x_title, scale=x_scale),
-                y=alt.Y("future_value:Q", title=y_title, scale=y_scale),
-                color=colour,
-                tooltip=tooltip,
+                **typed_channels(
+                    x=alt.X("value:Q", title=x_title, scale=x_scale),
+                    y=alt.Y("future_value:Q", title=y_title, scale=y_scale),
+                    color=colour,
+                    tooltip=tooltip,
+                )
             )
         )
     else:
@@ -170,16 +173,20 @@ def value_potential_scatter(
             alt.Chart(data)
             .mark_circle(opacity=0.7)
             .encode(
-                x=alt.X("value:Q", title=x_title, scale=x_scale),
-                y=alt.Y("future_value:Q", title=y_title, scale=y_scale),
-                color=colour,
-                size=alt.Size("customers:Q", title=_t("customers", lang), scale=alt.Scale(range=[10, 400])),
-                tooltip=[
-                    alt.Tooltip("segment_label:N", title=_t("segment", lang)),
-                    alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
-                    alt.Tooltip("value:Q", title=x_title, format=",.0f"),
-                    alt.Tooltip("future_value:Q", title=y_title, format=",.0f"),
-                ],
+                **typed_channels(
+                    x=alt.X("value:Q", title=x_title, scale=x_scale),
+                    y=alt.Y("future_value:Q", title=y_title, scale=y_scale),
+                    color=colour,
+                    size=alt.Size(
+                        "customers:Q", title=_t("customers", lang), scale=alt.Scale(range=[10, 400])
+                    ),
+                    tooltip=[
+                        alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+                        alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
+                        alt.Tooltip("value:Q", title=x_title, format=",.0f"),
+                        alt.Tooltip("future_value:Q", title=y_title, format=",.0f"),
+                    ],
+                )
             )
         )
     layers: list[alt.Chart] = [points]
@@ -188,7 +195,10 @@ def value_potential_scatter(
             alt.Chart(pd.DataFrame({"value": [float(v_thr)], "what": [_t("value_threshold", lang)]}))
             .mark_rule(strokeDash=[4, 4], color="#555")
             .encode(
-                x="value:Q", tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("value:Q", format=",.0f")]
+                **typed_channels(
+                    x="value:Q",
+                    tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("value:Q", format=",.0f")],
+                )
             )
         )
     if p_thr is not None and np.isfinite(p_thr):
@@ -198,8 +208,10 @@ def value_potential_scatter(
             )
             .mark_rule(strokeDash=[4, 4], color="#555")
             .encode(
-                y="future_value:Q",
-                tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("future_value:Q", format=",.0f")],
+                **typed_channels(
+                    y="future_value:Q",
+                    tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("future_value:Q", format=",.0f")],
+                )
             )
         )
     return alt.LayerChart(layer=[*layers]).properties(
@@ -221,26 +233,28 @@ def segment_bars(summary: pd.DataFrame, lang: str = "en", *, title: str | None =
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "segment_label:N",
-                title=_t("segment", lang),
-                sort=[_t(k, lang) for k in SEGMENT_ORDER],
-                axis=alt.Axis(labelAngle=0),
-            ),
-            xOffset=alt.XOffset("measure_label:N", sort=[_t(m, lang) for m in measures]),
-            y=alt.Y("share:Q", title=_t("share", lang), axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "measure_label:N",
-                title=_t("measure", lang),
-                sort=[_t(m, lang) for m in measures],
-                scale=alt.Scale(range=["#95a5a6", "#1f4e79", "#2a9d8f"]),
-            ),
-            tooltip=[
-                alt.Tooltip("segment_label:N", title=_t("segment", lang)),
-                alt.Tooltip("measure_label:N", title=_t("measure", lang)),
-                alt.Tooltip("share:Q", title=_t("share", lang), format=".1%"),
-                alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
-            ],
+            **typed_channels(
+                x=alt.X(
+                    "segment_label:N",
+                    title=_t("segment", lang),
+                    sort=[_t(k, lang) for k in SEGMENT_ORDER],
+                    axis=alt.Axis(labelAngle=0),
+                ),
+                xOffset=alt.XOffset("measure_label:N", sort=[_t(m, lang) for m in measures]),
+                y=alt.Y("share:Q", title=_t("share", lang), axis=alt.Axis(format="%")),
+                color=alt.Color(
+                    "measure_label:N",
+                    title=_t("measure", lang),
+                    sort=[_t(m, lang) for m in measures],
+                    scale=alt.Scale(range=["#95a5a6", "#1f4e79", "#2a9d8f"]),
+                ),
+                tooltip=[
+                    alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+                    alt.Tooltip("measure_label:N", title=_t("measure", lang)),
+                    alt.Tooltip("share:Q", title=_t("share", lang), format=".1%"),
+                    alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
+                ],
+            )
         )
         .properties(title=title or _t("bars_title", lang), width=420, height=260)
     )
@@ -287,24 +301,30 @@ def movement_heatmap(
     rows = [_t(k, lang) for k in [*SEGMENT_ORDER, _NEW]]
     cols = [_t(k, lang) for k in SEGMENT_ORDER]
     base = alt.Chart(data).encode(
-        x=alt.X("to_label:N", title=_t("to_segment", lang), sort=cols, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("from_label:N", title=_t("from_segment", lang), sort=rows),
+        **typed_channels(
+            x=alt.X("to_label:N", title=_t("to_segment", lang), sort=cols, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("from_label:N", title=_t("from_segment", lang), sort=rows),
+        )
     )
     fmt = ".0%" if normalise else ","
     heat = base.mark_rect().encode(
-        color=alt.Color(f"{value}:Q", title=_t(value, lang), scale=alt.Scale(scheme="blues")),
-        tooltip=[
-            alt.Tooltip("from_label:N", title=_t("from_segment", lang)),
-            alt.Tooltip("to_label:N", title=_t("to_segment", lang)),
-            alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
-            alt.Tooltip("share_of_from:Q", title=_t("share_of_from", lang), format=".0%"),
-        ],
+        **typed_channels(
+            color=alt.Color(f"{value}:Q", title=_t(value, lang), scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("from_label:N", title=_t("from_segment", lang)),
+                alt.Tooltip("to_label:N", title=_t("to_segment", lang)),
+                alt.Tooltip("customers:Q", title=_t("customers", lang), format=","),
+                alt.Tooltip("share_of_from:Q", title=_t("share_of_from", lang), format=".0%"),
+            ],
+        )
     )
     # white numbers on the dark cells
     dark = alt.datum[value] > (0.5 if normalise else float(data["customers"].max()) / 2)
     text = base.mark_text(fontSize=11).encode(
-        text=alt.Text(f"{value}:Q", format=fmt),
-        color=alt.condition(dark, alt.value("white"), alt.value("#222")),
+        **typed_channels(
+            text=alt.Text(f"{value}:Q", format=fmt),
+            color=alt.condition(dark, alt.value("white"), alt.value("#222")),
+        )
     )
     return alt.LayerChart(layer=[heat, text]).properties(
         title=title or _t("movement_title", lang), width=300, height=260

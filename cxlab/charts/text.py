@@ -14,6 +14,7 @@ from ..errors import AnalysisError
 from ..text.themes import taxonomy
 from ._inputs import need_columns as _need
 from ._labels import chart_label
+from .encoding import typed_channels
 from .theme import PALETTE, POLARITY_COLOURS
 
 LABELS: dict[str, str] = {
@@ -67,19 +68,21 @@ def theme_sentiment_chart(summary: pd.DataFrame, lang: str = "en", title: str | 
         alt.Chart(long, title=title or _t("sentiment_title", lang))
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=_t("theme", lang), sort=order),
-            x=alt.X("comments:Q", title=_t("comments", lang), stack="zero"),
-            color=alt.Color(
-                "polarity_label:N",
-                title=_t("polarity", lang),
-                scale=alt.Scale(
-                    domain=[_t(p, lang) for p in POLARITY_ORDER],
-                    range=[POLARITY_COLOURS[p] for p in POLARITY_ORDER],
+            **typed_channels(
+                y=alt.Y("label:N", title=_t("theme", lang), sort=order),
+                x=alt.X("comments:Q", title=_t("comments", lang), stack="zero"),
+                color=alt.Color(
+                    "polarity_label:N",
+                    title=_t("polarity", lang),
+                    scale=alt.Scale(
+                        domain=[_t(p, lang) for p in POLARITY_ORDER],
+                        range=[POLARITY_COLOURS[p] for p in POLARITY_ORDER],
+                    ),
+                    sort=[_t(p, lang) for p in POLARITY_ORDER],
                 ),
-                sort=[_t(p, lang) for p in POLARITY_ORDER],
-            ),
-            order=alt.Order("polarity_order:Q"),
-            tooltip=tooltip,
+                order=alt.Order("polarity_order:Q"),
+                tooltip=tooltip,
+            )
         )
     )
 
@@ -107,13 +110,15 @@ def theme_trend_chart(
         alt.Chart(data, title=title or _t("trend_title", lang))
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title=_t("period", lang)),
-            y=alt.Y(f"{metric}:Q", title=_t(metric, lang), axis=alt.Axis(format=fmt)),
-            color=alt.Color("label:N", title=_t("theme", lang), scale=alt.Scale(range=PALETTE)),
-            tooltip=[
-                alt.Tooltip("label:N", title=_t("theme", lang)),
-                alt.Tooltip("period:T", title=_t("period", lang), format="%Y-%m"),
-                alt.Tooltip(f"{metric}:Q", title=_t(metric, lang), format=fmt),
-            ],
+            **typed_channels(
+                x=alt.X("period:T", title=_t("period", lang)),
+                y=alt.Y(f"{metric}:Q", title=_t(metric, lang), axis=alt.Axis(format=fmt)),
+                color=alt.Color("label:N", title=_t("theme", lang), scale=alt.Scale(range=PALETTE)),
+                tooltip=[
+                    alt.Tooltip("label:N", title=_t("theme", lang)),
+                    alt.Tooltip("period:T", title=_t("period", lang), format="%Y-%m"),
+                    alt.Tooltip(f"{metric}:Q", title=_t(metric, lang), format=fmt),
+                ],
+            )
         )
     )
