@@ -19,6 +19,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
+from ..charts.data import use_inline_values
 from ..charts.theme import use_brand, with_locale
 from ..config import Branding
 from ..intake.write import write_text
@@ -76,6 +77,7 @@ def use_report_renderer(static: bool = False, lang: str = "en", branding: Brandi
     kernel never keeps the previous client's colours)."""
     alt.renderers.register(RENDERER_NAME, _render)
     alt.renderers.enable(RENDERER_NAME, static=static, lang=lang)
+    use_inline_values()
     use_brand(branding or Branding())
 
 
