@@ -51,7 +51,9 @@ def test_the_row_limit_is_kept():
 
 
 def test_report_specs_are_the_same_with_the_report_transformer():
-    chart = alt.Chart(gallery()[["int", "float", "when", "category"]]).mark_point().encode(x="int:Q", y="float:Q")
+    chart = (
+        alt.Chart(gallery()[["int", "float", "when", "category"]]).mark_point().encode(x="int:Q", y="float:Q")
+    )
     with alt.data_transformers.enable("default"):
         expected = as_spec(chart)["datasets"]
     theme, renderer = alt.theme.active, alt.renderers.active

@@ -47,7 +47,9 @@ def frame_values(frame: pd.DataFrame) -> list[dict[str, Any]]:
     names = list(frame.columns)
     for name in names:
         if not isinstance(name, str):
-            raise ValueError(f"Dataframe contains invalid column name: {name!r}. Column names must be strings")
+            raise ValueError(
+                f"Dataframe contains invalid column name: {name!r}. Column names must be strings"
+            )
     columns = [_column_values(frame.iloc[:, position]) for position in range(len(names))]
     if not names:
         return [{} for _ in range(len(frame))]
