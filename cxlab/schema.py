@@ -102,6 +102,8 @@ TABLES: dict[str, Table] = {
                 Column("channel", "category"),
                 Column("agent", "category"),
                 Column("is_customer_contact", "bool"),
+                Column("sequence", "float", help="order of the events of a case; breaks timestamp ties"),
+                Column("status", "category", help="ticket status (e.g. waiting for the customer)"),
             ),
             "case / ticket event log (journey log)",
         ),

@@ -50,7 +50,7 @@ per-case Python loops.
 
 from __future__ import annotations
 
-from .cases import case_metrics, handoffs, prepare_events, visits
+from .cases import HandoffFigures, case_metrics, handoff_figures, handoffs, prepare_events, visits
 from .core import FLAG_COLUMNS, HANDOFF_BUCKETS, PREPARED_COLUMNS, REQUIRED, UNKNOWN, expand_by_case
 from .matrix import flow_steps, handoff_matrix, ping_pong_pairs
 from .satisfaction import (
@@ -64,6 +64,7 @@ from .toxic import TOXIC_FINDINGS, case_flags, chaser_holders, toxic_dynamics
 
 __all__ = [
     "FLAG_COLUMNS",
+    "HandoffFigures",
     "HANDOFF_BUCKETS",
     "PREPARED_COLUMNS",
     "REQUIRED",
@@ -74,6 +75,7 @@ __all__ = [
     "chaser_holders",
     "expand_by_case",
     "flow_steps",
+    "handoff_figures",
     "handoff_matrix",
     "handoffs",
     "link_satisfaction",
