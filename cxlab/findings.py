@@ -588,7 +588,9 @@ def _handoff_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
 
     pairs = ho.ping_pong
     if pairs is not None and len(pairs):
-        pairs = pairs[pairs["cases_bouncing"] > 0]
+        # ranked pairs need a stated minimum support (activities.min_support handoffs between them)
+        support = dx.settings.activities.min_support
+        pairs = pairs[(pairs["cases_bouncing"] > 0) & (pairs["cases_crossing"] >= support)]
         for prefix, (_, row) in zip(
             ("handoff.pingpong", "handoff.pingpong2"), pairs.head(2).iterrows(), strict=False
         ):
