@@ -160,4 +160,8 @@ TABLES: dict[str, Table] = {
     )
 }
 
+#: ``DataFrame.attrs`` key where the intake records the time zone of a table's naive local timestamps (the
+#: handoff analysis computes waits on absolute time with it)
+TIMEZONE_ATTR = "cxlab_timezone"
+
 SCORE_COLUMNS = ("nps", "csat", "ces", "cxi_ease", "cxi_enjoy", "cxi_needs")

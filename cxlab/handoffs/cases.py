@@ -56,8 +56,8 @@ def visits(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd
             "case_id": core.case_ids[core.case[core.v_first]],
             "visit_no": core.v_no,
             "department": categorical(core.v_dept, core.dept_names),
-            "start": pd.to_datetime(core.ts[core.v_first]),
-            "end": pd.to_datetime(core.ts[core.v_last]),
+            "start": core.local(core.v_first),
+            "end": core.local(core.v_last),
             "events": core.v_events,
             "touch_hours": to_hours(core.v_touch_ns),
             "wait_before_hours": wait,
@@ -77,8 +77,8 @@ def handoffs(events: pd.DataFrame, settings: ActivitySettings | None = None) -> 
             "handoff_no": core.v_no[j],
             "from_department": categorical(core.h_from, core.dept_names),
             "to_department": categorical(core.h_to, core.dept_names),
-            "left_at": pd.to_datetime(core.ts[core.v_last[j - 1]]),
-            "arrived_at": pd.to_datetime(core.ts[core.v_first[j]]),
+            "left_at": core.local(core.v_last[j - 1]),
+            "arrived_at": core.local(core.v_first[j]),
             "wait_hours": to_hours(core.h_wait_ns),
             "bounced": core.h_bounced,
         }
@@ -134,8 +134,8 @@ def case_metrics(events: pd.DataFrame, settings: ActivitySettings | None = None)
         data["first_channel"] = pd.Categorical(channel)
     data.update(
         {
-            "start": pd.to_datetime(start),
-            "end": pd.to_datetime(end),
+            "start": core.local(core.case_start) if n else pd.to_datetime(start),
+            "end": core.local(core.case_end) if n else pd.to_datetime(end),
             "events": np.diff(np.r_[core.case_start, core.n_events]),
             "visits": visits_n,
             "handoffs": visits_n - 1,

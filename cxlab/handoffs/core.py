@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..config import ActivitySettings
 from ..errors import AnalysisError, MissingColumnError
+from ..schema import TIMEZONE_ATTR
 
 UNKNOWN = "unknown"
 HOUR_NS = 3_600_000_000_000
@@ -89,6 +90,30 @@ def first_in_case(case: np.ndarray, x: np.ndarray, n_x: int) -> np.ndarray:
     return mask
 
 
+NAT = np.iinfo(np.int64).min
+
+
+def utc_offsets(local_ns: np.ndarray, zone: str) -> np.ndarray:
+    """Per naive local timestamp (int64 ns, NaT allowed), its offset from UTC in ns in time zone ``zone``.
+
+    The offsets are looked up per local hour (one pandas localisation of the hours the data spans, not of
+    every event): the repeated hour when clocks go back is read as summer time, a time in the hour skipped
+    in spring as after the change."""
+    ok = local_ns != NAT
+    out = np.zeros(len(local_ns), dtype=np.int64)
+    if not ok.any():
+        return out
+    lo = int(local_ns[ok].min()) // HOUR_NS
+    hi = int(local_ns[ok].max()) // HOUR_NS
+    hours = pd.DatetimeIndex(np.arange(lo, hi + 1, dtype=np.int64) * HOUR_NS)
+    utc = hours.tz_localize(zone, ambiguous=np.ones(len(hours), dtype=bool), nonexistent="shift_forward")
+    table = hours.asi8 - utc.tz_convert("UTC").tz_localize(None).asi8
+    if not table.any():
+        return out
+    out[ok] = table[local_ns[ok] // HOUR_NS - lo]
+    return out
+
+
 def _is_sorted(case_codes: np.ndarray, ts: np.ndarray, seq: np.ndarray | None = None) -> bool:
     """Events grouped by case (codes of first appearance, so non-decreasing) and in time order within
     (and, with an order column, in its order within a timestamp tie)."""
@@ -161,6 +186,9 @@ class EventCore:
     dept_names: np.ndarray
     case_start: np.ndarray  # sorted index of the first event of each case
     identity: bool = False  # the input was already sorted: order is 0..n-1
+    #: per sorted event, local time − UTC in ns (None: the timestamps are taken as they are); ``ts`` is
+    #: absolute (UTC) time when this is set, so waits across a daylight-saving change are exact
+    offset: np.ndarray | None = None
     #: input rows left out: no timestamp or case id; a blank department (unknown_department: exclude)
     n_no_time: int = 0
     n_no_department: int = 0
@@ -183,10 +211,18 @@ class EventCore:
             raise AnalysisError(
                 "timestamps as datetime64", file="events", column="timestamp", found=str(ts_all.dtype)
             )
+        offset = None
         if getattr(ts_all.dtype, "tz", None) is not None:
-            ts_all = ts_all.dt.tz_localize(None)
-        ts = ts_all.to_numpy("datetime64[ns]").view(np.int64)
-        valid = ts != np.iinfo(np.int64).min  # NaT
+            local = ts_all.dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
+            ts = ts_all.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
+            offset = np.where(ts == NAT, 0, local - ts)
+        else:
+            ts = ts_all.to_numpy("datetime64[ns]").view(np.int64)
+            zone = events.attrs.get(TIMEZONE_ATTR)
+            if zone:
+                offset = utc_offsets(ts, zone)
+                ts = np.where(ts == NAT, NAT, ts - offset)
+        valid = ts != NAT
         if "case_no" in events.columns:
             # output of prepare_events: integer case numbers, no need to factorize the ids again
             case_codes = events["case_no"].to_numpy(np.int64)
@@ -225,12 +261,14 @@ class EventCore:
             # already in (case, time) order, e.g. prepare_events output: skip the sort and the copies
             order = np.arange(n_all)
             case, ts_sorted, dept_sorted = case_codes, ts, dept_codes
+            offset_sorted = offset
         else:
             rows = np.arange(n_all) if valid.all() else np.flatnonzero(valid)
             # lexsort is stable: ties on (case, timestamp[, order column]) keep file order
             keys = (ts[rows], case_codes[rows]) if seq is None else (seq[rows], ts[rows], case_codes[rows])
             order = rows[np.lexsort(keys)]
             case, ts_sorted, dept_sorted = case_codes[order], ts[order], dept_codes[order]
+            offset_sorted = None if offset is None else offset[order]
         n = len(order)
         starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]]) if n else np.zeros(0, np.int64)
         n_no_department = 0
@@ -250,10 +288,18 @@ class EventCore:
             case_start=starts,
             identity=len(order) == n_all
             and (n_all == 0 or order[-1] == n_all - 1 and order[0] == 0 and case is case_codes),
+            offset=offset_sorted,
             n_no_time=n_no_time,
             n_no_department=n_no_department,
             ordered_by_column=seq is not None,
         )
+
+    def local(self, idx: np.ndarray) -> pd.DatetimeIndex:
+        """The local (display) time of sorted events ``idx``."""
+        ts = self.ts[idx]
+        if self.offset is not None:
+            ts = ts + self.offset[idx]
+        return pd.to_datetime(ts)
 
     def take(self, values: np.ndarray) -> np.ndarray:
         """Per-input-row values in sorted order."""

@@ -45,7 +45,7 @@ from ..errors import (
     MissingFileError,
     TableDependencyError,
 )
-from ..schema import TABLES, Table
+from ..schema import TABLES, TIMEZONE_ATTR, Table
 from .convert import WARNINGS_LOCK, convert_columns
 from .validate import (
     DataQuality,
@@ -474,6 +474,8 @@ def load_table(
     else:  # nothing dropped: no copy, no category clean-up (the common case on large clean logs)
         kept = result
     report.rows_kept = len(kept)
+    if table_name == "events":
+        kept.attrs[TIMEZONE_ATTR] = config.timezone  # waits are computed on absolute time (DST)
     if "case_id" in codes:
         report.notes.extend(single_event_note(codes["case_id"], ~rec.drop))
     if len(kept) == 0:
