@@ -39,6 +39,15 @@ STEP_TEMPLATES: tuple[str, ...] = (
     "06_culture.ipynb",
     "07_recommendations.ipynb",
 )
+#: the tables a step notebook cannot run without: a client that lacks one skips that worked example
+STEP_TABLES: dict[str, tuple[str, ...]] = {
+    "02_indicators.ipynb": ("survey_responses", "survey_invitations"),
+    "03_handoffs_journey.ipynb": ("events",),
+    "04_segments.ipynb": ("transactions",),
+    "05_comments.ipynb": ("survey_responses",),
+    "06_culture.ipynb": ("culture",),
+}
+SKIPPED_STEPS_FILE = "skipped.txt"
 DEFAULT_CELL_TIMEOUT = 600  # seconds per cell
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
 # what every report imports: loaded while the caller validates the client folder
@@ -223,10 +232,17 @@ def build_report(
         if worked_examples:
             (out / "notebooks").mkdir(exist_ok=True)
             step_params = {"client_dir": str(client_dir), "lang": lang}
+            skipped = []
             for name in STEP_TEMPLATES:
+                lacking = [t for t in STEP_TABLES.get(name, ()) if t not in config.tables]
+                if lacking:
+                    skipped.append(f"{name}: skipped, the client has no {', '.join(lacking)} table")
+                    continue
                 path = out / "notebooks" / name
                 execute_template(template_path(name), path, step_params, kernel, cell_timeout, out)
                 notebooks.append(path)
+            if skipped:
+                write_text(out / "notebooks" / SKIPPED_STEPS_FILE, "\n".join(skipped) + "\n")
     finally:
         if own_kernel and kernel is not None:
             kernel.shutdown()
