@@ -236,4 +236,5 @@ def expected_figures(shape: Shape) -> dict[str, float]:
         "departments_per_case": float(np.mean(breadth)),
         "median_wait_h": float(np.quantile(w, 0.5)) if len(w) else float("nan"),
         "p90_wait_h": float(np.quantile(w, 0.9)) if len(w) else float("nan"),
+        "total_wait_h": float(w.sum()),
     }

@@ -198,7 +198,10 @@ def handoff_heatmap(
 def group_flow(flow: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     """:func:`cxlab.handoffs.flow_steps` output with every department outside the ``top`` busiest (by cases
     leaving it, summed over the steps) merged into ``other``; the stop label stays as it is."""
-    stop = set(flow["to_department"]) - set(flow["from_department"])
+    # the stop label ("end") is where every case goes last: the busiest label that no case leaves
+    only_to = flow[~flow["to_department"].isin(flow["from_department"])]
+    into = only_to.groupby("to_department", sort=False)["cases"].sum()
+    stop = {into.idxmax()} if len(into) else set()
     volume = flow.groupby("from_department", sort=False)["cases"].sum().sort_values(ascending=False, kind="stable")
     keep = set(volume.index[:top]) | stop
     if set(flow["from_department"]) | set(flow["to_department"]) <= keep:
