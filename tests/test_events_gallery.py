@@ -385,3 +385,20 @@ def test_every_subset_that_validates_produces_a_report(tmp_path_factory, columns
         if result is not None and hasattr(result, "html"):
             assert result.html(), name
     assert ActivitySettings().unknown_department == "exclude"
+
+
+def test_handoff_explorer_stays_usable_with_600_teams(gallery):
+    from cxlab.widgets import HandoffExplorer
+
+    dx = Diagnosis.open(gallery["many_teams"][1])
+    top = dx.settings.activities.top_departments
+    widget = HandoffExplorer(dx)
+    assert len(widget.departments) > 400  # every team can still be picked
+    assert len(widget.shown_departments) == top  # the matrix draws the busiest
+    drawn = {r["from"] for r in widget.matrix} | {r["to"] for r in widget.matrix}
+    assert drawn <= set(widget.shown_departments) and len(widget.matrix) > 0
+    rare, busiest = sorted(widget.departments)[-1], widget.shown_departments[0]
+    widget.selected_departments = [rare, busiest]
+    assert set(widget.shown_departments) == {rare, busiest}
+    small = HandoffExplorer(Diagnosis.open(gallery["events_only"][1]))
+    assert small.shown_departments == small.departments  # a small log shows every department

@@ -12,6 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..handoffs.matrix import busiest_departments
 from ..i18n import gettext
 from ._inputs import need_columns as _need
 from ._labels import chart_label
@@ -86,17 +87,6 @@ def finding_explanation(name: str, lang: str = "en") -> str:
 
 def _t(key: str, lang: str) -> str:
     return chart_label(LABELS, key, lang)
-
-
-def busiest_departments(matrix: pd.DataFrame, top: int) -> list[str]:
-    """The ``top`` departments with the most handoffs in or out (ties in the matrix's order)."""
-    volume = pd.concat(
-        [
-            matrix.groupby(matrix["from_department"].astype(str), sort=False)["count"].sum(),
-            matrix.groupby(matrix["to_department"].astype(str), sort=False)["count"].sum(),
-        ]
-    )
-    return list(volume.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable").index[:top])
 
 
 def group_matrix(matrix: pd.DataFrame, top: int, other: str) -> pd.DataFrame:

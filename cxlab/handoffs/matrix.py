@@ -59,6 +59,17 @@ def handoff_matrix(events: pd.DataFrame, settings: ActivitySettings | None = Non
     return out.sort_values(["count", "total_wait_h"], ascending=False, kind="stable").reset_index(drop=True)
 
 
+def busiest_departments(matrix: pd.DataFrame, top: int) -> list[str]:
+    """The ``top`` departments with the most handoffs in or out (ties in the matrix's order)."""
+    volume = pd.concat(
+        [
+            matrix.groupby(matrix["from_department"].astype(str), sort=False)["count"].sum(),
+            matrix.groupby(matrix["to_department"].astype(str), sort=False)["count"].sum(),
+        ]
+    )
+    return list(volume.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable").index[:top])
+
+
 def ping_pong_pairs(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:
     """Department pairs that bounce work between them (A→B→A or B→A→B), undirected, worst first.
 
