@@ -66,6 +66,7 @@ class MissingMarkers(Constraint):
                     return repr(marker)
         return None
 
+
 CONFIG_FILE = "client.yaml"
 #: the locale (number and date conventions) of a report language when client.yaml names none
 _DEFAULT_LOCALES = {"it": "it_IT", "en": "en_GB"}

@@ -115,7 +115,10 @@ def make_shape(name: str, seed: int = 7) -> Shape:
             ev["customer"] = ev["case"].map(cust)
             cols["customer"] = "customer_id"
             other["customers"] = pd.DataFrame(
-                {"customer_id": sorted(set(cust.values())), "name": [f"Firm {v}" for v in sorted(set(cust.values()))]}
+                {
+                    "customer_id": sorted(set(cust.values())),
+                    "name": [f"Firm {v}" for v in sorted(set(cust.values()))],
+                }
             )
             cfg_customers = {"file": "data/customers.csv"}
         else:
@@ -196,7 +199,9 @@ def expected_figures(shape: Shape) -> dict[str, float]:
         ev["t"] = pd.to_datetime(text, utc=True, format="ISO8601")
     else:
         fmt = "%d/%m/%Y %H:%M" if "/" in text.iloc[0] else "%Y-%m-%d %H:%M:%S"
-        ev["t"] = pd.to_datetime(text, format=fmt).dt.tz_localize(shape.timezone, ambiguous="NaT", nonexistent="shift_forward")
+        ev["t"] = pd.to_datetime(text, format=fmt).dt.tz_localize(
+            shape.timezone, ambiguous="NaT", nonexistent="shift_forward"
+        )
     dept = ev["department"].fillna("").astype(str).str.strip()
     ev["dept"] = dept.where(~dept.isin(MISSING))
     keys = ["case_id", "t"] + (["sequence"] if "sequence" in ev.columns else []) + ["row"]
@@ -205,7 +210,9 @@ def expected_figures(shape: Shape) -> dict[str, float]:
     ev["dept"] = ev.groupby("case_id")["dept"].bfill().fillna("unknown")
     status = ev["status"].astype(str) if "status" in ev.columns else pd.Series("", index=ev.index)
     activity = ev["activity"].astype(str)
-    ev["outside"] = status.isin(CUSTOMER_WAIT | THIRD_PARTY_WAIT) | activity.isin(CUSTOMER_WAIT | THIRD_PARTY_WAIT)
+    ev["outside"] = status.isin(CUSTOMER_WAIT | THIRD_PARTY_WAIT) | activity.isin(
+        CUSTOMER_WAIT | THIRD_PARTY_WAIT
+    )
     cases = handoffs = pp_cases = 0
     breadth = []
     waits = []

@@ -192,7 +192,9 @@ def group_flow(flow: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     only_to = flow[~flow["to_department"].isin(flow["from_department"])]
     into = only_to.groupby("to_department", sort=False)["cases"].sum()
     stop = {into.idxmax()} if len(into) else set()
-    volume = flow.groupby("from_department", sort=False)["cases"].sum().sort_values(ascending=False, kind="stable")
+    volume = (
+        flow.groupby("from_department", sort=False)["cases"].sum().sort_values(ascending=False, kind="stable")
+    )
     keep = set(volume.index[:top]) | stop
     if set(flow["from_department"]) | set(flow["to_department"]) <= keep:
         return flow

@@ -144,8 +144,8 @@ def journey_map_chart(
         .mark_rule(color="#999", strokeDash=[4, 4])
         .encode(**typed_channels(y="overall:Q"))
     )
-    top = alt.LayerChart(layer=[baseline, line, interval, points]).properties(width=480, height=200)
-    return alt.vconcat(top, bottom).properties(title=title or _t("title", lang))
+    upper = alt.LayerChart(layer=[baseline, line, interval, points]).properties(width=480, height=200)
+    return alt.vconcat(upper, bottom).properties(title=title or _t("title", lang))
 
 
 def arrival_channels_chart(

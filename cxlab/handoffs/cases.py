@@ -206,7 +206,7 @@ def handoff_figures(events: pd.DataFrame, settings: ActivitySettings | None = No
     pp_cases = int(np.unique(core.v_case[core.v_ping_pong]).size)
     breadth = int(first_in_case(core.v_case, core.v_dept, k).sum()) if len(core.v_first) else 0
     internal = to_hours(core.h_wait_ns[core.h_internal])
-    med, p90 = (np.quantile(internal, [0.5, 0.9]) if len(internal) else (np.nan, np.nan))
+    med, p90 = np.quantile(internal, [0.5, 0.9]) if len(internal) else (np.nan, np.nan)
     n_h = len(core.h_visit)
     return HandoffFigures(
         cases=n,

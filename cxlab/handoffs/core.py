@@ -434,7 +434,10 @@ class EventCore:
         CUSTOMER (1, the status or activity says the organisation waits for the customer) or THIRD_PARTY
         (2); a customer wait wins when both match."""
         out = np.zeros(self.n_events, dtype=np.int8)
-        for cls, patterns in ((THIRD_PARTY, self.settings.third_party_wait), (CUSTOMER, self.settings.customer_wait)):
+        for cls, patterns in (
+            (THIRD_PARTY, self.settings.third_party_wait),
+            (CUSTOMER, self.settings.customer_wait),
+        ):
             if not patterns:
                 continue
             hit = self._activity_flag(patterns)

@@ -67,7 +67,9 @@ def busiest_departments(matrix: pd.DataFrame, top: int) -> list[str]:
             matrix.groupby(matrix["to_department"].astype(str), sort=False)["count"].sum(),
         ]
     )
-    return list(volume.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable").index[:top])
+    return list(
+        volume.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable").index[:top]
+    )
 
 
 def ping_pong_pairs(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:

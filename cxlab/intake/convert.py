@@ -546,7 +546,14 @@ def _record_markers(
         return
     rows = _expand(hit, codes) if codes is not None else hit
     shown = _recode(codes, before, pd.RangeIndex(len(codes))) if codes is not None else before
-    rec.add(rows, col.name, "blanked", MissingValueError, "a value (a missing-value marker, see missing_values)", shown)
+    rec.add(
+        rows,
+        col.name,
+        "blanked",
+        MissingValueError,
+        "a value (a missing-value marker, see missing_values)",
+        shown,
+    )
 
 
 def _clean_labels(values: pd.Series, col: Column, src: TableSource) -> tuple[pd.Series, np.ndarray]:

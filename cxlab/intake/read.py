@@ -496,7 +496,9 @@ def _department_blanks(issues: list[Issue], table_name: str, config: ClientConfi
     if table_name != "events" or config.activities.unknown_department != "exclude":
         return issues
     return [
-        dataclasses.replace(issue, expected="a value (blank or missing: the event is left out of the handoffs)")
+        dataclasses.replace(
+            issue, expected="a value (blank or missing: the event is left out of the handoffs)"
+        )
         if issue.column == "department" and issue.action == "filled"
         else issue
         for issue in issues

@@ -53,7 +53,7 @@ class Note(str):
 def _figures(values: dict[str, Any], lang: str) -> dict[str, Any]:
     """Whole numbers written with the locale's thousands separator (``7,554``; Italian ``7.554``)."""
     return {
-        k: format_number(v, lang) if isinstance(v, int | np.integer) and not isinstance(v, bool) else v
+        k: format_number(int(v), lang) if isinstance(v, int | np.integer) and not isinstance(v, bool) else v
         for k, v in values.items()
     }
 

@@ -9,9 +9,9 @@ and is left out when the fact does not hold.
 from __future__ import annotations
 
 from .. import i18n
-from ..i18n import N_
 from ..config import ActivitySettings
 from ..handoffs import HandoffFigures
+from ..i18n import N_
 
 
 def _t(lang: str, message: str, **values: object) -> str:
@@ -44,9 +44,7 @@ def headline_cards(fig: HandoffFigures, lang: str) -> list[tuple[str, str, str]]
                 _t(lang, "{n} handoffs", n=n(fig.internal_handoffs)),
             )
         )
-        cards.append(
-            (_t(lang, "90th percentile wait"), i18n.format_duration_hours(fig.p90_wait_h, lang), "")
-        )
+        cards.append((_t(lang, "90th percentile wait"), i18n.format_duration_hours(fig.p90_wait_h, lang), ""))
     return cards
 
 

@@ -25,9 +25,9 @@ from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
 from ..intake import Note
 from ..questionnaire import PILLARS
+from . import handoffs_text as ht
 from . import html as h
 from .charts import chart_html
-from . import handoffs_text as ht
 from .context import ReportContext
 from .methodology import methodology
 from .segments_text import describe_segments, segment_label
@@ -458,13 +458,15 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
             body += h.paragraph(*(h.text(n) for n in notes))
     matrix = ctx.matrix
     if matrix is None or not len(matrix):
-        body += h.paragraph(h.text(ht.cannot_run(_t(ctx, "The handoff matrix"), ht.say(ctx.lang, ht.NO_HANDOFFS), ctx.lang)))
+        body += h.paragraph(
+            h.text(ht.cannot_run(_t(ctx, "The handoff matrix"), ht.say(ctx.lang, ht.NO_HANDOFFS), ctx.lang))
+        )
     if matrix is not None and len(matrix):
-        departments = len(set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str)))
+        departments = len(
+            set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
+        )
         if departments > top_n:
-            body += h.paragraph(
-                h.text(ht.top_note(top_n, departments, None, ctx.lang))
-            )
+            body += h.paragraph(h.text(ht.top_note(top_n, departments, None, ctx.lang)))
         body += _chart(handoffs_charts.handoff_heatmap(matrix, "count", lang=ctx.lang, top=top_n), ctx)
         how_to_read = _fmt_text(
             ctx,
@@ -575,7 +577,11 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
     body += f'<p class="cx-howto">{how_to_read}</p>'
     if "first_channel" not in ctx.cases.columns:
         body += h.paragraph(
-            h.text(ht.cannot_run(ht.say(ctx.lang, ht.ARRIVAL_CHANNELS), ht.say(ctx.lang, ht.NO_CHANNEL), ctx.lang))
+            h.text(
+                ht.cannot_run(
+                    ht.say(ctx.lang, ht.ARRIVAL_CHANNELS), ht.say(ctx.lang, ht.NO_CHANNEL), ctx.lang
+                )
+            )
         )
     else:
         channels = journey.arrival_channels(ctx.cases, ctx.linked, cfg.indicators, cfg.thresholds)
