@@ -444,9 +444,10 @@ class EventCore:
             status = self.frame.get("status")
             if status is not None:
                 codes, names = category_codes(status)
-                codes = self.take(codes)
                 table = pattern_mask(names, patterns)
-                hit = hit | np.where(codes >= 0, table[np.maximum(codes, 0)], False)
+                if table.any():
+                    codes = self.take(codes)
+                    hit = hit | np.where(codes >= 0, table[np.maximum(codes, 0)], False)
             out[hit] = cls
         return out
 
@@ -473,6 +474,8 @@ class EventCore:
     def _activity_flag(self, patterns: list[str]) -> np.ndarray:
         codes, names = self._activity_codes
         table = pattern_mask(names, patterns)
+        if not table.any():  # the usual case for most roles: no activity name matches, no gather
+            return np.zeros(len(codes), dtype=bool)
         return np.where(codes >= 0, table[np.maximum(codes, 0)], False)
 
     @cached_property
