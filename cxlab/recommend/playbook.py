@@ -85,12 +85,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         id="handoff_pingpong",
         topic="handoffs",
         lever="internal_customer",
-        needs=(
-            "handoff.pingpong_pair",
-            "handoff.pingpong_rate",
-            "handoff.pingpong_cases",
-            "handoff.pingpong_case_share",
-        ),
+        needs=("handoff.pingpong_pair", "handoff.pingpong_rate", "handoff.pingpong_cases"),
         when=(C("handoff.pingpong_rate", ">=", 0.15), C("handoff.pingpong_cases", ">=", 10)),
         title=T("Stop the ping-pong between {handoff.pingpong_pair}"),
         evidence=T(
@@ -105,18 +100,13 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         effort="low",
         impact=S("handoff.pingpong_rate", 0.1, 0.6),
         # volume: the share of all cases that bounce between the pair (26 cases of thousands is not urgent)
-        urgency=S("handoff.pingpong_case_share", 0.002, 0.04),
+        urgency=S("handoff.pingpong_case_share", 0.002, 0.04, default=4),
     ),
     Rule(
         id="handoff_pingpong_second",
         topic="handoffs",
         lever="internal_customer",
-        needs=(
-            "handoff.pingpong2_pair",
-            "handoff.pingpong2_rate",
-            "handoff.pingpong2_cases",
-            "handoff.pingpong2_case_share",
-        ),
+        needs=("handoff.pingpong2_pair", "handoff.pingpong2_rate", "handoff.pingpong2_cases"),
         when=(C("handoff.pingpong2_rate", ">=", 0.15), C("handoff.pingpong2_cases", ">=", 10)),
         title=T("Also stop the ping-pong between {handoff.pingpong2_pair}"),
         evidence=T(
@@ -130,7 +120,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         owner="{handoff.pingpong2_pair}",
         effort="low",
         impact=S("handoff.pingpong2_rate", 0.1, 0.6),
-        urgency=S("handoff.pingpong2_case_share", 0.002, 0.05),
+        urgency=S("handoff.pingpong2_case_share", 0.002, 0.05, default=3.5),
     ),
     Rule(
         id="handoff_rework",
