@@ -99,9 +99,7 @@ def synthetic_log(
         blank = rng.random(n) < 0.02
         frame["department"] = frame["department"].mask(blank)
         states = ["In Progress", "Assigned", "Wait - User", "Wait - Vendor"]
-        frame["status"] = pd.Categorical.from_codes(
-            rng.choice(4, size=n, p=[0.6, 0.27, 0.1, 0.03]), states
-        )
+        frame["status"] = pd.Categorical.from_codes(rng.choice(4, size=n, p=[0.6, 0.27, 0.1, 0.03]), states)
         frame.attrs[TIMEZONE_ATTR] = "Europe/Rome"
     # file order = global time order (cases interleaved)
     return frame.iloc[np.argsort(ts, kind="stable")].reset_index(drop=True)

@@ -104,6 +104,11 @@ TABLES: dict[str, Table] = {
                 Column("is_customer_contact", "bool"),
                 Column("sequence", "float", help="order of the events of a case; breaks timestamp ties"),
                 Column("status", "category", help="ticket status (e.g. waiting for the customer)"),
+                Column(
+                    "lifecycle",
+                    "category",
+                    help="lifecycle transition (XES: start, complete …); orders a tie when there is no sequence",
+                ),
             ),
             "case / ticket event log (journey log)",
         ),

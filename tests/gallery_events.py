@@ -136,13 +136,17 @@ def make_shape(name: str, seed: int = 7) -> Shape:
             }
         )
     if name == "lifecycle":
-        # every task is a start and a complete event (XES lifecycle:transition), minutes apart
-        starts = ev.assign(lifecycle="start")
-        done = ev.assign(
-            lifecycle="complete",
-            time=_fmt(pd.to_datetime(ev["time"]) + pd.Timedelta(minutes=7)),
-        )
-        ev = pd.concat([starts, done]).sort_index(kind="stable").reset_index(drop=True)
+        # every task is a start and a complete event (XES lifecycle:transition); a task completes at the
+        # instant the next one starts (a tie), and the export lists the next start first: only the
+        # lifecycle order (what ends before what begins) puts the complete before it
+        t = pd.to_datetime(ev["time"])
+        nxt = t.groupby(ev["case"]).shift(-1)
+        done_at = nxt.fillna(t + pd.Timedelta(minutes=7))
+        starts = ev.assign(lc="start", _t=t, _k=0)
+        done = ev.assign(lc="complete", _t=done_at, _k=1)
+        both = pd.concat([starts, done]).sort_values(["case", "_t", "_k"], kind="stable")
+        ev = both.assign(time=_fmt(both["_t"])).drop(columns=["_t", "_k"]).reset_index(drop=True)
+        cols["lc"] = "lifecycle"
     if name == "minute_ties":
         # minute resolution with many ties; the export's own step number orders them
         t = pd.to_datetime(ev["time"]).dt.floor("D")
@@ -204,6 +208,8 @@ def expected_figures(shape: Shape) -> dict[str, float]:
         )
     dept = ev["department"].fillna("").astype(str).str.strip()
     ev["dept"] = dept.where(~dept.isin(MISSING))
+    if "sequence" not in ev.columns and "lifecycle" in ev.columns:
+        ev["sequence"] = ev["lifecycle"].map({"complete": 0, "start": 1})  # what ends before what begins
     keys = ["case_id", "t"] + (["sequence"] if "sequence" in ev.columns else []) + ["row"]
     ev = ev.sort_values(keys, kind="stable")
     ev["dept"] = ev.groupby("case_id")["dept"].ffill()

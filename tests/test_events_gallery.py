@@ -239,7 +239,9 @@ def test_ties_without_an_order_column_are_reported_with_a_warning(gallery, tmp_p
     assert share > 0.05
     assert f"Warning: {i18n.format_percent(share, 'en', 1)} of the events share their timestamp" in text
     ordered = SECTIONS["handoffs"](open_client(gallery["minute_ties"][1])).html()
-    assert "Warning:" not in ordered and "the order column (sequence) puts them in order" in ordered
+    assert (
+        "Warning:" not in ordered and "the order column (sequence or lifecycle) puts them in order" in ordered
+    )
 
 
 def test_missing_markers_and_blank_departments_never_make_a_department(gallery):
@@ -426,3 +428,14 @@ def test_handoff_explorer_stays_usable_with_600_teams(gallery):
     assert set(widget.shown_departments) == {rare, busiest}
     small = HandoffExplorer(Diagnosis.open(gallery["events_only"][1]))
     assert small.shown_departments == small.departments  # a small log shows every department
+
+
+def test_lifecycle_transitions_order_a_tie(gallery):
+    """A task completes at the instant the next starts and the export lists the start first: the lifecycle
+    column (what ends before what begins) gives the right visits; file order alone invents ping-pong."""
+    shape = gallery["lifecycle"][0]
+    events = _loaded(gallery, "lifecycle")
+    ordered, bare = h.handoff_figures(events), h.handoff_figures(events.drop(columns="lifecycle"))
+    assert ordered.ordered_by_column and not bare.ordered_by_column
+    assert ordered.ping_pong_share == pytest.approx(expected_figures(shape)["ping_pong_share"])
+    assert bare.ping_pong_share > ordered.ping_pong_share + 0.2

@@ -128,12 +128,29 @@ def _is_sorted(case_codes: np.ndarray, ts: np.ndarray, seq: np.ndarray | None = 
     return bool(np.all((dc > 0) | ((dc == 0) & ((dt > 0) | ((dt == 0) & in_tie)))))
 
 
+#: the order of lifecycle transitions at one instant (XES lifecycle:transition), when there is no sequence:
+#: what ends comes before what begins (a task completes, then the next one, maybe elsewhere, starts); the
+#: start and complete of one zero-length task are in one department, so their order moves no handoff
+LIFECYCLE_ORDER = {
+    "complete": 0, "autoskip": 0, "manualskip": 0, "ate_abort": 0, "pi_abort": 0, "withdraw": 0,
+    "suspend": 1, "schedule": 2, "assign": 3, "reassign": 3, "start": 4, "resume": 5,
+}  # fmt: skip
+
+
 def order_values(events: pd.DataFrame) -> np.ndarray | None:
-    """The optional order column (``sequence``) as float64 (NaN = none), or None when there is none."""
+    """The order within a timestamp tie as float64 (NaN = none): the ``sequence`` column, else the
+    ``lifecycle`` transition (start before complete, :data:`LIFECYCLE_ORDER`); None when there is neither."""
     col = events.get("sequence")
-    if col is None:
+    if col is not None:
+        values = pd.to_numeric(col, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        if not np.isnan(values).all():
+            return values
+    life = events.get("lifecycle")
+    if life is None:
         return None
-    values = pd.to_numeric(col, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    codes, names = category_codes(life)
+    table = np.array([LIFECYCLE_ORDER.get(str(n).strip().lower(), np.nan) for n in names] + [np.nan])
+    values = table[codes]  # code -1 (blank) picks the trailing NaN
     return None if np.isnan(values).all() else values
 
 

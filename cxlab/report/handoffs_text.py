@@ -58,7 +58,7 @@ def data_notes(fig: HandoffFigures, settings: ActivitySettings, lang: str) -> li
                 _t(
                     lang,
                     "{share} of the events share their timestamp with another event of the same case; the "
-                    "order column (sequence) puts them in order.",
+                    "order column (sequence or lifecycle) puts them in order.",
                     share=pct(fig.tie_share),
                 )
             )
@@ -164,14 +164,14 @@ def method_notes(settings: ActivitySettings, lang: str) -> list[str]:
         ),
         _t(
             lang,
-            "Events of a case are ordered by time, then by the order column (sequence) when there is one, "
+            "Events of a case are ordered by time, then by the order column (sequence, else lifecycle) if any, "
             "then by their order in the file. Events without a department count in the department that "
             "holds the case (unknown_department: exclude).",
         )
         if settings.unknown_department == "exclude"
         else _t(
             lang,
-            "Events of a case are ordered by time, then by the order column (sequence) when there is one, "
+            "Events of a case are ordered by time, then by the order column (sequence, else lifecycle) if any, "
             "then by their order in the file. Events without a department form a department called "
             "“unknown” (unknown_department: keep).",
         ),

@@ -61,6 +61,8 @@ def _lacking(needs: tuple[str, ...], tables: Any, client: Any) -> list[str]:
         elif column and client is not None and column not in client.tables[table].columns:
             out.append(f"{column} column in {table}")
     return list(dict.fromkeys(out))
+
+
 SKIPPED_STEPS_FILE = "skipped.txt"
 DEFAULT_CELL_TIMEOUT = 600  # seconds per cell
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
