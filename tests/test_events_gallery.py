@@ -439,3 +439,25 @@ def test_lifecycle_transitions_order_a_tie(gallery):
     assert ordered.ordered_by_column and not bare.ordered_by_column
     assert ordered.ping_pong_share == pytest.approx(expected_figures(shape)["ping_pong_share"])
     assert bare.ping_pong_share > ordered.ping_pong_share + 0.2
+
+
+def test_a_log_too_small_to_rank_says_so_in_one_line(tmp_path):
+    folder = tmp_path / "tiny"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "e.csv").write_text(
+        "case,time,act,team\nc1,2025-01-01 10:00,Open,A\nc1,2025-01-01 11:00,Work,B\n"
+        "c1,2025-01-01 12:00,Work,A\nc2,2025-01-01 10:00,Open,A\nc2,2025-01-02 10:00,Work,C\n",
+        encoding="utf-8",
+    )
+    (folder / "client.yaml").write_text(
+        "name: tiny\ntables:\n  events:\n    file: data/e.csv\n"
+        "    columns: {case: case_id, time: timestamp, act: activity, team: department}\n",
+        encoding="utf-8",
+    )
+    text = unescape(SECTIONS["handoffs"](open_client(folder)).html())
+    assert (
+        "The ranking of the worst handoffs can't run: no department pair has at least 5 handoffs "
+        "(the minimum support)." in text
+    )
+    assert "The link between handoffs and satisfaction can't run: the client has no survey responses." in text
+    assert _figure(text, "Handoffs") == "3" and _figure(text, "Cases with ping-pong") == "50%"

@@ -132,6 +132,14 @@ def support_note(min_support: int, lang: str) -> str:
     )
 
 
+def no_support(min_support: int, lang: str) -> str:
+    return _t(
+        lang,
+        "no department pair has at least {n} handoffs (the minimum support)",
+        n=i18n.format_number(min_support, lang),
+    )
+
+
 def cannot_run(what: str, why: str, lang: str) -> str:
     """One line: which analysis could not run and why (both already in ``lang``)."""
     return _t(lang, "{what} can't run: {why}.", what=what, why=why)
@@ -144,7 +152,10 @@ SATISFACTION_LINK = N_("The link between handoffs and satisfaction")
 NO_RESPONSES = N_("the client has no survey responses")
 NO_LINKED = N_("no survey response matches a case (by case id, or by customer id within the case window)")
 NO_HANDOFFS = N_("no case moves between departments")
-MESSAGES = (ARRIVAL_CHANNELS, NO_CHANNEL, SATISFACTION_LINK, NO_RESPONSES, NO_LINKED, NO_HANDOFFS)
+WORST_HANDOFFS = N_("The ranking of the worst handoffs")
+MESSAGES = (
+    ARRIVAL_CHANNELS, NO_CHANNEL, SATISFACTION_LINK, NO_RESPONSES, NO_LINKED, NO_HANDOFFS, WORST_HANDOFFS,
+)  # fmt: skip
 
 
 def say(lang: str, message: str) -> str:

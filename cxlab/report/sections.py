@@ -476,31 +476,37 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
         body += f'<p class="cx-howto">{how_to_read}</p>'
         worst = ctx.worst_handoffs
         assert worst is not None  # the matrix has rows
-        rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
-        body += h.subsection(
-            _t(ctx, "The worst handoffs"),
-            _chart(handoffs_charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx),
-        )
-        if rank:
-            body += _chart(handoffs_charts.worst_handoffs_chart(worst, rank, ctx.lang), ctx)
-        top = (
-            matrix[matrix["count"] >= settings.min_support]
-            .sort_values("total_wait_h", ascending=False, kind="stable")
-            .head(8)
-        )
-        body += h.paragraph(h.text(ht.support_note(settings.min_support, ctx.lang)))
-        body += h.table(
-            top,
-            [
-                h.Column("from_department", _p(ctx, "handoff table", "From")),
-                h.Column("to_department", _p(ctx, "handoff table", "To")),
-                h.Column("count", _p(ctx, "handoff table", "Handoffs"), lambda v: _n(v, ctx), numeric=True),
-                h.Column("median_wait_h", _t(ctx, "Median wait"), lambda v: _hours(v, ctx), numeric=True),
-                h.Column("p90_wait_h", _t(ctx, "90th pct wait"), lambda v: _hours(v, ctx), numeric=True),
-                h.Column("total_wait_h", _t(ctx, "Total wait"), lambda v: _hours(v, ctx), numeric=True),
-                h.Column("ping_pong_rate", _t(ctx, "Ping-pong"), lambda v: _pct(v, ctx), numeric=True),
-            ],
-        )
+        if not len(worst):
+            why = ht.no_support(settings.min_support, ctx.lang)
+            body += h.paragraph(h.text(ht.cannot_run(ht.say(ctx.lang, ht.WORST_HANDOFFS), why, ctx.lang)))
+        else:
+            rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
+            body += h.subsection(
+                _t(ctx, "The worst handoffs"),
+                _chart(handoffs_charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx),
+            )
+            if rank:
+                body += _chart(handoffs_charts.worst_handoffs_chart(worst, rank, ctx.lang), ctx)
+            top = (
+                matrix[matrix["count"] >= settings.min_support]
+                .sort_values("total_wait_h", ascending=False, kind="stable")
+                .head(8)
+            )
+            body += h.paragraph(h.text(ht.support_note(settings.min_support, ctx.lang)))
+            body += h.table(
+                top,
+                [
+                    h.Column("from_department", _p(ctx, "handoff table", "From")),
+                    h.Column("to_department", _p(ctx, "handoff table", "To")),
+                    h.Column(
+                        "count", _p(ctx, "handoff table", "Handoffs"), lambda v: _n(v, ctx), numeric=True
+                    ),
+                    h.Column("median_wait_h", _t(ctx, "Median wait"), lambda v: _hours(v, ctx), numeric=True),
+                    h.Column("p90_wait_h", _t(ctx, "90th pct wait"), lambda v: _hours(v, ctx), numeric=True),
+                    h.Column("total_wait_h", _t(ctx, "Total wait"), lambda v: _hours(v, ctx), numeric=True),
+                    h.Column("ping_pong_rate", _t(ctx, "Ping-pong"), lambda v: _pct(v, ctx), numeric=True),
+                ],
+            )
     flow = ctx.dx.handoffs.flow
     if flow is not None and len(flow):
         body += h.subsection(
