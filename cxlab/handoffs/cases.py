@@ -29,7 +29,8 @@ def prepare_events(events: pd.DataFrame, settings: ActivitySettings | None = Non
     (0-based row in the input), ``event_no`` (0-based within the case),
     ``visit_id`` (global), ``visit_no`` (0-based within the case) and the flags ``is_contact``,
     ``is_answer``, ``is_reopen``, ``is_self_service``, ``is_authorisation``, ``is_chaser``. A missing
-    department becomes ``"unknown"``; rows without a timestamp or case id are left out.
+    department counts in the department holding the case (``"unknown"`` with ``unknown_department: keep``,
+    or when no event of the case has one); rows without a timestamp or case id are left out.
     """
     core = event_core(events, settings)
     out = events.take(core.order).reset_index(drop=True)

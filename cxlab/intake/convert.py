@@ -514,8 +514,9 @@ def _convert_column(
         _, labels, codes, missing = _clean_distinct(raw, col, src, rec)
         return _recode(codes, labels, raw.index, fill=col.fill if missing.any() else None)
     # id / text
-    text, bad = _clean_labels(raw, col, src)
-    _record_markers(_strip(raw), text, col, rec, None)
+    stripped = _strip(raw)
+    text, bad = _clean_labels(raw, col, src, stripped)
+    _record_markers(stripped, text, col, rec, None)
     if bad.any():
         rec.add(bad, name, action, InvalidValueError, col.expected(), text)
         text = text.mask(bad)
@@ -556,10 +557,13 @@ def _record_markers(
     )
 
 
-def _clean_labels(values: pd.Series, col: Column, src: TableSource) -> tuple[pd.Series, np.ndarray]:
-    """Text values stripped, mapped to canonical values (``values:`` in client.yaml) and, for a closed list,
-    lower-cased; and which of them the list does not allow. Missing-value markers become blanks."""
-    text = _declared_missing(_strip(values), col, src)
+def _clean_labels(
+    values: pd.Series, col: Column, src: TableSource, stripped: pd.Series | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """Text values stripped (``stripped``, when the caller has them already), mapped to canonical values
+    (``values:`` in client.yaml) and, for a closed list, lower-cased; and which of them the list does not
+    allow. Missing-value markers become blanks."""
+    text = _declared_missing(_strip(values) if stripped is None else stripped, col, src)
     mapping = src.values.get(col.name)
     if mapping:
         text = text.replace({str(k): str(v) for k, v in mapping.items()})
@@ -576,8 +580,9 @@ def _clean_distinct(
     """A text column cleaned once per distinct value (:func:`_clean_labels`), its invalid and blank rows
     recorded: (distinct values, their cleaned labels with NaN for unusable ones, row codes, blank rows)."""
     categories, codes = _as_category(raw)
-    labels, bad = _clean_labels(categories, col, src)
-    _record_markers(_strip(categories).reset_index(drop=True), labels.reset_index(drop=True), col, rec, codes)
+    stripped = _strip(categories)
+    labels, bad = _clean_labels(categories, col, src, stripped)
+    _record_markers(stripped.reset_index(drop=True), labels.reset_index(drop=True), col, rec, codes)
     if bad.any():
         action: Action = "dropped" if col.required else "blanked"
         shown = _recode(codes, labels, raw.index)
