@@ -32,7 +32,7 @@ def headline_cards(fig: HandoffFigures, lang: str) -> list[tuple[str, str, str]]
         (
             _t(lang, "Cases with ping-pong"),
             i18n.format_percent(fig.ping_pong_share, lang),
-            _t(lang, "{cases} cases", cases=n(fig.ping_pong_cases)),
+            _t(lang, "{cases} of {total} cases", cases=n(fig.ping_pong_cases), total=n(fig.cases)),
         ),
         (_t(lang, "Departments per case"), n(fig.departments_per_case, 1), ""),
     ]
