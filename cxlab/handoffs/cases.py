@@ -104,6 +104,26 @@ def _first_value(core: EventCore, column: str, prefer: np.ndarray | None = None)
     return out
 
 
+def _outside_waits(core: EventCore, wait: np.ndarray) -> dict[str, np.ndarray]:
+    """Per case: internal handoff waits, and the time waiting for the customer and for third parties (no
+    per-event work when no event is in such a wait, the usual case)."""
+    if not core.wait_class.any():
+        zeros = np.zeros(core.n_cases)
+        return {"internal_wait_hours": wait, "customer_wait_hours": zeros, "third_party_wait_hours": zeros}
+    gap_h = to_hours(core.gap_ns)
+    return {
+        "internal_wait_hours": core.per_case_sum(
+            to_hours(np.where(core.h_internal, core.h_wait_ns, 0)), core.h_case
+        ),
+        "customer_wait_hours": core.per_case_sum(
+            np.where(core.wait_class == CUSTOMER, gap_h, 0.0), core.case_rank
+        ),
+        "third_party_wait_hours": core.per_case_sum(
+            np.where(core.wait_class == THIRD_PARTY, gap_h, 0.0), core.case_rank
+        ),
+    }
+
+
 def case_metrics(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:
     """One row per case, in order of first appearance in the file.
 
@@ -126,6 +146,7 @@ def case_metrics(events: pd.DataFrame, settings: ActivitySettings | None = None)
     first_resp = np.where(first_answer >= 0, core.ts[np.maximum(first_answer, 0)] - start, np.nan)
     chasers = np.bincount(core.case_rank[core.is_chaser], minlength=n)
     contacts = np.bincount(core.case_rank[core.is_contact], minlength=n)
+    wait = core.per_case_sum(to_hours(core.h_wait_ns), core.h_case)
     data: dict[str, object] = {"case_id": pd.array(core.case_ids[core.case[core.case_start]], dtype="str")}
     customer = _first_value(core, "customer_id")
     if customer is not None:
@@ -148,16 +169,8 @@ def case_metrics(events: pd.DataFrame, settings: ActivitySettings | None = None)
             "first_response_hours": np.asarray(first_resp, dtype=float) / HOUR_NS,
             "lead_time_hours": to_hours(end - start),
             "touch_hours": core.per_case_sum(to_hours(core.v_touch_ns), core.v_case),
-            "wait_hours": core.per_case_sum(to_hours(core.h_wait_ns), core.h_case),
-            "internal_wait_hours": core.per_case_sum(
-                to_hours(np.where(core.h_internal, core.h_wait_ns, 0)), core.h_case
-            ),
-            "customer_wait_hours": core.per_case_sum(
-                to_hours(np.where(core.wait_class == CUSTOMER, core.gap_ns, 0)), core.case_rank
-            ),
-            "third_party_wait_hours": core.per_case_sum(
-                to_hours(np.where(core.wait_class == THIRD_PARTY, core.gap_ns, 0)), core.case_rank
-            ),
+            "wait_hours": wait,
+            **_outside_waits(core, wait),
             "first_department": categorical(core.dept[core.case_start], core.dept_names),
             "last_department": categorical(core.dept[core.case_end], core.dept_names),
         }
@@ -222,8 +235,12 @@ def handoff_figures(events: pd.DataFrame, settings: ActivitySettings | None = No
         median_wait_h=float(med),
         p90_wait_h=float(p90),
         total_internal_wait_h=float(internal.sum()),
-        customer_wait_h=float(to_hours(core.gap_ns[core.wait_class == CUSTOMER]).sum()),
-        third_party_wait_h=float(to_hours(core.gap_ns[core.wait_class == THIRD_PARTY]).sum()),
+        customer_wait_h=float(to_hours(core.gap_ns[core.wait_class == CUSTOMER]).sum())
+        if core.wait_class.any()
+        else 0.0,
+        third_party_wait_h=float(to_hours(core.gap_ns[core.wait_class == THIRD_PARTY]).sum())
+        if core.wait_class.any()
+        else 0.0,
         tie_share=core.tie_share,
         ordered_by_column=core.ordered_by_column,
         events_without_department=core.n_no_department,

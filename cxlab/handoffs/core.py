@@ -476,6 +476,8 @@ class EventCore:
     @cached_property
     def h_internal(self) -> np.ndarray:
         """Per handoff: its wait is internal (not spent waiting for the customer or a third party)."""
+        if not self.wait_class.any():
+            return np.ones(len(self.h_visit), dtype=bool)
         return self.h_wait_class == INTERNAL
 
     @cached_property

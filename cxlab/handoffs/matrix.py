@@ -33,11 +33,16 @@ def handoff_matrix(events: pd.DataFrame, settings: ActivitySettings | None = Non
     count = np.bincount(pair, minlength=n_pairs)
     cases = np.bincount(pair[first_in_case(core.h_case, pair, n_pairs)], minlength=n_pairs)
     # waits on the customer or a third party are not waits between departments
-    n_internal = np.bincount(pair[internal], minlength=n_pairs)
-    total = np.bincount(pair[internal], weights=wait_h[internal], minlength=n_pairs)
-    outside = np.bincount(pair[~internal], weights=wait_h[~internal], minlength=n_pairs)
+    if internal.all():  # the usual case: no copies
+        in_pair, in_wait, outside = pair, wait_h, np.zeros(n_pairs)
+        n_internal = count
+    else:
+        in_pair, in_wait = pair[internal], wait_h[internal]
+        n_internal = np.bincount(in_pair, minlength=n_pairs)
+        outside = np.bincount(pair[~internal], weights=wait_h[~internal], minlength=n_pairs)
+    total = np.bincount(in_pair, weights=in_wait, minlength=n_pairs)
     bounced = np.bincount(pair, weights=core.h_bounced.astype(float), minlength=n_pairs)
-    med, p90 = group_quantiles(pair[internal], wait_h[internal], n_pairs, (0.5, 0.9))
+    med, p90 = group_quantiles(in_pair, in_wait, n_pairs, (0.5, 0.9))
     present = np.flatnonzero(count)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame(
