@@ -34,7 +34,8 @@ def handoff_matrix(events: pd.DataFrame, settings: ActivitySettings | None = Non
     cases = np.bincount(pair[first_in_case(core.h_case, pair, n_pairs)], minlength=n_pairs)
     # waits on the customer or a third party are not waits between departments
     if internal.all():  # the usual case: no copies
-        in_pair, in_wait, outside = pair, wait_h, np.zeros(n_pairs)
+        in_pair, in_wait = pair, wait_h
+        outside: np.ndarray = np.zeros(n_pairs)
         n_internal = count
     else:
         in_pair, in_wait = pair[internal], wait_h[internal]
