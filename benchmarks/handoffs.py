@@ -5,9 +5,12 @@
     .venv/bin/python benchmarks/handoffs.py --pm4py /tmp/pm4py-venv/bin/python   # reference timing
 
 Logs: 20 events per case on average (50k cases per 1M events), 8 departments, 40 activities, events in
-global time order (cases interleaved, as a real export is), canonical dtypes as ``cxlab.intake`` gives them.
-Compute = ``case_metrics`` + ``handoff_matrix`` + ``flow_steps`` on the same prepared log, i.e. the
-handoff analysis a notebook runs. Targets at 1M events: ≤ 1.0 s compute, ≤ 1.5 GiB peak memory.
+global time order (cases interleaved, as a real export is), canonical dtypes as ``cxlab.intake`` gives them;
+by default as real exports are: minute-resolution timestamps (ties) with an order column (``sequence``), 2 %
+blank departments, a ``status`` column with customer and third-party wait states, naive local times in
+Europe/Rome (waits on absolute time across DST); ``--plain`` leaves those out.
+Compute = ``prepare_events`` + ``case_metrics`` + ``handoff_matrix`` + ``flow_steps`` + ``handoff_figures``
+on the same prepared log, i.e. the handoff analysis a notebook runs. Targets at 1M events: ≤ 1.0 s compute, ≤ 1.5 GiB peak memory.
 Peak memory is the process's peak RSS (``resource.getrusage``) measured in a fresh subprocess per size,
 so the generation of the log counts too (it is an upper bound for the analysis).
 
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab import handoffs as h
+from cxlab.schema import TIMEZONE_ATTR
 
 DEPARTMENTS = [
     "Sales",
@@ -43,8 +47,11 @@ DEPARTMENTS = [
 ]
 
 
-def synthetic_log(n_events: int, events_per_case: int = 20, seed: int = 7) -> pd.DataFrame:
-    """A random log with canonical columns and dtypes (vectorised generation)."""
+def synthetic_log(
+    n_events: int, events_per_case: int = 20, seed: int = 7, realistic: bool = True
+) -> pd.DataFrame:
+    """A random log with canonical columns and dtypes (vectorised generation); ``realistic`` adds ties,
+    an order column, blank departments, wait statuses and a time zone (see the module docstring)."""
     rng = np.random.default_rng(seed)
     n_cases = n_events // events_per_case
     # every case gets one event, the rest fall at random: exactly n_events, ~events_per_case per case
@@ -83,13 +90,24 @@ def synthetic_log(n_events: int, events_per_case: int = 20, seed: int = 7) -> pd
             "is_customer_contact": rng.random(n) < 0.2,
         }
     )
+    if realistic:
+        # what real exports bring: minute-resolution timestamps (ties, broken by an order column), blank
+        # departments (missing values, attributed to the department holding the case), a status column
+        # with customer and third-party wait states, and naive local times in a zone with DST
+        frame["timestamp"] = frame["timestamp"].dt.floor("min")
+        frame["sequence"] = np.arange(n, dtype=np.float64) - np.repeat(np.flatnonzero(first), lengths)
+        blank = rng.random(n) < 0.02
+        frame["department"] = frame["department"].mask(blank)
+        states = ["In Progress", "Assigned", "Wait - User", "Wait - Vendor"]
+        frame["status"] = pd.Categorical.from_codes(rng.choice(4, size=n, p=[0.6, 0.27, 0.1, 0.03]), states)
+        frame.attrs[TIMEZONE_ATTR] = "Europe/Rome"
     # file order = global time order (cases interleaved)
     return frame.iloc[np.argsort(ts, kind="stable")].reset_index(drop=True)
 
 
-def run_one(n_events: int, repeats: int) -> dict:
+def run_one(n_events: int, repeats: int, realistic: bool = True) -> dict:
     t0 = time.perf_counter()
-    log = synthetic_log(n_events)
+    log = synthetic_log(n_events, realistic=realistic)
     gen = time.perf_counter() - t0
     times = []
     for _ in range(repeats):
@@ -98,6 +116,7 @@ def run_one(n_events: int, repeats: int) -> dict:
         cases = h.case_metrics(prepared)
         matrix = h.handoff_matrix(prepared)
         h.flow_steps(prepared)
+        figures = h.handoff_figures(prepared)
         times.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
     h.case_metrics(log)
@@ -112,6 +131,9 @@ def run_one(n_events: int, repeats: int) -> dict:
         "events": len(log),
         "cases": len(cases),
         "pairs": len(matrix),
+        "tie_share": figures.tie_share,
+        "customer_wait_h": figures.customer_wait_h,
+        "events_without_department": figures.events_without_department,
         "generate_s": gen,
         "compute_s": min(times),
         "case_metrics_plus_matrix_unprepared_s": raw,
@@ -157,10 +179,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10], help="millions of events")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pm4py", help="python of a separate venv that has pm4py installed")
+    parser.add_argument("--plain", action="store_true", help="no ties, blanks, statuses or time zone")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size in this process
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.repeats)))
+        print(json.dumps(run_one(args.one, args.repeats, realistic=not args.plain)))
         return
     print(
         f"{'events':>12} {'cases':>9} {'compute s':>10} {'unprepared s':>13} {'peak RSS GiB':>13}  target (1M)"
@@ -169,7 +192,8 @@ def main() -> None:
     for m in args.sizes:
         n = m * 1_000_000
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--repeats", str(args.repeats if m == 1 else 1)],
+            [sys.executable, __file__, "--one", str(n), "--repeats", str(args.repeats if m == 1 else 1)]
+            + (["--plain"] if args.plain else []),
             capture_output=True,
             text=True,
             check=True,

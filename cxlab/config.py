@@ -43,6 +43,30 @@ from .constraints import (
 from .errors import ConfigError
 from .schema import TABLES
 
+#: values that mean "no value" in exports (compared after stripping spaces, case-sensitive); a table's
+#: ``missing_values:`` in client.yaml replaces them for every column ("*") or for one column
+DEFAULT_MISSING_VALUES: tuple[str, ...] = (
+    "", "?", "??", "-", "--", "N/A", "n/a", "#N/A", "null", "NULL", "(null)", "(blank)", "(none)",
+)  # fmt: skip
+
+
+class MissingMarkers(Constraint):
+    """Missing-value markers: a list of short texts, or a mapping of column (or "*") to such lists."""
+
+    def describe(self) -> str:
+        return "a list of texts (each at most 40 characters on one line), or column: [texts]"
+
+    def problem(self, value: Any) -> str | None:
+        lists = value.values() if isinstance(value, dict) else [value]
+        for markers in lists:
+            if not isinstance(markers, list):
+                return repr(markers)
+            for marker in markers:
+                if not isinstance(marker, str) or len(marker) > 40 or "\n" in marker:
+                    return repr(marker)
+        return None
+
+
 CONFIG_FILE = "client.yaml"
 #: the locale (number and date conventions) of a report language when client.yaml names none
 _DEFAULT_LOCALES = {"it": "it_IT", "en": "en_GB"}
@@ -75,14 +99,28 @@ class TableSource:
     header_row: int | None = None  # 1-based XLSX/CSV header row; None = detect
     date_format: str | None = None  # strftime format; None = ISO or day-first detection
     dayfirst: bool = True
+    #: texts that mean "no value": a list for every column, or per canonical column (key "*" = the
+    #: others); None = DEFAULT_MISSING_VALUES. A marker counts as a blank (dropped, blanked or filled
+    #: like one) and is counted in the data-quality appendix.
+    missing_values: list[str] | dict[str, list[str]] | None = None
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "missing_values": MissingMarkers(),
         "decimal": StrOptions(frozenset({".", ","})),
         "encoding": Encoding(),
         "sheet": Interval(int, 0, None),  # a sheet index; a sheet name is any text
         "header_row": Interval(int, 1, None),
         "date_format": DateFormat(),
     }
+
+    def missing_markers(self, column: str) -> frozenset[str]:
+        """The texts read as "no value" in canonical ``column`` (see ``missing_values``)."""
+        given = self.missing_values
+        if given is None:
+            return frozenset(DEFAULT_MISSING_VALUES)
+        if isinstance(given, list):
+            return frozenset(given)
+        return frozenset(given.get(column, given.get("*", DEFAULT_MISSING_VALUES)))
 
 
 @dataclass(frozen=True)
@@ -195,8 +233,42 @@ class ActivitySettings:
         ]
     )
     case_window_days: float = 14  # survey-to-case matching window when no case_id is given
+    #: statuses or activities (regular expressions on the ``status`` column and on the activity name) that
+    #: mean the organisation waits for the customer: the time until the case's next event is customer wait,
+    #: reported apart from the internal waits between departments
+    customer_wait: list[str] = field(
+        default_factory=lambda: [
+            r"wait(?:ing)?\W*(?:for\W*)?(?:the\W*)?(?:customer|user|client|caller|requester)",
+            r"pending\W*(?:customer|user|client)",
+            r"in attesa (?:del |di )?cliente",
+            r"attesa cliente",
+        ]
+    )
+    #: the same for a third party (supplier, vendor, another company)
+    third_party_wait: list[str] = field(
+        default_factory=lambda: [
+            r"wait(?:ing)?\W*(?:for\W*)?(?:the\W*)?(?:vendor|supplier|third.?party|external|partner)",
+            r"pending\W*(?:vendor|supplier|third.?party)",
+            r"in attesa (?:del |di )?fornitore",
+            r"attesa fornitore",
+        ]
+    )
+    #: events with a blank department (or a declared missing value): left out of the handoffs ("exclude",
+    #: counted in the data-quality appendix) or kept as a department called "unknown" ("keep")
+    unknown_department: Literal["exclude", "keep"] = "exclude"
+    #: share of events in a timestamp tie (same case, same time) above which the report warns
+    tie_warning_share: float = 0.05
+    #: charts show the busiest departments and group the others as "other"
+    top_departments: int = 12
+    #: ranked tables (worst handoffs, ping-pong pairs) list department pairs with at least this many handoffs
+    min_support: int = 5
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "customer_wait": Each(Regex()),
+        "third_party_wait": Each(Regex()),
+        "tie_warning_share": Interval(float, 0, 1),
+        "top_departments": Interval(int, 1, 100),
+        "min_support": Interval(int, 1, None),
         **{
             name: Each(Regex())
             for name in (
@@ -468,6 +540,15 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
                 column=f"tables.{table}.columns",
                 found=f"{dupes[0]!r} mapped more than once",
             )
+        if isinstance(src.missing_values, dict):
+            for col in src.missing_values:
+                if col != "*" and col not in canonical:
+                    raise ConfigError(
+                        f"a canonical column of '{table}' or '*'",
+                        file=file,
+                        column=f"tables.{table}.missing_values.{col}",
+                        found=repr(col),
+                    )
         for col in src.values:
             if col not in canonical:
                 raise ConfigError(

@@ -34,9 +34,11 @@ from .culture import culture_figures, department_scores, pillar_scores, self_vs_
 from .errors import ConfigError
 from .findings import Findings, collect_findings
 from .handoffs import (
+    HandoffFigures,
     case_flags,
     case_metrics,
     flow_steps,
+    handoff_figures,
     handoff_matrix,
     link_satisfaction,
     nps_per_extra_handoff,
@@ -223,6 +225,12 @@ class Handoffs(_Topic):
         return None if self.events is None else case_metrics(self.events, self._settings.activities)
 
     @depends_on(settings=("activities",))
+    def figures(self) -> HandoffFigures | None:
+        """The headline figures: cases, handoffs, ping-pong share, departments per case, median and p90
+        internal wait, customer wait, timestamp ties (:func:`cxlab.handoffs.handoff_figures`)."""
+        return None if self.events is None else handoff_figures(self.events, self._settings.activities)
+
+    @depends_on(settings=("activities",))
     def matrix(self) -> pd.DataFrame | None:
         """From × to department: count, waits, ping-pong rate (:func:`cxlab.handoffs.handoff_matrix`)."""
         return None if self.events is None else handoff_matrix(self.events, self._settings.activities)
@@ -309,28 +317,29 @@ class Handoffs(_Topic):
             self.events, self.linked, s.activities, s.indicators, s.thresholds, cases=self.cases
         )
 
-    @depends_on(uses=("handoffs.matrix", "handoffs.satisfaction_by_pair"))
+    @depends_on(settings=("activities",), uses=("handoffs.matrix", "handoffs.satisfaction_by_pair"))
     def worst(self) -> pd.DataFrame | None:
         """The five worst handoffs by waiting time and by NPS points lost
         (:func:`cxlab.handoffs.worst_handoffs`), with ``nps_change`` (with − without, negative = worse)."""
         if self.matrix is None or not len(self.matrix):
             return None
         pairs = self.satisfaction_by_pair
-        worst = worst_handoffs(self.matrix, pairs, top=5)
+        worst = worst_handoffs(self.matrix, pairs, top=5, min_support=self._settings.activities.min_support)
         if pairs is None or not len(pairs):
             return worst.assign(nps_change=float("nan"))
         return worst.assign(nps_change=-worst["nps_gap"])
 
-    @depends_on(uses=("handoffs.matrix", "handoffs.satisfaction_by_pair"))
+    @depends_on(settings=("activities",), uses=("handoffs.matrix", "handoffs.satisfaction_by_pair"))
     def top(self) -> TopHandoff | None:
         """The worst handoff by total waiting time; None when no handoff waits."""
         matrix = self.matrix
         if matrix is None or not len(matrix):
             return None
         total_wait = float(matrix["total_wait_h"].sum())
-        if total_wait <= 0:
+        supported = matrix[matrix["count"] >= self._settings.activities.min_support]
+        if total_wait <= 0 or not len(supported) or float(supported["total_wait_h"].max()) <= 0:
             return None
-        row = matrix.sort_values("total_wait_h", ascending=False, kind="stable").iloc[0]
+        row = supported.sort_values("total_wait_h", ascending=False, kind="stable").iloc[0]
         src, dst = str(row["from_department"]), str(row["to_department"])
         change = None
         pairs = self.satisfaction_by_pair
@@ -518,7 +527,7 @@ class Outcome(_Topic):
     topic = "outcome"
 
     @depends_on(
-        settings=("currency", "analysis_date", "indicators", "thresholds"),
+        settings=("currency", "analysis_date", "indicators", "thresholds", "activities"),
         uses=(
             "handoffs.cases",
             "handoffs.matrix",

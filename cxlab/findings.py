@@ -115,6 +115,12 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
                     "cases that bounce between the top ping-pong pair, among cases crossing it",
                 ),
                 ("handoff.pingpong_cases", "count", "cases", "cases bouncing between the top pair"),
+                (
+                    "handoff.pingpong_case_share",
+                    "share",
+                    "of cases",
+                    "cases bouncing between the top pair, among all cases (the volume behind a priority)",
+                ),
                 ("handoff.pingpong2_pair", "text", "", "second ping-pong pair, 'A ↔ B'"),
                 (
                     "handoff.pingpong2_rate",
@@ -123,6 +129,12 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
                     "as pingpong_rate, 2nd pair",
                 ),
                 ("handoff.pingpong2_cases", "count", "cases", "cases bouncing between the second pair"),
+                (
+                    "handoff.pingpong2_case_share",
+                    "share",
+                    "of cases",
+                    "as pingpong_case_share, 2nd pair",
+                ),
                 (
                     "handoff.rework_share",
                     "share",
@@ -588,13 +600,16 @@ def _handoff_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
 
     pairs = ho.ping_pong
     if pairs is not None and len(pairs):
-        pairs = pairs[pairs["cases_bouncing"] > 0]
+        # ranked pairs need a stated minimum support (activities.min_support handoffs between them)
+        support = dx.settings.activities.min_support
+        pairs = pairs[(pairs["cases_bouncing"] > 0) & (pairs["cases_crossing"] >= support)]
         for prefix, (_, row) in zip(
             ("handoff.pingpong", "handoff.pingpong2"), pairs.head(2).iterrows(), strict=False
         ):
             out[f"{prefix}_pair"] = f"{row['department_a']} ↔ {row['department_b']}"
             out[f"{prefix}_rate"] = float(row["bounce_rate"])
             out[f"{prefix}_cases"] = int(row["cases_bouncing"])
+            out[f"{prefix}_case_share"] = int(row["cases_bouncing"]) / n
 
     chased = cases["chasers"] > 0
     out["chasers.cases"] = int(chased.sum())

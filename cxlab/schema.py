@@ -102,6 +102,13 @@ TABLES: dict[str, Table] = {
                 Column("channel", "category"),
                 Column("agent", "category"),
                 Column("is_customer_contact", "bool"),
+                Column("sequence", "float", help="order of the events of a case; breaks timestamp ties"),
+                Column("status", "category", help="ticket status (e.g. waiting for the customer)"),
+                Column(
+                    "lifecycle",
+                    "category",
+                    help="lifecycle transition (XES: start, complete …); orders a tie when there is no sequence",
+                ),
             ),
             "case / ticket event log (journey log)",
         ),
@@ -157,5 +164,9 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+#: ``DataFrame.attrs`` key where the intake records the time zone of a table's naive local timestamps (the
+#: handoff analysis computes waits on absolute time with it)
+TIMEZONE_ATTR = "cxlab_timezone"
 
 SCORE_COLUMNS = ("nps", "csat", "ces", "cxi_ease", "cxi_enjoy", "cxi_needs")

@@ -332,6 +332,7 @@ KEYWORDS = {
 OWN_CATALOGS = {
     "core.po": ["i18n.py"],
     "report.po": ["report/sections.py"],
+    "handoffs.po": ["report/handoffs_text.py"],
     "playbook.po": ["recommend/playbook.py"],
     "widgets.po": ["widgets/_base.py", "widgets/recommendation_review.py", "widgets/culture_form.py"],
 }

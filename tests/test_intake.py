@@ -157,7 +157,7 @@ CASES = {
     ),
     "text_amount": (
         {
-            "files": {"t.csv": "customer_id,date,amount\nc1,2026-02-01,n/a\nc2,2026-02-02,10.5\n"},
+            "files": {"t.csv": "customer_id,date,amount\nc1,2026-02-01,ten\nc2,2026-02-02,10.5\n"},
             "tables": {"transactions": {"file": "data/t.csv"}},
         },
         InvalidValueError,

@@ -176,7 +176,7 @@ def test_messy_files_read_the_same_both_ways(tmp_path, monkeypatch, fast_reads, 
     assert events["activity"].cat.categories.tolist() == ["Call", "Invoice", "Order", "Ship"]
     assert events["case_id"].str.strip().eq(events["case_id"]).all()
     sizes = events["case_id"].value_counts()
-    expected = f"{(sizes == 1).sum()} of {len(sizes)} cases have a single event"
+    expected = f"{(sizes == 1).sum():,} of {len(sizes):,} cases have a single event"
     assert any(note.startswith(expected) for note in fast.quality.notes), fast.quality.notes
 
 

@@ -301,6 +301,10 @@ def test_priority_grows_with_the_figures():
     # impact: 0.1 -> 1, 0.6 -> 5 (linear), urgency 4
     assert low.impact == pytest.approx(1.8) and low.priority == pytest.approx(7.2)
     assert high.impact == pytest.approx(5.0) and high.priority == pytest.approx(20.0)
+    # volume weighs in: the same bounce rate on 0.2 % of all cases (urgency 1) is priority 5, not 20
+    few = {**minimal, "handoff.pingpong_rate": 0.6, "handoff.pingpong_case_share": 0.002}
+    (rec,) = evaluate(Findings(few), [rule])
+    assert rec.urgency == pytest.approx(1.0) and rec.priority == pytest.approx(5.0)
 
 
 def test_scale_clamps_and_reverses():

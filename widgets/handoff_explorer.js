@@ -83,10 +83,22 @@ function render({ model, el }) {
     const l = L();
     root.querySelector("h3").textContent = l.title;
     const chosen = model.get("selected_departments") || [];
-    const chips = (model.get("departments") || []).map((d) => h("button", {
+    const all = model.get("departments") || [];
+    // hundreds of departments: chips for the ones shown, and a search box to add any other
+    const many = all.length > 40;
+    const chipNames = many ? (model.get("shown_departments") || []) : all;
+    const chips = chipNames.map((d) => h("button", {
       class: chosen.includes(d) ? "cx-on" : "", "data-department": d,
       onclick: () => set("selected_departments", chosen.includes(d) ? chosen.filter((x) => x !== d) : [...chosen, d]),
     }, d));
+    if (many) {
+      const listId = "cx-departments-" + Math.random().toString(36).slice(2);
+      chips.push(h("datalist", { id: listId }, all.map((d) => h("option", { value: d }))));
+      chips.push(h("input", {
+        list: listId, "data-testid": "add-department", placeholder: "+", size: 12,
+        onchange: (e) => { const d = e.target.value; if (all.includes(d) && !chosen.includes(d)) set("selected_departments", [...chosen, d]); },
+      }));
+    }
     const metric = h("select", { "data-testid": "metric", onchange: (e) => set("metric", e.target.value) },
       Object.entries(l.metrics).map(([k, v]) => h("option", { value: k, selected: k === model.get("metric") }, v)));
     top.replaceChildren(
@@ -100,7 +112,7 @@ function render({ model, el }) {
     const metric = model.get("metric");
     const pair = model.get("pair") || [];
     const chosen = model.get("selected_departments") || [];
-    const depts = chosen.length ? [...chosen].sort() : model.get("departments") || [];
+    const depts = chosen.length ? [...chosen].sort() : model.get("shown_departments") || model.get("departments") || [];
     const cell = {};
     let max = 0;
     for (const r of rows) { cell[r.from + "\u0000" + r.to] = r; max = Math.max(max, Math.abs(r[metric] || 0)); }
@@ -167,6 +179,7 @@ function render({ model, el }) {
   model.on("change:metric", () => { drawTop(); drawMatrix(); });
   model.on("change:pair", drawMatrix);
   model.on("change:selected_departments", () => { drawTop(); drawMatrix(); });
+  model.on("change:shown_departments", () => { drawTop(); drawMatrix(); });
   model.on("change:detail", drawDetail);
   model.on("change:by_handoffs", drawDetail);
   model.on("change:examples", drawExamples);

@@ -1,7 +1,8 @@
 """Charts of the silo handoff analysis (Altair; input = the tables of :mod:`cxlab.handoffs`).
 
-handoff_heatmap(matrix, value="count", lang="en")          # from × to, colour = value, numbers on cells
-handoff_flow(flow, lang="en")                              # Sankey-like flow of transitions by step
+handoff_heatmap(matrix, value="count", lang="en", top=12)  # from × to, colour = value, numbers on cells
+handoff_flow(flow, lang="en", top=12)                      # Sankey-like flow of transitions by step
+(top = the busiest departments drawn, the others merged into "other"; None draws them all)
 worst_handoffs_chart(worst, ranking="waiting_time", lang="en")
 satisfaction_by_handoffs_chart(table, metric="nps", lang="en")   # points with interval bars and n
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..handoffs.matrix import busiest_departments
 from ..i18n import gettext
 from ._inputs import need_columns as _need
 from ._labels import chart_label
@@ -48,7 +50,11 @@ LABELS: dict[str, str] = {
     "gap": "NPS change (affected − others)",
     "finding": "Dynamic",
     "toxic_title": "Toxic dynamics and what they cost in NPS",
+    "other": "Other departments",
 }
+
+#: charts show at most this many departments (the busiest) plus one "other" group, unless told otherwise
+TOP_DEPARTMENTS = 12
 
 
 FINDING_TEXTS: dict[str, dict[str, str]] = {
@@ -83,15 +89,52 @@ def _t(key: str, lang: str) -> str:
     return chart_label(LABELS, key, lang)
 
 
+def group_matrix(matrix: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
+    """The matrix with every department outside the ``top`` busiest merged into ``other``: counts and total
+    waits add up; a merged cell's mean wait and ping-pong rate are weighted by its handoffs, its median and
+    90th percentile are unknown (NaN) and so are its cases (a case may cross several merged pairs)."""
+    data = matrix.copy()
+    for c in ("from_department", "to_department"):
+        data[c] = data[c].astype(str)
+    keep = set(busiest_departments(data, top))
+    if len(keep) == data["from_department"].nunique() and keep >= set(data["to_department"]):
+        return data
+    data["from_department"] = data["from_department"].where(data["from_department"].isin(keep), other)
+    data["to_department"] = data["to_department"].where(data["to_department"].isin(keep), other)
+    if "ping_pong_rate" in data.columns:
+        data["_bounced"] = data["ping_pong_rate"] * data["count"]
+    sums = {c: "sum" for c in ("count", "total_wait_h", "share_of_handoffs", "_bounced") if c in data.columns}
+    grouped = data.groupby(["from_department", "to_department"], sort=False, as_index=False)
+    out = grouped.agg(sums)
+    single = grouped.size()["size"].to_numpy() == 1
+    first = grouped.first()
+    for c in ("cases", "share_of_cases", "median_wait_h", "p90_wait_h"):
+        if c in data.columns:
+            out[c] = first[c].where(single)
+    if "total_wait_h" in out.columns:
+        out["mean_wait_h"] = out["total_wait_h"] / out["count"]
+    if "_bounced" in out.columns:
+        out["ping_pong_rate"] = out.pop("_bounced") / out["count"]
+    return out
+
+
 def handoff_heatmap(
-    matrix: pd.DataFrame, value: str = "count", lang: str = "en", title: str | None = None
+    matrix: pd.DataFrame,
+    value: str = "count",
+    lang: str = "en",
+    title: str | None = None,
+    top: int | None = TOP_DEPARTMENTS,
 ) -> alt.LayerChart:
     """Department × department heatmap of :func:`cxlab.handoffs.handoff_matrix`; ``value`` is any of its
-    numeric columns (count, median_wait_h, p90_wait_h, total_wait_h, ping_pong_rate, share_of_cases)."""
+    numeric columns (count, median_wait_h, p90_wait_h, total_wait_h, ping_pong_rate, share_of_cases).
+    With ``top``, the busiest departments are drawn and the others merged into one "other" row and column
+    (see :func:`group_matrix`); None draws every department."""
     _need(matrix, ["from_department", "to_department", value], "handoff_matrix")
     data = matrix.copy()
     for c in ("from_department", "to_department"):
         data[c] = data[c].astype(str)
+    if top is not None:
+        data = group_matrix(data, top, _t("other", lang))
     volume = pd.concat(
         [data.groupby("from_department")["count"].sum(), data.groupby("to_department")["count"].sum()]
     )
@@ -142,14 +185,43 @@ def handoff_heatmap(
     return (rect + text).properties(title=title or _t("heatmap_title", lang), width=360, height=300)
 
 
+def group_flow(flow: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
+    """:func:`cxlab.handoffs.flow_steps` output with every department outside the ``top`` busiest (by cases
+    leaving it, summed over the steps) merged into ``other``; the stop label stays as it is."""
+    # the stop label ("end") is where every case goes last: the busiest label that no case leaves
+    only_to = flow[~flow["to_department"].isin(flow["from_department"])]
+    into = only_to.groupby("to_department", sort=False)["cases"].sum()
+    stop = {into.idxmax()} if len(into) else set()
+    volume = (
+        flow.groupby("from_department", sort=False)["cases"].sum().sort_values(ascending=False, kind="stable")
+    )
+    keep = set(volume.index[:top]) | stop
+    if set(flow["from_department"]) | set(flow["to_department"]) <= keep:
+        return flow
+    data = flow.assign(
+        from_department=flow["from_department"].where(flow["from_department"].isin(keep), other),
+        to_department=flow["to_department"].where(flow["to_department"].isin(keep), other),
+    )
+    return data.groupby(["step", "from_department", "to_department"], sort=False, as_index=False)[
+        ["cases", "share"]
+    ].sum()
+
+
 def handoff_flow(
-    flow: pd.DataFrame, lang: str = "en", min_share: float = 0.01, title: str | None = None
+    flow: pd.DataFrame,
+    lang: str = "en",
+    min_share: float = 0.01,
+    title: str | None = None,
+    top: int | None = TOP_DEPARTMENTS,
 ) -> alt.LayerChart:
     """Sankey-like flow from :func:`cxlab.handoffs.flow_steps`: columns are visits (step 0 = first
     department), a band from department A at step s to B at step s+1 is as thick as the cases that moved;
     the node circles show how many cases are in each department at each step. Transitions below
-    ``min_share`` of all cases are left out to keep the picture readable."""
+    ``min_share`` of all cases are left out to keep the picture readable. With ``top``, the busiest
+    departments are drawn and the others merged into "other" (:func:`group_flow`)."""
     _need(flow, ["step", "from_department", "to_department", "cases", "share"], "flow_steps")
+    if top is not None and len(flow):
+        flow = group_flow(flow, top, _t("other", lang))
     links = flow[(flow["share"] >= min_share)].copy()
     links["next_step"] = links["step"] + 1
     nodes = (

@@ -34,20 +34,48 @@ LABELS: dict[str, str] = {
     "share": "Share of cases",
     "channels_title": "How customers arrive",
     "median_lead_time_h": "Median lead time (h)",
+    "other_stages": "Other stages",
 }
+
+#: the journey map shows at most this many stages (those most cases reach) plus one "other" group
+TOP_STAGES = 12
+
+
+def group_stages(stages: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
+    """:func:`cxlab.journey.journey_map` output with the ``top`` stages most cases reach, in journey order,
+    and one last ``other`` row for the rest: its events, chasers and contacts add up, its cases are the
+    visits to those stages (a case may reach several), and its times and NPS are unknown (NaN)."""
+    if len(stages) <= top:
+        return stages
+    keep = stages.sort_values("cases", ascending=False, kind="stable").head(top).sort_values("order")
+    rest = stages.drop(index=keep.index)
+    row: dict[str, object] = {c: float("nan") for c in stages.columns}
+    row.update(stage=other, order=int(stages["order"].max()) + 1)
+    for c in ("cases", "events", "contacts", "chasers", "share_of_cases"):
+        if c in stages.columns:
+            row[c] = rest[c].sum()
+    if "small_n" in stages.columns:
+        row["small_n"] = True
+    out = pd.concat([keep, pd.DataFrame([row])], ignore_index=True)
+    out["order"] = range(len(out))
+    return out
 
 
 def _t(key: str, lang: str) -> str:
     return chart_label(LABELS, key, lang)
 
 
-def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.VConcatChart:
+def journey_map_chart(
+    stages: pd.DataFrame, lang: str = "en", title: str | None = None, top: int | None = TOP_STAGES
+) -> alt.VConcatChart:
     """The journey map from :func:`cxlab.journey.journey_map`: on top the *emotional line* (NPS of the
     cases that went through each stage, with interval bars; points coloured by whether the stage is
-    above or below the overall NPS), below the volume of cases per stage with the median time spent."""
+    above or below the overall NPS), below the volume of cases per stage with the median time spent.
+    With ``top``, the stages most cases reach are drawn and the others grouped (:func:`group_stages`)."""
     if "stage" not in stages.columns or "order" not in stages.columns:
         raise AnalysisError("the output of journey_map", column="stage", found="no such column")
-    data = stages.copy()
+    data = stages.copy() if top is None else group_stages(stages, top, _t("other_stages", lang))
+    data = data.copy()
     order = list(data.sort_values("order")["stage"].astype(str))
     x = alt.X("stage:N", sort=order, title=_t("stage", lang), axis=alt.Axis(labelAngle=-30))
     tooltip = [
@@ -116,8 +144,8 @@ def journey_map_chart(stages: pd.DataFrame, lang: str = "en", title: str | None 
         .mark_rule(color="#999", strokeDash=[4, 4])
         .encode(**typed_channels(y="overall:Q"))
     )
-    top = alt.LayerChart(layer=[baseline, line, interval, points]).properties(width=480, height=200)
-    return alt.vconcat(top, bottom).properties(title=title or _t("title", lang))
+    upper = alt.LayerChart(layer=[baseline, line, interval, points]).properties(width=480, height=200)
+    return alt.vconcat(upper, bottom).properties(title=title or _t("title", lang))
 
 
 def arrival_channels_chart(

@@ -14,8 +14,19 @@ chaser); a contact in the OPEN state is a chaser, and an activity that the setti
 (``ActivitySettings.chaser``) always counts — but only once the case is open with the organisation (an
 earlier event that is not self-service: the first call after a failed self-service attempt is a switch of
 channel, counted as a tortuous flow, not a chaser). Activity roles come from :class:`~cxlab.config.ActivitySettings`
-(regular expressions on the activity name; ``is_customer_contact`` when the log has it). A missing department
-is the department ``"unknown"``. Rows without a timestamp cannot be ordered and are left out.
+(regular expressions on the activity name; ``is_customer_contact`` when the log has it). An event without a
+department counts in the department holding the case (the previous event's, at the start of a case the
+next one's), so ``"unknown"`` never takes part in a handoff (``ActivitySettings.unknown_department:
+exclude``, the default; ``keep`` makes the blanks a department ``"unknown"``). Rows without a timestamp
+cannot be ordered and are left out. Ties on the timestamp are ordered by the ``sequence`` column, else by
+the ``lifecycle`` transition (what ends before what begins), else by file order.
+
+Times: waits and durations are computed on absolute time — naive local timestamps are converted to UTC with
+the time zone the intake records on the events table (``DataFrame.attrs``), so a wait across a
+daylight-saving change is exact; timestamps shown (case start and end, visits, handoffs) stay local.
+Waiting for the customer or a third party (``ActivitySettings.customer_wait`` / ``third_party_wait`` on
+the ``status`` column or the activity) is the time after such an event; a handoff that starts in such a
+wait is not counted in the internal waits of :func:`handoff_matrix` (its ``outside_wait_h``).
 
 Time split per case: *touch* time is the time spent inside visits (last − first event of each visit),
 *wait* time is the sum of handoff waits, so ``lead_time = touch + wait`` exactly.
@@ -24,6 +35,7 @@ Public API (pure functions; ``events`` is the canonical events table or the outp
 :func:`prepare_events`, which every function accepts to skip the re-sort)::
 
     prepare_events(events, settings=None) -> DataFrame        # sorted events + visit ids + activity flags
+    handoff_figures(events, settings=None) -> HandoffFigures  # the headline figures of the report
     visits(events, settings=None) -> DataFrame                # one row per visit
     handoffs(events, settings=None) -> DataFrame              # one row per handoff (from, to, wait, bounced)
     case_metrics(events, settings=None) -> DataFrame          # one row per case
@@ -50,7 +62,7 @@ per-case Python loops.
 
 from __future__ import annotations
 
-from .cases import case_metrics, handoffs, prepare_events, visits
+from .cases import HandoffFigures, case_metrics, handoff_figures, handoffs, prepare_events, visits
 from .core import FLAG_COLUMNS, HANDOFF_BUCKETS, PREPARED_COLUMNS, REQUIRED, UNKNOWN, expand_by_case
 from .matrix import flow_steps, handoff_matrix, ping_pong_pairs
 from .satisfaction import (
@@ -64,6 +76,7 @@ from .toxic import TOXIC_FINDINGS, case_flags, chaser_holders, toxic_dynamics
 
 __all__ = [
     "FLAG_COLUMNS",
+    "HandoffFigures",
     "HANDOFF_BUCKETS",
     "PREPARED_COLUMNS",
     "REQUIRED",
@@ -74,6 +87,7 @@ __all__ = [
     "chaser_holders",
     "expand_by_case",
     "flow_steps",
+    "handoff_figures",
     "handoff_matrix",
     "handoffs",
     "link_satisfaction",

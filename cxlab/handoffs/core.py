@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..config import ActivitySettings
 from ..errors import AnalysisError, MissingColumnError
+from ..schema import TIMEZONE_ATTR
 
 UNKNOWN = "unknown"
 HOUR_NS = 3_600_000_000_000
@@ -24,6 +25,7 @@ FLAG_COLUMNS = (
 PREPARED_COLUMNS = ("case_no", "event_position", "event_no", "visit_id", "visit_no", *FLAG_COLUMNS)
 HANDOFF_BUCKETS = ("0", "1", "2", "3", "4", "5+")
 OPEN, ANSWERED, WAITING = 1, 2, 3  # conversation states (see EventCore.state_before)
+INTERNAL, CUSTOMER, THIRD_PARTY = 0, 1, 2  # what the time after an event waits on (EventCore.wait_class)
 
 # --------------------------------------------------------------------------------------------------
 # the core: one stable sort, visit boundaries, activity flags — all as numpy arrays
@@ -88,12 +90,103 @@ def first_in_case(case: np.ndarray, x: np.ndarray, n_x: int) -> np.ndarray:
     return mask
 
 
-def _is_sorted(case_codes: np.ndarray, ts: np.ndarray) -> bool:
-    """Events grouped by case (codes of first appearance, so non-decreasing) and in time order within."""
+NAT = np.iinfo(np.int64).min
+
+
+def utc_offsets(local_ns: np.ndarray, zone: str) -> np.ndarray:
+    """Per naive local timestamp (int64 ns, NaT allowed), its offset from UTC in ns in time zone ``zone``.
+
+    The offsets are looked up per local hour (one pandas localisation of the hours the data spans, not of
+    every event): the repeated hour when clocks go back is read as summer time, a time in the hour skipped
+    in spring as after the change."""
+    ok = local_ns != NAT
+    out = np.zeros(len(local_ns), dtype=np.int64)
+    if not ok.any():
+        return out
+    lo = int(local_ns[ok].min()) // HOUR_NS
+    hi = int(local_ns[ok].max()) // HOUR_NS
+    hours = pd.DatetimeIndex(np.arange(lo, hi + 1, dtype=np.int64) * HOUR_NS)
+    utc = hours.tz_localize(zone, ambiguous=np.ones(len(hours), dtype=bool), nonexistent="shift_forward")
+    table = hours.asi8 - utc.tz_convert("UTC").tz_localize(None).asi8
+    if not table.any():
+        return out
+    out[ok] = table[local_ns[ok] // HOUR_NS - lo]
+    return out
+
+
+def _is_sorted(case_codes: np.ndarray, ts: np.ndarray, seq: np.ndarray | None = None) -> bool:
+    """Events grouped by case (codes of first appearance, so non-decreasing) and in time order within
+    (and, with an order column, in its order within a timestamp tie)."""
     if len(case_codes) < 2:
         return True
     dc = np.diff(case_codes)
-    return bool(np.all((dc > 0) | ((dc == 0) & (ts[1:] >= ts[:-1]))))
+    dt = np.diff(ts)
+    if seq is None:
+        return bool(np.all((dc > 0) | ((dc == 0) & (dt >= 0))))
+    with np.errstate(invalid="ignore"):
+        in_tie = ~(seq[1:] < seq[:-1])  # NaN sorts last, as lexsort puts it
+    return bool(np.all((dc > 0) | ((dc == 0) & ((dt > 0) | ((dt == 0) & in_tie)))))
+
+
+#: the order of lifecycle transitions at one instant (XES lifecycle:transition), when there is no sequence:
+#: what ends comes before what begins (a task completes, then the next one, maybe elsewhere, starts); the
+#: start and complete of one zero-length task are in one department, so their order moves no handoff
+LIFECYCLE_ORDER = {
+    "complete": 0, "autoskip": 0, "manualskip": 0, "ate_abort": 0, "pi_abort": 0, "withdraw": 0,
+    "suspend": 1, "schedule": 2, "assign": 3, "reassign": 3, "start": 4, "resume": 5,
+}  # fmt: skip
+
+
+def order_values(events: pd.DataFrame) -> np.ndarray | None:
+    """The order within a timestamp tie as float64 (NaN = none): the ``sequence`` column, else the
+    ``lifecycle`` transition (start before complete, :data:`LIFECYCLE_ORDER`); None when there is neither."""
+    col = events.get("sequence")
+    if col is not None:
+        values = pd.to_numeric(col, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        if not np.isnan(values).all():
+            return values
+    life = events.get("lifecycle")
+    if life is None:
+        return None
+    codes, names = category_codes(life)
+    table = np.array([LIFECYCLE_ORDER.get(str(n).strip().lower(), np.nan) for n in names] + [np.nan])
+    values = table[codes]  # code -1 (blank) picks the trailing NaN
+    return None if np.isnan(values).all() else values
+
+
+def _attribute_blanks(
+    dept: np.ndarray, blank: np.ndarray, starts: np.ndarray, names: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted department codes with each blank (``unknown_department: exclude``) given to the department
+    holding the case: the one of the case's previous event with a department, else (at the start of a case)
+    of its next one. A case with no department at all keeps "unknown", so "unknown" never takes part in a
+    handoff."""
+    n = len(dept)
+    flag = np.zeros(n, dtype=np.int64)
+    flag[starts] = 1
+    rank = np.cumsum(flag) - 1
+    start_of = starts[rank]
+    known = np.where(~blank, np.arange(n), -1)
+    prev = np.maximum.accumulate(known)
+    out = dept.copy()
+    use_prev = blank & (prev >= start_of)
+    out[use_prev] = dept[prev[use_prev]]
+    ends = np.r_[starts[1:], n] - 1
+    end_of = ends[rank]
+    nxt = np.where(~blank, np.arange(n), n)
+    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
+    use_next = blank & ~use_prev & (nxt <= end_of)
+    out[use_next] = dept[nxt[use_next]]
+    rest = blank & ~use_prev & ~use_next
+    if rest.any():
+        unknown = np.flatnonzero(names == UNKNOWN)
+        if len(unknown):
+            fill = unknown[0]
+        else:
+            fill = len(names)
+            names = np.append(names, UNKNOWN)
+        out[rest] = fill
+    return out, names
 
 
 @dataclass
@@ -110,6 +203,14 @@ class EventCore:
     dept_names: np.ndarray
     case_start: np.ndarray  # sorted index of the first event of each case
     identity: bool = False  # the input was already sorted: order is 0..n-1
+    #: per sorted event, local time − UTC in ns (None: the timestamps are taken as they are); ``ts`` is
+    #: absolute (UTC) time when this is set, so waits across a daylight-saving change are exact
+    offset: np.ndarray | None = None
+    #: input rows left out: no timestamp or case id; a blank department (unknown_department: exclude)
+    n_no_time: int = 0
+    n_no_department: int = 0
+    #: the order column (``sequence``) broke timestamp ties
+    ordered_by_column: bool = False
 
     @classmethod
     def build(cls, events: pd.DataFrame, settings: ActivitySettings | None) -> EventCore:
@@ -127,10 +228,18 @@ class EventCore:
             raise AnalysisError(
                 "timestamps as datetime64", file="events", column="timestamp", found=str(ts_all.dtype)
             )
+        offset = None
         if getattr(ts_all.dtype, "tz", None) is not None:
-            ts_all = ts_all.dt.tz_localize(None)
-        ts = ts_all.to_numpy("datetime64[ns]").view(np.int64)
-        valid = ts != np.iinfo(np.int64).min  # NaT
+            local = ts_all.dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
+            ts = ts_all.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
+            offset = np.where(ts == NAT, 0, local - ts)
+        else:
+            ts = ts_all.to_numpy("datetime64[ns]").view(np.int64)
+            zone = events.attrs.get(TIMEZONE_ATTR)
+            if zone:
+                offset = utc_offsets(ts, zone)
+                ts = np.where(ts == NAT, NAT, ts - offset)
+        valid = ts != NAT
         if "case_no" in events.columns:
             # output of prepare_events: integer case numbers, no need to factorize the ids again
             case_codes = events["case_no"].to_numpy(np.int64)
@@ -145,7 +254,16 @@ class EventCore:
         else:
             case_codes, case_ids = category_codes(events["case_id"])
         valid &= case_codes >= 0
+        n_no_time = int((~valid).sum())
         dept_codes, dept_names = category_codes(events["department"])
+        blank = None
+        if settings.unknown_department == "exclude":
+            unknown_codes = np.flatnonzero(dept_names == UNKNOWN)
+            blank = dept_codes < 0
+            if len(unknown_codes):
+                blank |= dept_codes == unknown_codes[0]
+            if not blank.any():
+                blank = None
         if (dept_codes < 0).any():
             unknown = np.flatnonzero(dept_names == UNKNOWN)
             if len(unknown):
@@ -155,17 +273,26 @@ class EventCore:
                 dept_names = np.append(dept_names, UNKNOWN)
             dept_codes = np.where(dept_codes < 0, fill, dept_codes)
         n_all = len(events)
-        if valid.all() and _is_sorted(case_codes, ts):
+        seq = order_values(events)
+        if valid.all() and _is_sorted(case_codes, ts, seq):
             # already in (case, time) order, e.g. prepare_events output: skip the sort and the copies
             order = np.arange(n_all)
             case, ts_sorted, dept_sorted = case_codes, ts, dept_codes
+            offset_sorted = offset
         else:
             rows = np.arange(n_all) if valid.all() else np.flatnonzero(valid)
-            # lexsort is stable: ties on (case, timestamp) keep file order
-            order = rows[np.lexsort((ts[rows], case_codes[rows]))]
+            # lexsort is stable: ties on (case, timestamp[, order column]) keep file order
+            keys = (ts[rows], case_codes[rows]) if seq is None else (seq[rows], ts[rows], case_codes[rows])
+            order = rows[np.lexsort(keys)]
             case, ts_sorted, dept_sorted = case_codes[order], ts[order], dept_codes[order]
+            offset_sorted = None if offset is None else offset[order]
         n = len(order)
         starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]]) if n else np.zeros(0, np.int64)
+        n_no_department = 0
+        if blank is not None and n:
+            blank_sorted = blank[order]
+            n_no_department = int(blank_sorted.sum())
+            dept_sorted, dept_names = _attribute_blanks(dept_sorted, blank_sorted, starts, dept_names)
         return cls(
             frame=events,
             settings=settings,
@@ -178,7 +305,18 @@ class EventCore:
             case_start=starts,
             identity=len(order) == n_all
             and (n_all == 0 or order[-1] == n_all - 1 and order[0] == 0 and case is case_codes),
+            offset=offset_sorted,
+            n_no_time=n_no_time,
+            n_no_department=n_no_department,
+            ordered_by_column=seq is not None,
         )
+
+    def local(self, idx: np.ndarray) -> pd.DatetimeIndex:
+        """The local (display) time of sorted events ``idx``."""
+        ts = self.ts[idx]
+        if self.offset is not None:
+            ts = ts + self.offset[idx]
+        return pd.to_datetime(ts)
 
     def take(self, values: np.ndarray) -> np.ndarray:
         """Per-input-row values in sorted order."""
@@ -292,10 +430,71 @@ class EventCore:
             out[2:] = (self.v_no[2:] >= 2) & (self.v_dept[2:] == self.v_dept[:-2])
         return out
 
+    # ---- timestamp ties
+    @cached_property
+    def tied(self) -> np.ndarray:
+        """Per sorted event: another event of its case has the same timestamp."""
+        same = np.zeros(self.n_events + 1, dtype=bool)
+        if self.n_events > 1:
+            same[1:-1] = (self.case[1:] == self.case[:-1]) & (self.ts[1:] == self.ts[:-1])
+        return same[1:] | same[:-1]
+
+    @cached_property
+    def tie_share(self) -> float:
+        """Share of the events in a timestamp tie (0 without events)."""
+        return float(self.tied.mean()) if self.n_events else 0.0
+
+    # ---- waiting for the customer or a third party
+    @cached_property
+    def wait_class(self) -> np.ndarray:
+        """Per sorted event: what the time until the case's next event is spent on — INTERNAL (0),
+        CUSTOMER (1, the status or activity says the organisation waits for the customer) or THIRD_PARTY
+        (2); a customer wait wins when both match."""
+        out = np.zeros(self.n_events, dtype=np.int8)
+        for cls, patterns in (
+            (THIRD_PARTY, self.settings.third_party_wait),
+            (CUSTOMER, self.settings.customer_wait),
+        ):
+            if not patterns:
+                continue
+            hit = self._activity_flag(patterns)
+            status = self.frame.get("status")
+            if status is not None:
+                codes, names = category_codes(status)
+                table = pattern_mask(names, patterns)
+                if table.any():
+                    codes = self.take(codes)
+                    hit = hit | np.where(codes >= 0, table[np.maximum(codes, 0)], False)
+            out[hit] = cls
+        return out
+
+    @cached_property
+    def h_wait_class(self) -> np.ndarray:
+        """Per handoff: the wait class of the event that ends the previous visit (see :attr:`wait_class`)."""
+        return self.wait_class[self.v_last[self.h_visit - 1]]
+
+    @cached_property
+    def h_internal(self) -> np.ndarray:
+        """Per handoff: its wait is internal (not spent waiting for the customer or a third party)."""
+        if not self.wait_class.any():
+            return np.ones(len(self.h_visit), dtype=bool)
+        return self.h_wait_class == INTERNAL
+
+    @cached_property
+    def gap_ns(self) -> np.ndarray:
+        """Per sorted event: the time until the next event of its case (0 for a case's last event)."""
+        gap = np.zeros(self.n_events, dtype=np.int64)
+        if self.n_events > 1:
+            same = self.case[1:] == self.case[:-1]
+            gap[:-1] = np.where(same, self.ts[1:] - self.ts[:-1], 0)
+        return gap
+
     # ---- activity flags
     def _activity_flag(self, patterns: list[str]) -> np.ndarray:
         codes, names = self._activity_codes
         table = pattern_mask(names, patterns)
+        if not table.any():  # the usual case for most roles: no activity name matches, no gather
+            return np.zeros(len(codes), dtype=bool)
         return np.where(codes >= 0, table[np.maximum(codes, 0)], False)
 
     @cached_property

@@ -19,19 +19,31 @@ def handoff_matrix(events: pd.DataFrame, settings: ActivitySettings | None = Non
     """One row per (from, to) department pair that occurs, sorted by count (desc).
 
     Columns: from_department, to_department, count, cases, share_of_cases (cases with at least one such
-    handoff / all cases), median_wait_h, p90_wait_h, mean_wait_h, total_wait_h, ping_pong_rate (share of
-    these handoffs that bounce straight back), share_of_handoffs.
+    handoff / all cases), median_wait_h, p90_wait_h, mean_wait_h, total_wait_h (the internal waits: a
+    handoff that starts while the case waits for the customer or a third party, see
+    ``ActivitySettings.customer_wait``, is left out of them), outside_wait_h (those waits), ping_pong_rate
+    (share of these handoffs that bounce straight back), share_of_handoffs.
     """
     core = event_core(events, settings)
     k = len(core.dept_names)
     n_pairs = k * k
     pair = core.h_pair
     wait_h = to_hours(core.h_wait_ns)
+    internal = core.h_internal
     count = np.bincount(pair, minlength=n_pairs)
     cases = np.bincount(pair[first_in_case(core.h_case, pair, n_pairs)], minlength=n_pairs)
-    total = np.bincount(pair, weights=wait_h, minlength=n_pairs)
+    # waits on the customer or a third party are not waits between departments
+    if internal.all():  # the usual case: no copies
+        in_pair, in_wait = pair, wait_h
+        outside: np.ndarray = np.zeros(n_pairs)
+        n_internal = count
+    else:
+        in_pair, in_wait = pair[internal], wait_h[internal]
+        n_internal = np.bincount(in_pair, minlength=n_pairs)
+        outside = np.bincount(pair[~internal], weights=wait_h[~internal], minlength=n_pairs)
+    total = np.bincount(in_pair, weights=in_wait, minlength=n_pairs)
     bounced = np.bincount(pair, weights=core.h_bounced.astype(float), minlength=n_pairs)
-    med, p90 = group_quantiles(pair, wait_h, n_pairs, (0.5, 0.9))
+    med, p90 = group_quantiles(in_pair, in_wait, n_pairs, (0.5, 0.9))
     present = np.flatnonzero(count)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame(
@@ -43,13 +55,27 @@ def handoff_matrix(events: pd.DataFrame, settings: ActivitySettings | None = Non
                 "share_of_cases": cases[present] / max(core.n_cases, 1),
                 "median_wait_h": med[present],
                 "p90_wait_h": p90[present],
-                "mean_wait_h": total[present] / count[present],
+                "mean_wait_h": total[present] / n_internal[present],
                 "total_wait_h": total[present],
+                "outside_wait_h": outside[present],
                 "ping_pong_rate": bounced[present] / count[present],
                 "share_of_handoffs": count[present] / max(len(pair), 1),
             }
         )
     return out.sort_values(["count", "total_wait_h"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def busiest_departments(matrix: pd.DataFrame, top: int) -> list[str]:
+    """The ``top`` departments with the most handoffs in or out (ties in the matrix's order)."""
+    volume = pd.concat(
+        [
+            matrix.groupby(matrix["from_department"].astype(str), sort=False)["count"].sum(),
+            matrix.groupby(matrix["to_department"].astype(str), sort=False)["count"].sum(),
+        ]
+    )
+    return list(
+        volume.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable").index[:top]
+    )
 
 
 def ping_pong_pairs(events: pd.DataFrame, settings: ActivitySettings | None = None) -> pd.DataFrame:

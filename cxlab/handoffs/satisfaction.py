@@ -294,15 +294,17 @@ def nps_per_extra_handoff(
 
 
 def worst_handoffs(
-    matrix: pd.DataFrame, pair_satisfaction: pd.DataFrame | None = None, top: int = 5
+    matrix: pd.DataFrame, pair_satisfaction: pd.DataFrame | None = None, top: int = 5, min_support: int = 1
 ) -> pd.DataFrame:
     """The worst handoffs, ranked twice: by total waiting time (``ranking = "waiting_time"``) and, when
     :func:`satisfaction_by_pair` output is given, by NPS points lost (``ranking = "satisfaction"``).
 
+    Only pairs with at least ``min_support`` handoffs are ranked.
+
     Columns: ranking, rank (1 = worst), from_department, to_department, value (hours or points), count,
     cases, median_wait_h, p90_wait_h, ping_pong_rate, total_wait_h, nps_gap, nps_points_lost, significant.
     """
-    base = matrix.copy()
+    base = matrix[matrix["count"] >= min_support].copy()
     for c in ("from_department", "to_department"):
         base[c] = base[c].astype(str)
     if pair_satisfaction is not None and len(pair_satisfaction):

@@ -461,7 +461,9 @@ def _convert_column(
         if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
             text = values = raw.astype("float64")  # read typed: nothing to parse
         else:
-            text = _strip(raw)
+            stripped = _strip(raw)
+            text = _declared_missing(stripped, col, src)
+            _record_markers(stripped, text, col, rec, None)
             values = _to_number(text, src.decimal)
             bad = (values.isna() & text.notna()).to_numpy()
             rec.add(bad, name, action, InvalidValueError, col.expected(), text)
@@ -489,7 +491,9 @@ def _convert_column(
             # the string path would choose ISO 8601 (first in line) and read every value with it
             text = values = iso
         else:
-            text = _strip(raw)
+            stripped = _strip(raw)
+            text = _declared_missing(stripped, col, src)
+            _record_markers(stripped, text, col, rec, None)
             values = _parse_dates(text, src, timezone)
             bad = (values.isna() & text.notna()).to_numpy()
             rec.add(bad, name, action, InvalidValueError, "a date/time (ISO 2026-11-23 or dd/mm/yyyy)", text)
@@ -499,7 +503,7 @@ def _convert_column(
     if col.kind == "bool":
         # decided once per distinct value, then spread to the rows by category code
         categories, codes = _as_category(raw)
-        labels = _strip(categories).str.lower()
+        labels = _declared_missing(_strip(categories), col, src).str.lower()
         is_true = labels.isin(_TRUE).to_numpy()
         bad = (~is_true & ~labels.isin(_FALSE) & labels.notna()).to_numpy()
         if bad.any():
@@ -510,7 +514,9 @@ def _convert_column(
         _, labels, codes, missing = _clean_distinct(raw, col, src, rec)
         return _recode(codes, labels, raw.index, fill=col.fill if missing.any() else None)
     # id / text
-    text, bad = _clean_labels(raw, col, src)
+    stripped = _strip(raw)
+    text, bad = _clean_labels(raw, col, src, stripped)
+    _record_markers(stripped, text, col, rec, None)
     if bad.any():
         rec.add(bad, name, action, InvalidValueError, col.expected(), text)
         text = text.mask(bad)
@@ -519,10 +525,45 @@ def _convert_column(
     return text.fillna(col.fill) if col.fill is not None and missing.any() else text
 
 
-def _clean_labels(values: pd.Series, col: Column, src: TableSource) -> tuple[pd.Series, np.ndarray]:
-    """Text values stripped, mapped to canonical values (``values:`` in client.yaml) and, for a closed list,
-    lower-cased; and which of them the list does not allow."""
-    text = _strip(values)
+def _declared_missing(text: pd.Series, col: Column, src: TableSource) -> pd.Series:
+    """Stripped text with the table's missing-value markers (``missing_values:``, see
+    :meth:`~cxlab.config.TableSource.missing_markers`) turned into blanks."""
+    markers = src.missing_markers(col.name) - {""}
+    if not markers or not len(text):
+        return text
+    hit = text.isin(list(markers))
+    return text.mask(hit) if hit.any() else text
+
+
+def _record_markers(
+    before: pd.Series, after: pd.Series, col: Column, rec: Recorder | PendingIssues, codes: np.ndarray | None
+) -> None:
+    """Count the values a missing-value marker blanked in an optional column without a fill (a required or
+    filled column counts them with its blanks)."""
+    if col.required or col.fill is not None:
+        return
+    hit = (before.notna() & after.isna()).to_numpy()
+    if not hit.any():
+        return
+    rows = _expand(hit, codes) if codes is not None else hit
+    shown = _recode(codes, before, pd.RangeIndex(len(codes))) if codes is not None else before
+    rec.add(
+        rows,
+        col.name,
+        "blanked",
+        MissingValueError,
+        "a value (a missing-value marker, see missing_values)",
+        shown,
+    )
+
+
+def _clean_labels(
+    values: pd.Series, col: Column, src: TableSource, stripped: pd.Series | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """Text values stripped (``stripped``, when the caller has them already), mapped to canonical values
+    (``values:`` in client.yaml) and, for a closed list, lower-cased; and which of them the list does not
+    allow. Missing-value markers become blanks."""
+    text = _declared_missing(_strip(values) if stripped is None else stripped, col, src)
     mapping = src.values.get(col.name)
     if mapping:
         text = text.replace({str(k): str(v) for k, v in mapping.items()})
@@ -539,7 +580,9 @@ def _clean_distinct(
     """A text column cleaned once per distinct value (:func:`_clean_labels`), its invalid and blank rows
     recorded: (distinct values, their cleaned labels with NaN for unusable ones, row codes, blank rows)."""
     categories, codes = _as_category(raw)
-    labels, bad = _clean_labels(categories, col, src)
+    stripped = _strip(categories)
+    labels, bad = _clean_labels(categories, col, src, stripped)
+    _record_markers(stripped.reset_index(drop=True), labels.reset_index(drop=True), col, rec, codes)
     if bad.any():
         action: Action = "dropped" if col.required else "blanked"
         shown = _recode(codes, labels, raw.index)

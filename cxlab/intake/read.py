@@ -23,6 +23,7 @@ amounts are ``float64`` with NaN for blanks; ``is_customer_contact`` is bool.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import warnings
@@ -44,7 +45,7 @@ from ..errors import (
     MissingFileError,
     TableDependencyError,
 )
-from ..schema import TABLES, Table
+from ..schema import TABLES, TIMEZONE_ATTR, Table
 from .convert import WARNINGS_LOCK, convert_columns
 from .validate import (
     DataQuality,
@@ -460,7 +461,7 @@ def load_table(
                 result[col.name],
             )
 
-    report.issues.extend(rec.issues)
+    report.issues.extend(_department_blanks(rec.issues, table_name, config))
     if strict:
         for issue in report.issues:
             if issue.action in ("dropped", "blanked"):
@@ -473,6 +474,8 @@ def load_table(
     else:  # nothing dropped: no copy, no category clean-up (the common case on large clean logs)
         kept = result
     report.rows_kept = len(kept)
+    if table_name == "events":
+        kept.attrs[TIMEZONE_ATTR] = config.timezone  # waits are computed on absolute time (DST)
     if "case_id" in codes:
         report.notes.extend(single_event_note(codes["case_id"], ~rec.drop))
     if len(kept) == 0:
@@ -485,6 +488,21 @@ def load_table(
             found=f"all {report.rows_read} rows unusable" + (f" ({first.expected} not met)" if first else ""),
         )
     return kept, report
+
+
+def _department_blanks(issues: list[Issue], table_name: str, config: ClientConfig) -> list[Issue]:
+    """The events' blank departments say what the handoff analysis does with them
+    (``activities.unknown_department``: left out, or kept as the department "unknown")."""
+    if table_name != "events" or config.activities.unknown_department != "exclude":
+        return issues
+    return [
+        dataclasses.replace(
+            issue, expected="a value (blank or missing: the event is left out of the handoffs)"
+        )
+        if issue.column == "department" and issue.action == "filled"
+        else issue
+        for issue in issues
+    ]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pandas as pd
 from ..config import TableSource
 from ..errors import CxlabError, MissingColumnError, MissingValueError
 from ..errors import format_problem as _format_problem
-from ..i18n import gettext
+from ..i18n import format_number, gettext
 from ..schema import Column, Table
 
 Action = Literal["dropped", "blanked", "filled", "note"]
@@ -39,7 +39,7 @@ class Note(str):
     values: dict[str, Any]
 
     def __new__(cls, msgid: str, /, **values: Any) -> Note:
-        note = super().__new__(cls, msgid.format(**values))
+        note = super().__new__(cls, msgid.format(**_figures(values, "en")))
         note.msgid, note.values = msgid, values
         return note
 
@@ -47,7 +47,15 @@ class Note(str):
         return (self.msgid,), self.values
 
     def translated(self, lang: str) -> str:
-        return gettext(lang, self.msgid, **self.values)
+        return gettext(lang, self.msgid, **_figures(self.values, lang))
+
+
+def _figures(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Whole numbers written with the locale's thousands separator (``7,554``; Italian ``7.554``)."""
+    return {
+        k: format_number(int(v), lang) if isinstance(v, int | np.integer) and not isinstance(v, bool) else v
+        for k, v in values.items()
+    }
 
 
 #: the spreadsheet row number (header = 1) of each row read

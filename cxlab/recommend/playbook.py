@@ -99,7 +99,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         owner="{handoff.pingpong_pair}",
         effort="low",
         impact=S("handoff.pingpong_rate", 0.1, 0.6),
-        urgency=4,
+        # volume: the share of all cases that bounce between the pair (26 cases of thousands is not urgent)
+        urgency=S("handoff.pingpong_case_share", 0.002, 0.04, default=4),
     ),
     Rule(
         id="handoff_pingpong_second",
@@ -119,7 +120,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         owner="{handoff.pingpong2_pair}",
         effort="low",
         impact=S("handoff.pingpong2_rate", 0.1, 0.6),
-        urgency=3.5,
+        urgency=S("handoff.pingpong2_case_share", 0.002, 0.05, default=3.5),
     ),
     Rule(
         id="handoff_rework",

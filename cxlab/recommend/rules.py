@@ -140,8 +140,12 @@ class Scale:
     key: str
     low: float
     high: float
+    #: the level when the figure is absent (None: the figure is required)
+    default: float | None = None
 
     def score(self, figures: Mapping[str, FindingValue]) -> float:
+        if self.default is not None and self.key not in figures:
+            return self.default
         x = float(figures[self.key])
         t = (x - self.low) / (self.high - self.low)
         return 1.0 + 4.0 * min(1.0, max(0.0, t))
@@ -233,8 +237,10 @@ def validate_rule(rule: Rule) -> None:
     for name in ("impact", "urgency"):
         value = getattr(rule, name)
         if isinstance(value, Scale):
-            if value.key not in needs:
-                raise fail(name, "a Scale on a needed key", value.key)
+            if value.key not in needs and value.default is None:
+                raise fail(name, "a Scale on a needed key (or with a default level)", value.key)
+            if value.default is not None and not 1 <= value.default <= 5:
+                raise fail(name, "a default level from 1 to 5", value.default)
             if value.low == value.high or not (math.isfinite(value.low) and math.isfinite(value.high)):
                 raise fail(name, "a Scale with two different finite ends", (value.low, value.high))
         elif not (isinstance(value, int | float) and 1 <= value <= 5):

@@ -39,6 +39,31 @@ STEP_TEMPLATES: tuple[str, ...] = (
     "06_culture.ipynb",
     "07_recommendations.ipynb",
 )
+#: the tables (and "table.column"s) a step notebook cannot run without: a client that lacks one skips that
+#: worked example (columns are checked when the data is loaded here, see ``check_data``)
+STEP_TABLES: dict[str, tuple[str, ...]] = {
+    "02_indicators.ipynb": ("survey_responses", "survey_invitations"),
+    "03_handoffs_journey.ipynb": ("events",),
+    "04_segments.ipynb": ("transactions",),
+    "05_comments.ipynb": ("survey_responses", "survey_responses.comment"),
+    "06_culture.ipynb": ("culture",),
+}
+
+
+def _lacking(needs: tuple[str, ...], tables: Any, client: Any) -> list[str]:
+    """What of ``needs`` the client does not have: tables not in client.yaml, columns not in the loaded
+    table (a column is taken as present when the data was not loaded)."""
+    out = []
+    for need in needs:
+        table, _, column = need.partition(".")
+        if table not in tables:
+            out.append(f"{table} table")
+        elif column and client is not None and column not in client.tables[table].columns:
+            out.append(f"{column} column in {table}")
+    return list(dict.fromkeys(out))
+
+
+SKIPPED_STEPS_FILE = "skipped.txt"
 DEFAULT_CELL_TIMEOUT = 600  # seconds per cell
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
 # what every report imports: loaded while the caller validates the client folder
@@ -196,7 +221,8 @@ def build_report(
         kernel.start(out if out.is_dir() else None)  # boots and imports cxlab while we validate
     try:
         # a bad folder (or language) fails before anything is executed
-        config = load_client(client_dir).config if check_data else load_config(client_dir)
+        loaded = load_client(client_dir) if check_data else None
+        config = loaded.config if loaded is not None else load_config(client_dir)
         lang = check_language(lang or config.language, "report parameters", "lang")
     except BaseException:
         if own_kernel and kernel is not None:
@@ -223,10 +249,17 @@ def build_report(
         if worked_examples:
             (out / "notebooks").mkdir(exist_ok=True)
             step_params = {"client_dir": str(client_dir), "lang": lang}
+            skipped = []
             for name in STEP_TEMPLATES:
+                lacking = _lacking(STEP_TABLES.get(name, ()), config.tables, loaded)
+                if lacking:
+                    skipped.append(f"{name}: skipped, the client has no {', '.join(lacking)}")
+                    continue
                 path = out / "notebooks" / name
                 execute_template(template_path(name), path, step_params, kernel, cell_timeout, out)
                 notebooks.append(path)
+            if skipped:
+                write_text(out / "notebooks" / SKIPPED_STEPS_FILE, "\n".join(skipped) + "\n")
     finally:
         if own_kernel and kernel is not None:
             kernel.shutdown()

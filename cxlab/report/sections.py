@@ -25,6 +25,7 @@ from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
 from ..intake import Note
 from ..questionnaire import PILLARS
+from . import handoffs_text as ht
 from . import html as h
 from .charts import chart_html
 from .context import ReportContext
@@ -447,9 +448,26 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
             multi=_pct(multi, ctx),
         )
     body = h.paragraph(intro)
+    settings = ctx.config.activities
+    top_n = settings.top_departments
+    figures = ctx.dx.handoffs.figures
+    if figures is not None:
+        body += h.figures(ht.headline_cards(figures, ctx.lang))
+        notes = ht.data_notes(figures, settings, ctx.lang)
+        if notes:
+            body += h.paragraph(*(h.text(n) for n in notes))
     matrix = ctx.matrix
+    if matrix is None or not len(matrix):
+        body += h.paragraph(
+            h.text(ht.cannot_run(_t(ctx, "The handoff matrix"), ht.say(ctx.lang, ht.NO_HANDOFFS), ctx.lang))
+        )
     if matrix is not None and len(matrix):
-        body += _chart(handoffs_charts.handoff_heatmap(matrix, "count", lang=ctx.lang), ctx)
+        departments = len(
+            set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
+        )
+        if departments > top_n:
+            body += h.paragraph(h.text(ht.top_note(top_n, departments, None, ctx.lang)))
+        body += _chart(handoffs_charts.handoff_heatmap(matrix, "count", lang=ctx.lang, top=top_n), ctx)
         how_to_read = _fmt_text(
             ctx,
             "How to read it: each cell is a handoff from one department (row) to another (column); the "
@@ -458,30 +476,42 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
         body += f'<p class="cx-howto">{how_to_read}</p>'
         worst = ctx.worst_handoffs
         assert worst is not None  # the matrix has rows
-        rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
-        body += h.subsection(
-            _t(ctx, "The worst handoffs"),
-            _chart(handoffs_charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx),
-        )
-        if rank:
-            body += _chart(handoffs_charts.worst_handoffs_chart(worst, rank, ctx.lang), ctx)
-        top = matrix.sort_values("total_wait_h", ascending=False).head(8)
-        body += h.table(
-            top,
-            [
-                h.Column("from_department", _p(ctx, "handoff table", "From")),
-                h.Column("to_department", _p(ctx, "handoff table", "To")),
-                h.Column("count", _p(ctx, "handoff table", "Handoffs"), lambda v: _n(v, ctx), numeric=True),
-                h.Column("median_wait_h", _t(ctx, "Median wait"), lambda v: _hours(v, ctx), numeric=True),
-                h.Column("p90_wait_h", _t(ctx, "90th pct wait"), lambda v: _hours(v, ctx), numeric=True),
-                h.Column("total_wait_h", _t(ctx, "Total wait"), lambda v: _hours(v, ctx), numeric=True),
-                h.Column("ping_pong_rate", _t(ctx, "Ping-pong"), lambda v: _pct(v, ctx), numeric=True),
-            ],
-        )
+        if not len(worst):
+            why = ht.no_support(settings.min_support, ctx.lang)
+            body += h.paragraph(h.text(ht.cannot_run(ht.say(ctx.lang, ht.WORST_HANDOFFS), why, ctx.lang)))
+        else:
+            rank = "satisfaction" if (worst["ranking"] == "satisfaction").any() else None
+            body += h.subsection(
+                _t(ctx, "The worst handoffs"),
+                _chart(handoffs_charts.worst_handoffs_chart(worst, "waiting_time", ctx.lang), ctx),
+            )
+            if rank:
+                body += _chart(handoffs_charts.worst_handoffs_chart(worst, rank, ctx.lang), ctx)
+            top = (
+                matrix[matrix["count"] >= settings.min_support]
+                .sort_values("total_wait_h", ascending=False, kind="stable")
+                .head(8)
+            )
+            body += h.paragraph(h.text(ht.support_note(settings.min_support, ctx.lang)))
+            body += h.table(
+                top,
+                [
+                    h.Column("from_department", _p(ctx, "handoff table", "From")),
+                    h.Column("to_department", _p(ctx, "handoff table", "To")),
+                    h.Column(
+                        "count", _p(ctx, "handoff table", "Handoffs"), lambda v: _n(v, ctx), numeric=True
+                    ),
+                    h.Column("median_wait_h", _t(ctx, "Median wait"), lambda v: _hours(v, ctx), numeric=True),
+                    h.Column("p90_wait_h", _t(ctx, "90th pct wait"), lambda v: _hours(v, ctx), numeric=True),
+                    h.Column("total_wait_h", _t(ctx, "Total wait"), lambda v: _hours(v, ctx), numeric=True),
+                    h.Column("ping_pong_rate", _t(ctx, "Ping-pong"), lambda v: _pct(v, ctx), numeric=True),
+                ],
+            )
     flow = ctx.dx.handoffs.flow
     if flow is not None and len(flow):
         body += h.subsection(
-            _t(ctx, "How cases flow"), _chart(handoffs_charts.handoff_flow(flow, lang=ctx.lang), ctx)
+            _t(ctx, "How cases flow"),
+            _chart(handoffs_charts.handoff_flow(flow, lang=ctx.lang, top=top_n), ctx),
         )
     toxic = ctx.dx.handoffs.toxic
     toxic = toxic[toxic["cases"] > 0] if toxic is not None else None
@@ -520,6 +550,12 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
             _t(ctx, "Satisfaction and handoffs"),
             _chart(handoffs_charts.satisfaction_by_handoffs_chart(by_handoffs, "nps", lang=ctx.lang), ctx),
         )
+    else:
+        responses = ctx.client.survey_responses
+        why = ht.NO_RESPONSES if responses is None or not len(responses) else ht.NO_LINKED
+        body += h.paragraph(
+            h.text(ht.cannot_run(ht.say(ctx.lang, ht.SATISFACTION_LINK), ht.say(ctx.lang, why), ctx.lang))
+        )
     return h.Section(
         "handoffs",
         _t(ctx, "Handoffs between departments"),
@@ -536,16 +572,27 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
     stages = journey.journey_map(
         ctx.client.events, ctx.linked, cfg.activities, cfg.indicators, cfg.thresholds
     )
-    body = _chart(journey_charts.journey_map_chart(stages, lang=ctx.lang), ctx)
+    body = _chart(
+        journey_charts.journey_map_chart(stages, lang=ctx.lang, top=cfg.activities.top_departments), ctx
+    )
     how_to_read = _fmt_text(
         ctx,
         "How to read it: the top line is the emotional map — the NPS of customers who go through each stage "
         "against the overall NPS; hollow points have few responses.",
     )
     body += f'<p class="cx-howto">{how_to_read}</p>'
-    channels = journey.arrival_channels(ctx.cases, ctx.linked, cfg.indicators, cfg.thresholds)
-    if len(channels):
-        body += _chart(journey_charts.arrival_channels_chart(channels, lang=ctx.lang), ctx)
+    if "first_channel" not in ctx.cases.columns:
+        body += h.paragraph(
+            h.text(
+                ht.cannot_run(
+                    ht.say(ctx.lang, ht.ARRIVAL_CHANNELS), ht.say(ctx.lang, ht.NO_CHANNEL), ctx.lang
+                )
+            )
+        )
+    else:
+        channels = journey.arrival_channels(ctx.cases, ctx.linked, cfg.indicators, cfg.thresholds)
+        if len(channels):
+            body += _chart(journey_charts.arrival_channels_chart(channels, lang=ctx.lang), ctx)
     return h.Section(
         "journey",
         _t(ctx, "The customer journey"),
@@ -799,6 +846,8 @@ def methodology_section(ctx: ReportContext) -> h.Section:
     if ctx.indicator_summary is not None:
         notes += list(methodology(cfg, cfg.thresholds, ctx.lang)["text"])
     notes += [_t(ctx, note, **values) for note in METHOD_NOTES]
+    if ctx.cases is not None:
+        notes += ht.method_notes(cfg.activities, ctx.lang)
     items = "".join(f"<li>{h.text(note)}</li>" for note in notes)
     return h.Section(
         "methodology",

@@ -17,6 +17,7 @@ import traitlets as t
 
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
+from ..handoffs.matrix import busiest_departments
 from ..i18n import format_duration_hours, format_number, format_percent, format_signed, gettext, pgettext
 from ..intake.write import write_table
 from ._base import CxWidget, asset, escape, number_or_none, static_box, static_message, static_table
@@ -43,8 +44,11 @@ class HandoffExplorer(CxWidget):
     _esm = asset("handoff_explorer.js")
 
     departments: t.List[str] = t.List().tag(sync=True)
-    #: departments shown in the matrix ([] = all)
+    #: departments shown in the matrix ([] = all, or the busiest ``activities.top_departments`` of a log
+    #: with more departments than that)
     selected_departments: t.List[str] = t.List().tag(sync=True)
+    #: the departments the matrix draws, busiest first (the selection, else all or the busiest)
+    shown_departments: t.List[str] = t.List().tag(sync=True)
     #: the chosen handoff [from_department, to_department]
     pair: t.List[str] = t.List().tag(sync=True)
     #: which figure colours the matrix (one of METRICS)
@@ -148,8 +152,15 @@ class HandoffExplorer(CxWidget):
                 found=repr(unknown[0]),
             )
         m = self._matrix_rows()
+        if not chosen:
+            # every department of a small log; the busiest of a log with hundreds (a 649 × 649 table is
+            # unreadable): picking departments shows any of them
+            top = self.dx.settings.activities.top_departments
+            if len(self.departments) > top:
+                chosen = busiest_departments(self._matrix, top)
         if chosen:
             m = m[m["from_department"].astype(str).isin(chosen) & m["to_department"].astype(str).isin(chosen)]
+        self.shown_departments = list(chosen) if chosen else list(self.departments)
         self.matrix = [
             {
                 "from": str(r["from_department"]),

@@ -1,0 +1,463 @@
+"""Real ticket and case log shapes (``gallery_events``): every one validates, reports and runs the worked
+examples, and its headline figures equal an independent pandas computation.
+
+Cost: every shape runs ``cxlab report`` (and receipt.csv as an events-only client); three shapes (WORKED:
+events only, with customers and a survey, 600 teams) run ``cxlab report --worked-examples``, which writes the
+report too: the worked examples cost several notebooks each, and the other shapes add no new case to them.
+All runs share one warm kernel (the CLI's ``WarmKernel`` is swapped for a shared one) in one test, so they
+run once even with ``-n 2``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from gallery_events import SHAPES, Shape, expected_figures, make_shape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shared_data import DATASETS, receipt_client
+
+from cxlab import handoffs as h
+from cxlab import i18n
+from cxlab.charts import handoffs as handoff_charts
+from cxlab.charts import journey as journey_charts
+from cxlab.cli import main
+from cxlab.config import ActivitySettings
+from cxlab.diagnosis import Diagnosis
+from cxlab.errors import ConfigError
+from cxlab.intake import load_client
+from cxlab.journey import journey_map
+from cxlab.report import open_client
+from cxlab.report.sections import SECTIONS
+
+RECEIPT = DATASETS / "receipt.csv"
+
+
+# ------------------------------------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory) -> dict[str, tuple[Shape, Path]]:
+    root = tmp_path_factory.mktemp("gallery")
+    shapes = {name: make_shape(name) for name in SHAPES}
+    return {name: (shape, shape.write(root / name)) for name, shape in shapes.items()}
+
+
+class _SharedKernel:
+    """The CLI's kernel, started once for the module; the CLI's start/shutdown leave it running."""
+
+    kernel = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def start(self, cwd=None) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(type(self).kernel, name)
+
+
+#: shapes whose `cxlab report` also runs the worked examples (each costs several notebooks): an events-only
+#: client, one with customers and survey responses, and the 600 teams; the other shapes run the report only
+WORKED = ("events_only", "no_channel", "many_teams")
+
+
+def run_reports(clients: dict[str, Path], out_root: Path) -> dict[str, tuple[int, str, Path]]:
+    """``cxlab report CLIENT --out OUT [--worked-examples]`` per client, on one shared warm kernel."""
+    from cxlab.report.kernel import WarmKernel
+
+    kernel = WarmKernel(recycle_after=1000)
+    kernel.start()
+    _SharedKernel.kernel = kernel
+    results = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("cxlab.cli.WarmKernel", _SharedKernel)
+        try:
+            for name, folder in clients.items():
+                out = out_root / name
+                args = ["report", str(folder), "--out", str(out)]
+                args += ["--worked-examples"] if name in WORKED else []
+                run = CliRunner().invoke(main, args, catch_exceptions=False)
+                results[name] = (run.exit_code, run.output, out)
+        finally:
+            kernel.shutdown()
+    return results
+
+
+def _close(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+# ------------------------------------------------------------------------------------------ every shape
+@pytest.mark.parametrize("name", SHAPES)
+def test_validate_says_usable(gallery, name):
+    run = CliRunner().invoke(main, ["validate", str(gallery[name][1])])
+    assert run.exit_code == 0, run.output
+    assert "usable" in run.output
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_headline_figures_equal_an_independent_computation(gallery, name):
+    shape, folder = gallery[name]
+    figures = Diagnosis.open(folder).handoffs.figures
+    assert figures is not None
+    expected = expected_figures(shape)
+    expected["total_internal_wait_h"] = expected.pop("total_wait_h")
+    got = {key: getattr(figures, key) for key in expected}
+    assert all(_close(float(got[k]), float(expected[k])) for k in expected), (got, expected)
+    assert figures.handoffs > 0 and figures.cases == shape.events.iloc[:, 0].nunique()
+
+
+def _figure(html: str, label: str) -> str:
+    found = re.search(
+        r'<div class="cx-figure-value">([^<]*)</div><div class="cx-figure-label">'
+        + re.escape(label)
+        + "</div>",
+        html,
+    )
+    assert found, f"no figure {label!r} in the report"
+    return found.group(1)
+
+
+def _check_report(name: str, shape: Shape | None, result: tuple[int, str, Path]) -> None:
+    code, output, out = result
+    assert code == 0, f"{name}: {output}"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    if shape is not None:
+        expected = expected_figures(shape)
+        assert _figure(html, "Cases") == i18n.format_number(expected["cases"], "en")
+        assert _figure(html, "Handoffs") == i18n.format_number(expected["handoffs"], "en")
+        assert _figure(html, "Cases with ping-pong") == i18n.format_percent(expected["ping_pong_share"], "en")
+        assert _figure(html, "Departments per case") == i18n.format_number(
+            expected["departments_per_case"], "en", 1
+        )
+        assert _figure(html, "Median wait between departments") == i18n.format_duration_hours(
+            expected["median_wait_h"], "en"
+        )
+        assert _figure(html, "90th percentile wait") == i18n.format_duration_hours(
+            expected["p90_wait_h"], "en"
+        )
+    assert "Headline figures: cases = " in html  # the definitions in the methodology appendix
+    if name in WORKED:
+        # the worked examples ran: intake, handoffs and recommendations always; the others with their data
+        notebooks = {p.name for p in (out / "notebooks").glob("*.ipynb")}
+        assert {"01_data_intake.ipynb", "03_handoffs_journey.ipynb", "07_recommendations.ipynb"} <= notebooks
+
+
+def test_every_shape_reports_and_runs_the_worked_examples(gallery, tmp_path_factory):
+    """One test, so the reports run once (on one worker): every shape and receipt.csv as an events-only
+    client write the report (and the worked examples for WORKED) with exit 0 and print the headline."""
+    out_root = tmp_path_factory.mktemp("gallery_out")
+    clients = {name: folder for name, (_, folder) in gallery.items()}
+    if RECEIPT.exists():
+        clients["receipt"] = receipt_client(out_root / "receipt_client")
+    results = run_reports(clients, out_root)
+    for name in clients:
+        _check_report(name, gallery[name][0] if name in gallery else None, results[name])
+
+    # a log without channel says why the channel mix is missing, in one line
+    text = unescape((results["no_channel"][2] / "report.html").read_text(encoding="utf-8"))
+    assert "The channel mix of arrival can't run: the events table has no channel column." in text
+    with_channel = (results["no_customer"][2] / "report.html").read_text(encoding="utf-8")
+    assert "channel mix of arrival can" not in with_channel
+
+    # an events-only client says why satisfaction is missing and skips the steps it has no data for
+    out = results["events_only"][2]
+    assert "the client has no survey responses" in (out / "report.html").read_text(encoding="utf-8")
+    skipped = (out / "notebooks" / "skipped.txt").read_text(encoding="utf-8")
+    assert "02_indicators.ipynb: skipped, the client has no survey_responses table" in skipped
+    assert "03_handoffs_journey" not in skipped
+    comments = (results["no_channel"][2] / "notebooks" / "skipped.txt").read_text(encoding="utf-8")
+    assert "05_comments.ipynb: skipped, the client has no comment column in survey_responses" in comments
+
+    if RECEIPT.exists():  # receipt.csv: headline printed, no "unknown" department in the handoffs
+        html = (results["receipt"][2] / "report.html").read_text(encoding="utf-8")
+        dx = Diagnosis.open(clients["receipt"])
+        figures = dx.handoffs.figures
+        assert _figure(html, "Cases") == i18n.format_number(figures.cases, "en") == "1,434"
+        assert _figure(html, "Cases with ping-pong") == i18n.format_percent(figures.ping_pong_share, "en")
+        matrix = dx.handoffs.matrix
+        departments = set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
+        assert "unknown" not in departments and "" not in departments
+        assert (results["receipt"][2] / "handoff_matrix.csv").is_file()
+
+
+# ----------------------------------------------------------------------------------------- particular shapes
+def _loaded(gallery, name: str) -> pd.DataFrame:
+    return load_client(gallery[name][1]).events
+
+
+def test_order_column_makes_results_independent_of_row_order(gallery):
+    """The shuffle test: with a sequence column, 10 shuffles of the rows give identical ping-pong, handoff
+    counts and waits."""
+    events = _loaded(gallery, "minute_ties")
+    assert h.handoff_figures(events).tie_share > 0.2  # many ties: the order column matters
+
+    def results(frame: pd.DataFrame):
+        cases = h.case_metrics(frame).set_index("case_id").sort_index()
+        moves = h.handoffs(frame).sort_values(["case_id", "handoff_no"]).reset_index(drop=True)
+        matrix = h.handoff_matrix(frame)
+        keys = zip(matrix["from_department"].astype(str), matrix["to_department"].astype(str), strict=True)
+        pairs = dict(zip(keys, matrix["count"], strict=True))
+        moves = moves[["case_id", "from_department", "to_department", "wait_hours"]].astype(str)
+        return cases[["ping_pongs", "handoffs"]], moves, pairs
+
+    reference = results(events)
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        shuffled = events.iloc[rng.permutation(len(events))].reset_index(drop=True)
+        got = results(shuffled)
+        pd.testing.assert_frame_equal(got[0], reference[0])
+        pd.testing.assert_frame_equal(got[1], reference[1])
+        assert got[2] == reference[2]
+    # without the order column the same shuffles change the answer: the test can fail
+    bare = events.drop(columns="sequence")
+    changed = {
+        int(h.case_metrics(bare.iloc[rng.permutation(len(bare))])["ping_pongs"].sum()) for _ in range(10)
+    }
+    assert len(changed) > 1
+
+
+def test_ties_without_an_order_column_are_reported_with_a_warning(gallery, tmp_path):
+    shape = gallery["minute_ties"][0]
+    config = {**shape.config, "tables": {"events": {**shape.config["tables"]["events"]}}}
+    config["tables"]["events"]["columns"] = {k: v for k, v in shape.columns.items() if v != "sequence"}
+    bare = Shape("ties_no_order", shape.events, config, config["tables"]["events"]["columns"], shape.timezone)
+    folder = bare.write(tmp_path / "ties")
+    section = SECTIONS["handoffs"](open_client(folder))
+    text = section.html()
+    share = Diagnosis.open(folder).handoffs.figures.tie_share
+    assert share > 0.05
+    assert f"Warning: {i18n.format_percent(share, 'en', 1)} of the events share their timestamp" in text
+    ordered = SECTIONS["handoffs"](open_client(gallery["minute_ties"][1])).html()
+    assert (
+        "Warning:" not in ordered and "the order column (sequence or lifecycle) puts them in order" in ordered
+    )
+
+
+def test_missing_markers_and_blank_departments_never_make_a_department(gallery):
+    shape, folder = gallery["missing_departments"]
+    dx = Diagnosis.open(folder)
+    matrix = dx.handoffs.matrix
+    departments = set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
+    assert departments <= set(shape.events["team"]) - {"?", ""}
+    blanks = int(shape.events["team"].isin(["?", ""]).sum())
+    assert blanks > 10
+    issue = dx.data_quality.issues_frame().query("column == 'department'")
+    assert int(issue["count"].sum()) == blanks  # counted in the data-quality appendix
+    assert dx.handoffs.figures.events_without_department == blanks
+    kept = dx.with_settings(activities={"unknown_department": "keep"})
+    kept_departments = set(kept.handoffs.matrix["from_department"].astype(str))
+    assert (
+        "unknown" in kept_departments
+        and kept.handoffs.figures.ping_pong_share != dx.handoffs.figures.ping_pong_share
+    )
+
+
+def test_missing_values_per_table_and_column(tmp_path):
+    folder = tmp_path / "c"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "e.csv").write_text(
+        "case,time,act,team,chan\n"
+        "c1,2025-01-01 10:00,Open,A,phone\n"
+        "c1,2025-01-01 11:00,Work,(nobody),phone\n"
+        "c1,2025-01-01 12:00,Work,B,?\n"
+        "c2,2025-01-01 10:00,Open,A,unknown channel\n",
+        encoding="utf-8",
+    )
+    base = "name: x\ntables:\n  events:\n    file: data/e.csv\n    columns: {case: case_id, time: timestamp, act: activity, team: department, chan: channel}\n"
+    (folder / "client.yaml").write_text(
+        base + "    missing_values: {department: ['(nobody)'], '*': ['?', 'unknown channel']}\n",
+        encoding="utf-8",
+    )
+    client = load_client(folder)
+    assert client.events["channel"].isna().tolist() == [False, False, True, True]
+    issues = client.quality.issues_frame().set_index("column")
+    assert issues.loc["channel", "count"] == 2 and issues.loc["channel", "action"] == "blanked"
+    assert issues.loc["department", "count"] == 1
+    assert "left out of the handoffs" in issues.loc["department", "expected"]
+    assert h.handoff_figures(client.events).handoffs == 1  # A → B; (nobody) counts in A
+    (folder / "client.yaml").write_text(base + "    missing_values: {team: ['?']}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"tables\.events\.missing_values\.team"):
+        load_client(folder)
+    (folder / "client.yaml").write_text(base + "    missing_values: ['" + "x" * 41 + "']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"tables\.events\.missing_values"):
+        load_client(folder)
+
+
+def test_customer_wait_is_reported_apart_from_internal_waits(gallery):
+    shape, folder = gallery["status_wait"]
+    dx = Diagnosis.open(folder)
+    figures = dx.handoffs.figures
+    # independent: per case in time order, the time after each "Wait - User" event until the next event
+    ev = shape.events.assign(t=pd.to_datetime(shape.events["time"]).dt.tz_localize(shape.timezone))
+    ev = ev.assign(row=np.arange(len(ev))).sort_values(["case", "t", "row"], kind="stable")
+    gap = (ev.groupby("case")["t"].shift(-1) - ev["t"]).dt.total_seconds() / 3600
+    expected_customer = float(gap[ev["state"] == "Wait - User"].sum())
+    expected_third = float(gap[ev["state"] == "Wait - Vendor"].sum())
+    assert figures.customer_wait_h == pytest.approx(expected_customer) and expected_customer > 0
+    assert figures.third_party_wait_h == pytest.approx(expected_third) and expected_third > 0
+    moves = h.handoffs(dx.client.events)
+    matrix = dx.handoffs.matrix
+    assert matrix["total_wait_h"].sum() + matrix["outside_wait_h"].sum() == pytest.approx(
+        moves["wait_hours"].sum()
+    )
+    assert matrix["outside_wait_h"].sum() > 0
+    html = SECTIONS["handoffs"](open_client(folder)).html()
+    assert "Waiting for the customer (" in html
+
+
+def test_waits_on_absolute_time_across_daylight_saving(gallery):
+    shape, folder = gallery["dst"]
+    events = load_client(folder).events
+    moves = h.handoffs(events)
+    plain = events.copy()
+    plain.attrs = {}
+    wrong = h.handoffs(plain)
+    # independent: the file's own UTC offsets
+    ev = shape.events.assign(t=pd.to_datetime(shape.events["time"], utc=True, format="ISO8601"))
+    ev = ev.assign(row=np.arange(len(ev))).sort_values(["case", "t", "row"], kind="stable")
+    assert moves["wait_hours"].sum() == pytest.approx(expected_figures(shape)["total_wait_h"])
+    assert (moves["wait_hours"] - wrong["wait_hours"]).abs().max() == pytest.approx(1.0)  # local time is off
+    # display stays local: the first event of a case shows its local wall time
+    first = (
+        ev.groupby("case").head(1).set_index("case")["t"].dt.tz_convert(shape.timezone).dt.tz_localize(None)
+    )
+    cases = h.case_metrics(events).set_index("case_id")
+    assert (cases["start"] == first.reindex(cases.index)).all()
+
+
+def test_600_teams_charts_keep_to_the_top_departments(gallery):
+    dx = Diagnosis.open(gallery["many_teams"][1])
+    top = dx.settings.activities.top_departments
+    matrix = dx.handoffs.matrix
+    teams = set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
+    assert len(teams) > 400
+    heat = handoff_charts.handoff_heatmap(matrix, "count", top=top).to_dict()
+    values = heat["datasets"][next(iter(heat["datasets"]))]
+    assert len({v["from_department"] for v in values}) <= top + 1
+    assert len({v["to_department"] for v in values}) <= top + 1
+    assert sum(v["count"] for v in values) == matrix["count"].sum()  # nothing lost in "other"
+    flow = h.flow_steps(dx.client.events, settings=dx.settings.activities)
+    spec = handoff_charts.handoff_flow(flow, top=top, min_share=0).to_dict()
+    for rows in spec["datasets"].values():
+        for key in ("from_department", "to_department", "department"):
+            names = {r[key] for r in rows if key in r}
+            assert len(names - {"end"}) <= top + 1
+    stages = journey_map(dx.client.events, settings=dx.settings.activities)
+    chart = journey_charts.journey_map_chart(stages, top=top).to_dict()
+    for rows in chart["datasets"].values():
+        if rows and "stage" in rows[0]:
+            assert len({r["stage"] for r in rows}) <= top + 1
+
+
+def test_ranked_pairs_need_the_minimum_support(gallery):
+    dx = Diagnosis.open(gallery["many_teams"][1])
+    support = dx.settings.activities.min_support
+    worst = dx.handoffs.worst
+    assert worst is not None and (worst["count"] >= support).all()
+    assert (dx.handoffs.matrix["count"] < support).any()  # there were pairs to leave out
+    assert dx.handoffs.top is not None and dx.handoffs.top.count >= support
+
+
+# -------------------------------------------------------------------------------- subsets of the data
+OPTIONAL = ["customer", "chan", "agent"]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    columns=st.sets(st.sampled_from(OPTIONAL)),
+    tables=st.sets(st.sampled_from(["customers", "survey_responses"])),
+    with_status=st.booleans(),
+)
+def test_every_subset_that_validates_produces_a_report(tmp_path_factory, columns, tables, with_status):
+    """Any subset of the optional event columns and of the other tables: when the folder loads, every
+    report section renders (a missing analysis is a one-line note, never an error)."""
+    shape = make_shape("no_channel", seed=5)
+    ev = shape.events.assign(
+        chan=np.where(np.arange(len(shape.events)) % 2 == 0, "phone", "web"),
+        agent="a" + (np.arange(len(shape.events)) % 4).astype(str),
+        state=np.where(np.arange(len(shape.events)) % 5 == 0, "Wait - User", "Open"),
+    )
+    mapping = {"case": "case_id", "time": "timestamp", "act": "activity", "team": "department"}
+    mapping.update({c: {"customer": "customer_id", "chan": "channel", "agent": "agent"}[c] for c in columns})
+    if with_status:
+        mapping["state"] = "status"
+    config = {
+        "name": "subset",
+        "language": "en",
+        "tables": {"events": {"file": "data/events.csv", "columns": mapping}},
+    }
+    other = {}
+    if "customers" in tables:
+        config["tables"]["customers"] = {"file": "data/customers.csv"}
+        other["customers"] = shape.other_tables["customers"]
+    if "survey_responses" in tables:
+        config["tables"]["survey_responses"] = {"file": "data/responses.csv"}
+        other["responses"] = shape.other_tables["responses"]
+    folder = Shape("subset", ev, config, mapping, other_tables=other).write(tmp_path_factory.mktemp("subset"))
+    ctx = open_client(folder)
+    for name, section in SECTIONS.items():
+        result = section(ctx)
+        if result is not None and hasattr(result, "html"):
+            assert result.html(), name
+    assert ActivitySettings().unknown_department == "exclude"
+
+
+def test_handoff_explorer_stays_usable_with_600_teams(gallery):
+    from cxlab.widgets import HandoffExplorer
+
+    dx = Diagnosis.open(gallery["many_teams"][1])
+    top = dx.settings.activities.top_departments
+    widget = HandoffExplorer(dx)
+    assert len(widget.departments) > 400  # every team can still be picked
+    assert len(widget.shown_departments) == top  # the matrix draws the busiest
+    drawn = {r["from"] for r in widget.matrix} | {r["to"] for r in widget.matrix}
+    assert drawn <= set(widget.shown_departments) and len(widget.matrix) > 0
+    rare, busiest = sorted(widget.departments)[-1], widget.shown_departments[0]
+    widget.selected_departments = [rare, busiest]
+    assert set(widget.shown_departments) == {rare, busiest}
+    small = HandoffExplorer(Diagnosis.open(gallery["events_only"][1]))
+    assert small.shown_departments == small.departments  # a small log shows every department
+
+
+def test_lifecycle_transitions_order_a_tie(gallery):
+    """A task completes at the instant the next starts and the export lists the start first: the lifecycle
+    column (what ends before what begins) gives the right visits; file order alone invents ping-pong."""
+    shape = gallery["lifecycle"][0]
+    events = _loaded(gallery, "lifecycle")
+    ordered, bare = h.handoff_figures(events), h.handoff_figures(events.drop(columns="lifecycle"))
+    assert ordered.ordered_by_column and not bare.ordered_by_column
+    assert ordered.ping_pong_share == pytest.approx(expected_figures(shape)["ping_pong_share"])
+    assert bare.ping_pong_share > ordered.ping_pong_share + 0.2
+
+
+def test_a_log_too_small_to_rank_says_so_in_one_line(tmp_path):
+    folder = tmp_path / "tiny"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "e.csv").write_text(
+        "case,time,act,team\nc1,2025-01-01 10:00,Open,A\nc1,2025-01-01 11:00,Work,B\n"
+        "c1,2025-01-01 12:00,Work,A\nc2,2025-01-01 10:00,Open,A\nc2,2025-01-02 10:00,Work,C\n",
+        encoding="utf-8",
+    )
+    (folder / "client.yaml").write_text(
+        "name: tiny\ntables:\n  events:\n    file: data/e.csv\n"
+        "    columns: {case: case_id, time: timestamp, act: activity, team: department}\n",
+        encoding="utf-8",
+    )
+    text = unescape(SECTIONS["handoffs"](open_client(folder)).html())
+    assert (
+        "The ranking of the worst handoffs can't run: no department pair has at least 5 handoffs "
+        "(the minimum support)." in text
+    )
+    assert "The link between handoffs and satisfaction can't run: the client has no survey responses." in text
+    assert _figure(text, "Handoffs") == "3" and _figure(text, "Cases with ping-pong") == "50%"
