@@ -11,7 +11,8 @@ Conventions (those of the CDNOW summary): a customer's history starts at the fir
 the same day are merged into one; ``x`` counts the purchase days after the first (repeat purchases);
 ``t_x`` is the time from the first to the last purchase and ``T`` the time from the first purchase to the
 end of the observation period, in weeks (``freq="W"``) or days (``freq="D"``); ``monetary`` is the mean
-value of the repeat purchases (0 when ``x == 0``).
+value of the repeat purchases (0 when ``x == 0``). Returns (negative amounts) are not purchases: they do
+not count in ``x`` and scale ``monetary`` by the share of the customer's purchases kept.
 
 Everything is vectorised over customers; likelihoods use ``gammaln``/``betaln`` and a log-sum-exp form.
 """
@@ -113,9 +114,14 @@ def rfm_summary(
     if start_date is not None:
         start_day = int(np.datetime64(pd.Timestamp(start_date).normalize().date(), "D").astype(np.int64))
         keep &= days >= start_day
+    amount_all = pd.to_numeric(transactions[amount_col], errors="coerce").fillna(0.0).to_numpy(float)
+    # returns (negative amounts) are not purchases: they leave the purchase count alone and scale the
+    # customer's spend down by the share returned (see _return_factor)
+    returned = keep & (amount_all < 0)
+    keep &= amount_all >= 0
     cust = transactions[customer_col].to_numpy()[keep]
     days = days[keep]
-    amount = pd.to_numeric(transactions[amount_col], errors="coerce").fillna(0.0).to_numpy(float)[keep]
+    amount = amount_all[keep]
     columns = ["customer_id", "x", "t_x", "T", "monetary", "first_purchase", "last_purchase"]
     if len(cust) == 0:
         empty = {c: pd.Series(dtype=float) for c in columns}
@@ -144,6 +150,10 @@ def rfm_summary(
     x = n_periods - 1
     repeat_total = total - p_amount[starts]
     monetary = np.where(x > 0, repeat_total / np.maximum(x, 1), 0.0)
+    if returned.any():
+        monetary = monetary * _return_factor(
+            uniques, total, transactions[customer_col].to_numpy()[returned], amount_all[returned]
+        )
     unit = _DAYS_PER_UNIT[freq]
     if merge == "D":
         t_x = (p_days[ends] - p_days[starts]) / unit
@@ -163,6 +173,23 @@ def rfm_summary(
             "last_purchase": last_day.astype("datetime64[D]").astype("datetime64[ns]"),
         }
     )
+
+
+def _return_factor(
+    uniques: np.ndarray, gross: np.ndarray, return_customers: np.ndarray, return_amounts: np.ndarray
+) -> np.ndarray:
+    """Per customer, the share of the purchases kept after returns: (gross + returns) / gross, within
+    [0, 1] (1 without returns). A customer who cancelled a large order almost in full keeps a tiny share."""
+    returns = (
+        pd.Series(return_amounts)
+        .groupby(pd.Series(return_customers).astype(str).to_numpy())
+        .sum()
+        .reindex(np.asarray(uniques).astype(str), fill_value=0.0)
+        .to_numpy(float)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(gross > 0, (gross + returns) / gross, 1.0)
+    return np.clip(share, 0.0, 1.0)
 
 
 def calibration_holdout(

@@ -41,6 +41,7 @@ import pandas as pd
 from . import clv
 from .config import IndicatorSettings, SegmentSettings
 from .errors import AnalysisError, CxlabError, MissingColumnError
+from .intake.checks import default_analysis_date
 
 SEGMENTS: tuple[str, ...] = ("premium", "potential", "dilemma", "maintain")
 NEW = "new"  # movement: customer without a purchase at the earlier date
@@ -64,17 +65,17 @@ def _settings(settings: SegmentSettings | None) -> SegmentSettings:
 
 
 def _prepare(transactions: pd.DataFrame, analysis_date: DateLike | None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Check columns; resolve the analysis date (default: the last transaction day)."""
+    """Check columns; resolve the analysis date (default: the day after the last transaction up to today)."""
     for col in ("customer_id", "date", "amount"):
         if col not in transactions.columns:
             raise MissingColumnError(
                 "columns customer_id, date, amount", file="transactions", column=col, found="no such column"
             )
     if analysis_date is None:
-        last = pd.to_datetime(transactions["date"]).max()
-        if pd.isna(last):
+        if pd.isna(pd.to_datetime(transactions["date"]).max()):
             raise AnalysisError("at least one dated transaction", file="transactions", found="none")
-        analysis_date = last
+        # one definition with the client's and the report's (the day after the last record up to today)
+        analysis_date = default_analysis_date({"transactions": transactions})
     return transactions, pd.Timestamp(analysis_date).normalize()
 
 
@@ -104,8 +105,10 @@ def current_value(
     """Sales and margin per customer over the value window ending on ``analysis_date`` (inclusive).
 
     One row per customer with a purchase up to the analysis date (plus, when ``customers`` is given, every
-    customer in it, with zeros). Columns: customer_id, sales, margin (NaN without a margin column),
-    purchases (transactions in the window), first_purchase, last_purchase (over all history up to the date).
+    customer in it, with zeros). Columns: customer_id, sales (net of returns: negative amounts are netted),
+    margin (NaN without a margin column), purchases (transactions with a positive amount in the window),
+    returns (the negative amounts in the window, summed), first_purchase, last_purchase (over all history up
+    to the date).
     """
     s = _settings(settings)
     transactions, end = _prepare(transactions, analysis_date)
@@ -119,8 +122,10 @@ def current_value(
     n = len(uniques)
     win = in_window[upto]
     amount = pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0).to_numpy(float)[upto]
+    # returns (negative amounts) are netted into sales and are not purchases
     sales = np.bincount(codes, weights=np.where(win, amount, 0.0), minlength=n)
-    purchases = np.bincount(codes, weights=win.astype(float), minlength=n).astype(np.int64)
+    purchases = np.bincount(codes, weights=(win & (amount > 0)).astype(float), minlength=n).astype(np.int64)
+    returns = np.bincount(codes, weights=np.where(win & (amount < 0), amount, 0.0), minlength=n)
     if "margin" in transactions.columns:
         m = pd.to_numeric(transactions["margin"], errors="coerce").fillna(0.0).to_numpy(float)[upto]
         margin = np.bincount(codes, weights=np.where(win, m, 0.0), minlength=n)
@@ -129,16 +134,23 @@ def current_value(
     d = days[upto]
     first = np.full(n, np.iinfo(np.int64).max)
     last = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(first, codes, d)
-    np.maximum.at(last, codes, d)
+    bought = amount >= 0  # a return is not a purchase date
+    np.minimum.at(first, codes[bought], d[bought])
+    np.maximum.at(last, codes[bought], d[bought])
+    none = first == np.iinfo(np.int64).max  # returns only
     out = pd.DataFrame(
         {
             "customer_id": pd.array(np.asarray(uniques, dtype=object).astype(str), dtype="str"),
             "sales": sales,
             "margin": margin,
             "purchases": purchases,
-            "first_purchase": first.astype("datetime64[D]").astype("datetime64[ns]"),
-            "last_purchase": last.astype("datetime64[D]").astype("datetime64[ns]"),
+            "returns": returns,
+            "first_purchase": np.where(none, np.datetime64("NaT"), first.astype("datetime64[D]")).astype(
+                "datetime64[ns]"
+            ),
+            "last_purchase": np.where(none, np.datetime64("NaT"), last.astype("datetime64[D]")).astype(
+                "datetime64[ns]"
+            ),
         }
     )
     if customers is not None and "customer_id" in customers.columns:
@@ -152,6 +164,7 @@ def current_value(
                     "sales": 0.0,
                     "margin": np.nan if "margin" not in transactions.columns else 0.0,
                     "purchases": np.int64(0),
+                    "returns": 0.0,
                     "first_purchase": pd.NaT,
                     "last_purchase": pd.NaT,
                 }
@@ -247,7 +260,7 @@ def trend_potential(
     prior = (d > prior_start) & ~recent
     recent_sales = np.bincount(codes, weights=np.where(recent, amount, 0.0), minlength=n)
     prior_sales = np.bincount(codes, weights=np.where(prior, amount, 0.0), minlength=n)
-    recent_n = np.bincount(codes, weights=recent.astype(float), minlength=n)
+    recent_n = np.bincount(codes, weights=(recent & (amount > 0)).astype(float), minlength=n)
     first = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(first, codes, d)
     age_months = (end_day - first + 1) / _DAYS_PER_MONTH
@@ -258,7 +271,8 @@ def trend_potential(
         growth = np.where(prior_known, rate / (prior_sales / s.trend_months), 1.0)
     growth = np.where(prior_known, np.clip(growth, *_GROWTH_BOUNDS), 1.0)
     horizon = float(s.horizon_months)
-    future = rate * horizon * growth
+    # returns larger than the purchases of the window leave a negative run rate: no future value
+    future = np.maximum(rate, 0.0) * horizon * growth
     expected_n = recent_n / exposure * horizon * growth
     if s.discount_rate_annual:
         # the same rate in every month of the horizon, each month discounted, as the model path does

@@ -500,6 +500,9 @@ def _convert_column(
         # decided once per distinct value, then spread to the rows by category code
         categories, codes = _as_category(raw)
         labels = _strip(categories).str.lower()
+        mapping = src.values.get(col.name)
+        if mapping:  # e.g. a document type: {NC: yes, FT: no} for is_return
+            labels = labels.replace({str(k).lower(): str(v).lower() for k, v in mapping.items()})
         is_true = labels.isin(_TRUE).to_numpy()
         bad = (~is_true & ~labels.isin(_FALSE) & labels.notna()).to_numpy()
         if bad.any():

@@ -45,6 +45,14 @@ from ..errors import (
     TableDependencyError,
 )
 from ..schema import TABLES, Table
+from .checks import (
+    apply_return_flag,
+    check_date_range,
+    default_analysis_date,
+    drop_after,
+    duplicate_lines,
+    returns_note,
+)
 from .convert import WARNINGS_LOCK, convert_columns
 from .validate import (
     DataQuality,
@@ -120,20 +128,11 @@ class Client:
 
     @property
     def analysis_date(self) -> pd.Timestamp:
-        """The configured analysis date, else the day after the last dated record."""
+        """The configured analysis date, else the day after the last dated record up to today
+        (:func:`~cxlab.intake.checks.default_analysis_date`)."""
         if self.config.analysis_date is not None:
             return pd.Timestamp(self.config.analysis_date)
-        last = [
-            frame[col].max()
-            for name, col in (
-                ("transactions", "date"),
-                ("events", "timestamp"),
-                ("survey_responses", "answered_at"),
-                ("survey_invitations", "sent_at"),
-            )
-            if (frame := self.tables.get(name)) is not None and len(frame)
-        ]
-        return (max(last).normalize() + pd.Timedelta(days=1)) if last else pd.Timestamp.today().normalize()
+        return default_analysis_date(self.tables)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -460,6 +459,7 @@ def load_table(
                 result[col.name],
             )
 
+    _sales_checks(table_name, frame, result, table, src, config, rec)
     report.issues.extend(rec.issues)
     if strict:
         for issue in report.issues:
@@ -473,6 +473,9 @@ def load_table(
     else:  # nothing dropped: no copy, no category clean-up (the common case on large clean logs)
         kept = result
     report.rows_kept = len(kept)
+    report.row_numbers = row_numbers[~rec.drop] if rec.drop.any() else row_numbers
+    if table_name == "transactions":
+        report.notes.extend(returns_note(kept))
     if "case_id" in codes:
         report.notes.extend(single_event_note(codes["case_id"], ~rec.drop))
     if len(kept) == 0:
@@ -501,5 +504,31 @@ def load_client(path: Path | str, strict: bool = False) -> Client:
         tables[name] = frame
         quality.tables[name] = report
         quality.notes.extend(report.notes)
+    _after_analysis_date(tables, quality, config)
     quality.notes.extend(cross_table_notes(tables))
     return Client(config=config, tables=tables, quality=quality)
+
+
+def _sales_checks(
+    table_name: str,
+    raw: pd.DataFrame,
+    result: pd.DataFrame,
+    table: Table,
+    src: TableSource,
+    config: ClientConfig,
+    rec: Recorder,
+) -> None:
+    """Issue-19 checks on a converted table (see :mod:`cxlab.intake.checks`): declared returns, dates
+    before the floor, exact duplicate lines of a sales table."""
+    apply_return_flag(result)
+    check_date_range(result, table, rec, config.date_floor)
+    if table_name == "transactions":
+        duplicate_lines(raw, rec, src.drop_duplicate_lines)
+
+
+def _after_analysis_date(tables: dict[str, pd.DataFrame], quality: DataQuality, config: ClientConfig) -> None:
+    """Rows dated after the analysis date (configured, else :func:`default_analysis_date`) are dropped,
+    counted and named."""
+    configured = config.analysis_date is not None
+    end = pd.Timestamp(config.analysis_date) if configured else default_analysis_date(tables)
+    drop_after(tables, quality, end, configured)
