@@ -112,7 +112,8 @@ def _responses(n: int, seed: int = SEED, columns: tuple[str, ...] = ("nps", "csa
             "response_id": [f"R{i:03d}" for i in range(n)],
             "customer_id": [f"C{i % 20:03d}" for i in range(n)],
             "answered_at": [
-                (ANALYSIS_END - pd.Timedelta(days=int(d))).strftime("%Y-%m-%d") for d in rng.integers(1, 300, n)
+                (ANALYSIS_END - pd.Timedelta(days=int(d))).strftime("%Y-%m-%d")
+                for d in rng.integers(1, 300, n)
             ],
             "survey": ["cold" if i % 2 else "hot" for i in range(n)],
         }

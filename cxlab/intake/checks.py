@@ -90,7 +90,11 @@ def duplicate_lines(raw: pd.DataFrame, rec: Recorder, drop: bool) -> None:
         "dropped" if drop else "note",
         DuplicateIdError,
         "each line once (exact duplicates of an earlier line"
-        + (", dropped: drop_duplicate_lines in client.yaml)" if drop else "; kept: set drop_duplicate_lines to drop them)"),
+        + (
+            ", dropped: drop_duplicate_lines in client.yaml)"
+            if drop
+            else "; kept: set drop_duplicate_lines to drop them)"
+        ),
         None,
     )
 
@@ -134,7 +138,9 @@ def drop_after(
             continue
         numbers = report.row_numbers
         rows = (
-            tuple(int(r) for r in np.asarray(numbers)[np.flatnonzero(late)[:5]]) if numbers is not None else ()
+            tuple(int(r) for r in np.asarray(numbers)[np.flatnonzero(late)[:5]])
+            if numbers is not None
+            else ()
         )
         shown = pd.unique(frame.loc[late, col].dt.strftime("%Y-%m-%d"))[:3]
         how = "analysis_date in client.yaml" if configured else "the day after the last record up to today"
