@@ -190,6 +190,17 @@ class ValueModel:
     #: degenerate_fit; the report words them); empty when the model is used
     reason: str = ""
 
+    @property
+    def converged(self) -> bool:
+        """Whether both fits (when made) report convergence of their optimiser."""
+        return all(m.converged for m in (self.bgnbd, self.gamma_gamma) if m is not None)
+
+    @property
+    def no_dropout(self) -> bool:
+        """Whether the BG/NBD fit (when made) says that no customer ever drops out (see
+        :attr:`cxlab.clv.BgNbdParams.no_dropout`)."""
+        return self.bgnbd is not None and self.bgnbd.no_dropout
+
 
 def _summary(transactions: pd.DataFrame, end: pd.Timestamp, s: SegmentSettings) -> pd.DataFrame:
     return clv.rfm_summary(transactions, end, "W", merge=s.purchase_merge)
@@ -303,7 +314,8 @@ def future_potential(
 
     Columns: customer_id, x, t_x, T (weeks), monetary, prob_alive (NaN for the trend), expected_purchases,
     expected_spend, future_value, method (``"bgnbd_gg"`` or ``"trend"``). The fitted :class:`ValueModel` is
-    in ``result.attrs["value_model"]``.
+    in ``result.attrs["value_model"]``. When no customer has a repeat purchase, the trend predicts none:
+    expected purchases and future value are 0 for everyone.
     """
     s = _settings(settings)
     transactions, end = _prepare(transactions, analysis_date)
@@ -317,6 +329,10 @@ def future_potential(
     exp_n = trend["expected_purchases"].to_numpy(float, copy=True)
     future = trend["future_value"].to_numpy(float, copy=True)
     method = np.full(n, METHOD_TREND, dtype=object)
+    if model.repeat_customers == 0:
+        # nobody ever bought twice: the run rate of a single purchase would predict repeats no one made
+        exp_n[:] = 0.0
+        future[:] = 0.0
     if model.method == METHOD_MODEL and model.bgnbd is not None and model.gamma_gamma is not None:
         weeks = s.horizon_months * _WEEKS_PER_MONTH
         young = (rfm["T"].to_numpy(float) * 7.0) < s.min_history_days
@@ -348,6 +364,15 @@ def future_potential(
 
 # --------------------------------------------------------------------------------------------------
 # segments
+
+
+def method_shares(segmented: pd.DataFrame) -> dict[str, float]:
+    """The share of customers valued by each method (``bgnbd_gg``, ``trend``), those with a share only,
+    largest first: the method label names what was used, for how many."""
+    if "method" not in segmented.columns or segmented.empty:
+        return {}
+    shares = segmented["method"].astype(str).value_counts(normalize=True)
+    return {str(k): float(v) for k, v in shares.items() if v > 0}
 
 
 def top_threshold(values: np.ndarray | pd.Series, share: float) -> float:

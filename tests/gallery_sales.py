@@ -98,7 +98,7 @@ def make_cp1252_byte(root: Path) -> Path:
     names = ["Società Più", "Caffè Roma", "Perù Import"] + [f"Cliente {i}" for i in range(3, 20)]
     lines = ["customer_id,name"] + [f"C{i:03d},{name}" for i, name in enumerate(names)]
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    data = data.replace("Cliente 7".encode(), "Citt\xe0 7".encode("cp1252"))  # row 9 (header = row 1)
+    data = data.replace(b"Cliente 7", "Citt\xe0 7".encode("cp1252"))  # row 9 (header = row 1)
     return _write(
         root / "cp1252",
         {"transactions": ("sales.csv", tx.to_csv(index=False)), "customers": ("customers.csv", data)},

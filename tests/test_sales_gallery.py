@@ -34,7 +34,9 @@ def _report_text(folder: Path) -> str:
 
 
 @pytest.mark.parametrize("name", list(GALLERY))
-def test_every_gallery_client_validates_and_reports(gallery: dict[str, Path], name: str, tmp_path: Path) -> None:
+def test_every_gallery_client_validates_and_reports(
+    gallery: dict[str, Path], name: str, tmp_path: Path
+) -> None:
     runner = CliRunner()
     checked = runner.invoke(main, ["validate", str(gallery[name])])
     assert checked.exit_code == 0, checked.output
@@ -148,7 +150,8 @@ def test_dates_before_the_floor_and_after_a_configured_analysis_date(tmp_path: P
         encoding="utf-8",
     )
     (folder / "client.yaml").write_text(
-        "name: floor\nanalysis_date: 2026-03-01\ntables:\n  transactions:\n    file: s.csv\n", encoding="utf-8"
+        "name: floor\nanalysis_date: 2026-03-01\ntables:\n  transactions:\n    file: s.csv\n",
+        encoding="utf-8",
     )
     client = load_client(folder)
     issues = {i.expected.split(" (")[0]: i for i in client.quality.issues}

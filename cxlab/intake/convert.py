@@ -561,7 +561,12 @@ def _convert_column(
                 text,
             )
             rec.add(
-                bad & ~outside, name, action, InvalidValueError, "a date/time (ISO 2026-11-23 or dd/mm/yyyy)", text
+                bad & ~outside,
+                name,
+                action,
+                InvalidValueError,
+                "a date/time (ISO 2026-11-23 or dd/mm/yyyy)",
+                text,
             )
             if naive.any() and (~naive & values.notna().to_numpy()).any():
                 rec.add(

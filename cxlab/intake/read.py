@@ -616,13 +616,15 @@ def _line_issues(table_name: str, file: str, line_notes: dict[str, list[int]]) -
         "quote": (
             FileFormatError,
             "quotes in pairs",
-            "an unmatched quote (\") that swallowed the following rows: the quote dropped, every row kept",
+            'an unmatched quote (") that swallowed the following rows: the quote dropped, every row kept',
         ),
     }
     issues = []
     for kind, lines in line_notes.items():
         error, expected, found = what[kind]
-        issues.append(Issue(table_name, file, None, tuple(lines[:5]), len(lines), "note", error, expected, found))
+        issues.append(
+            Issue(table_name, file, None, tuple(lines[:5]), len(lines), "note", error, expected, found)
+        )
     return issues
 
 
