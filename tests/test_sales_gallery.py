@@ -52,7 +52,7 @@ def test_every_gallery_client_validates_and_reports(
         "quote": "unmatched quote",
         "no_nps": "n = 40",
         "two": "n = 2",
-        "blank_scores": "Only 0 of the four indicators",
+        "blank_scores": "Indicators with data: 0 of four",
         "only_ces": "CES (% 5–7)",
     }[name]
     assert expected_in_report in text

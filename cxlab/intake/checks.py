@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import DuplicateIdError, ValueRangeError
 from ..schema import DATE_COLUMNS, Table
-from .validate import DataQuality, Issue, Note, Recorder
+from .validate import Action, DataQuality, Issue, Note, Recorder
 
 #: the earliest date a client's data may hold when client.yaml sets no ``date_floor``
 DEFAULT_DATE_FLOOR = dt.date(1950, 1, 1)
@@ -63,7 +63,7 @@ def check_date_range(result: pd.DataFrame, table: Table, rec: Recorder, floor: d
         early = (values < limit).to_numpy(dtype=bool)
         if not early.any():
             continue
-        action = "dropped" if col.required else "blanked"
+        action: Action = "dropped" if col.required else "blanked"
         rec.add(
             early,
             col.name,

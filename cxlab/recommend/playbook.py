@@ -457,7 +457,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         when=(C("indicators.measured", "<=", 2),),
         title=T("Choose the right indicators"),
         evidence=T(
-            "Only {indicators.measured} of the four indicators have data; missing: {indicators.missing}."
+            "Indicators with data: {indicators.measured} of four; missing: {indicators.missing}."
         ),
         action=T(
             "Add CES after service contacts (effort), CSAT after deliveries, keep NPS for the "
@@ -481,8 +481,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         when=(C("segments.premium_value_share", ">=", 0.3), C("segments.premium_customers", ">=", 1)),
         title=T("A dedicated service level for premium customers"),
         evidence=T(
-            "{segments.premium_customers} premium customers ({segments.premium_share} of customers) bring "
-            "{segments.premium_value_share} of current value."
+            "Premium customers: {segments.premium_customers} ({segments.premium_share} of customers), "
+            "with {segments.premium_value_share} of current value."
         ),
         action=T(
             "Give premium customers a named account contact, priority in the queues and a proactive "
