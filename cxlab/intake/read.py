@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 import warnings
 import zipfile
@@ -351,8 +352,8 @@ def _read_csv_fast(
     frame = read()
     if frame is None or frame.empty or frame.columns.duplicated().any():
         return None
-    if _has_line_breaks(frame):  # perhaps rows swallowed by a stray quote: the string path checks
-        return None
+    if _has_quote(path) and _has_line_breaks(frame):  # perhaps rows swallowed by a stray quote
+        return None  # the string path checks and repairs
     frame.columns = [str(c).strip() for c in frame.columns]
     try:
         rename = resolve_columns(list(frame.columns), src, table, file)
@@ -376,6 +377,17 @@ def _read_csv_fast(
         for name in retext:
             frame[name] = again[name].astype("str").where(again[name].notna())
     return frame
+
+
+def _has_quote(path: Path) -> bool:
+    """Whether the file holds a double quote at all (a memory-mapped search, ≈10 ms for 70 MB): without
+    one, no value can span lines."""
+    with path.open("rb") as stream:
+        try:
+            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return mapped.find(b'"') >= 0
+        except ValueError:  # an empty file cannot be mapped
+            return False
 
 
 def _has_line_breaks(frame: pd.DataFrame) -> bool:
