@@ -456,9 +456,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         needs=("indicators.measured", "indicators.missing"),
         when=(C("indicators.measured", "<=", 2),),
         title=T("Choose the right indicators"),
-        evidence=T(
-            "Indicators with data: {indicators.measured} of four; missing: {indicators.missing}."
-        ),
+        evidence=T("Indicators with data: {indicators.measured} of four; missing: {indicators.missing}."),
         action=T(
             "Add CES after service contacts (effort), CSAT after deliveries, keep NPS for the "
             "relationship; use the same scales in every wave."
