@@ -162,6 +162,24 @@ def test_dates_before_the_floor_and_after_a_configured_analysis_date(tmp_path: P
     assert client.transactions["amount"].tolist() == [20.0, 30.0]
 
 
+def test_an_analysis_date_before_all_the_data_stops_with_a_clear_error(tmp_path: Path) -> None:
+    from cxlab.errors import ValueRangeError
+
+    folder = tmp_path / "early"
+    folder.mkdir()
+    (folder / "s.csv").write_text(
+        "customer_id,date,amount\nA,2026-01-01,20\nB,2026-02-01,30\n", encoding="utf-8"
+    )
+    (folder / "client.yaml").write_text(
+        "name: early\nanalysis_date: 2025-01-01\ntables:\n  transactions:\n    file: s.csv\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueRangeError, match="analysis date 2025-01-01"):
+        load_client(folder)
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 1 and "s.csv" in result.output
+
+
 def test_duplicate_lines_are_flagged_and_dropped_by_setting(tmp_path: Path) -> None:
     folder = tmp_path / "dup"
     folder.mkdir()

@@ -157,6 +157,14 @@ def drop_after(
                 ", ".join(repr(v) for v in shown),
             )
         )
+        if late.all():  # nothing left to analyse: as when every row of a file is unusable
+            raise ValueRangeError(
+                f"at least one row dated on or before the analysis date {end.date().isoformat()} ({how})",
+                file=report.file,
+                column=col,
+                rows=rows,
+                found=f"all {len(frame)} rows later, from {frame[col].min().date().isoformat()}",
+            )
         kept = frame.loc[~late].reset_index(drop=True)
         for c in kept.columns:
             if isinstance(kept[c].dtype, pd.CategoricalDtype):
