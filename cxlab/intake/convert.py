@@ -369,6 +369,11 @@ def _as_ns(values: pd.Series) -> pd.Series:
     raw = values.to_numpy()
     if raw.dtype.kind != "M":
         return values.astype("datetime64[ns]")
+    if not len(raw):
+        return pd.Series(raw.astype("datetime64[ns]"), index=values.index)
+    low, high = raw.min(), raw.max()  # NaT when any value is NaT: then the mask decides
+    if not (np.isnat(low) or np.isnat(high)) and _NS_FIRST <= low and high <= _NS_LAST:
+        return pd.Series(raw.astype("datetime64[ns]"), index=values.index)
     outside = (raw < _NS_FIRST) | (raw > _NS_LAST)
     if outside.any():
         raw = np.where(outside, np.datetime64("NaT"), raw)
