@@ -241,3 +241,21 @@ def test_partial_surveys_give_every_indicator_without_an_exception(
             assert bool(row["small_n"]) == (answered < small_n)  # the small-sample rule, shown
             if answered == 0:
                 assert pd.isna(row["score"])
+
+
+def test_two_stray_quotes_that_pair_up_lose_no_row(tmp_path: Path) -> None:
+    # the second stray quote closes the first: a parser reads the rows between them as one value
+    lines = ["response_id,answered_at,survey,nps,comment"]
+    lines += [f"R{i:02d},2026-03-{i + 1:02d},hot,{i % 11},ok" for i in range(20)]
+    lines[4] = 'R03,2026-03-04,hot,3,"first broken'
+    lines[9] = 'R08,2026-03-09,hot,8,second broken"'
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    (folder / "r.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "client.yaml").write_text(
+        "name: pair\ntables:\n  survey_responses:\n    file: r.csv\n", encoding="utf-8"
+    )
+    client = load_client(folder)
+    assert len(client.survey_responses) == 20
+    issue = next(i for i in client.quality.issues if i.expected == "quotes in pairs")
+    assert issue.rows == (5,)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import mmap
 import re
 import warnings
 import zipfile
@@ -36,7 +35,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import (
@@ -56,7 +54,7 @@ from .checks import (
     duplicate_lines,
     returns_note,
 )
-from .convert import WARNINGS_LOCK, convert_columns
+from .convert import WARNINGS_LOCK, _string_chunks, convert_columns
 from .validate import (
     DataQuality,
     Issue,
@@ -352,7 +350,7 @@ def _read_csv_fast(
     frame = read()
     if frame is None or frame.empty or frame.columns.duplicated().any():
         return None
-    if _has_quote(path) and _has_line_breaks(frame):  # perhaps rows swallowed by a stray quote
+    if _has_line_breaks(frame):  # perhaps rows swallowed by a stray quote:
         return None  # the string path checks and repairs
     frame.columns = [str(c).strip() for c in frame.columns]
     try:
@@ -379,29 +377,22 @@ def _read_csv_fast(
     return frame
 
 
-def _has_quote(path: Path) -> bool:
-    """Whether the file holds a double quote at all (a memory-mapped search, ≈10 ms for 70 MB): without
-    one, no value can span lines."""
-    with path.open("rb") as stream:
-        try:
-            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                return mapped.find(b'"') >= 0
-        except ValueError:  # an empty file cannot be mapped
-            return False
-
-
 def _has_line_breaks(frame: pd.DataFrame) -> bool:
-    """Whether a text column holds a value with a line break (one Arrow pass per text column)."""
+    """Whether a text column holds a value with a line break: a byte search over each column's Arrow
+    data (≈2 ms a column of a million short values)."""
     for col in frame.columns:
         values = frame[col]
         if values.dtype != "str":
             continue
         text = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) else None
-        if text is None:
+        chunks = _string_chunks(text) if text is not None else None
+        if chunks is None:
             if values.str.contains("\n", regex=False).any():
                 return True
-        elif pc.any(pc.match_substring(text, "\n")).as_py():
-            return True
+            continue
+        for _chunk, offsets, data in chunks:
+            if data[offsets[0] : offsets[-1]].tobytes().find(b"\n") >= 0:
+                return True
     return False
 
 
