@@ -11,7 +11,8 @@ Conventions (those of the CDNOW summary): a customer's history starts at the fir
 the same day are merged into one; ``x`` counts the purchase days after the first (repeat purchases);
 ``t_x`` is the time from the first to the last purchase and ``T`` the time from the first purchase to the
 end of the observation period, in weeks (``freq="W"``) or days (``freq="D"``); ``monetary`` is the mean
-value of the repeat purchases (0 when ``x == 0``).
+value of the repeat purchases (0 when ``x == 0``). Returns (negative amounts) are not purchases: they do
+not count in ``x`` and scale ``monetary`` by the share of the customer's purchases kept.
 
 Everything is vectorised over customers; likelihoods use ``gammaln``/``betaln`` and a log-sum-exp form.
 """
@@ -45,6 +46,12 @@ class BgNbdParams:
 
     def as_array(self) -> np.ndarray:
         return np.array([self.r, self.alpha, self.a, self.b])
+
+    @property
+    def no_dropout(self) -> bool:
+        """Whether the fit says nobody drops out (a → 0 or b → ∞: the mean dropout probability per
+        purchase, a / (a + b), below 1e-4): every customer then counts as active for ever."""
+        return self.a / (self.a + self.b) < 1e-4
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,14 @@ def rfm_summary(
     if start_date is not None:
         start_day = int(np.datetime64(pd.Timestamp(start_date).normalize().date(), "D").astype(np.int64))
         keep &= days >= start_day
+    amount_all = pd.to_numeric(transactions[amount_col], errors="coerce").fillna(0.0).to_numpy(float)
+    # returns (negative amounts) are not purchases: they leave the purchase count alone and scale the
+    # customer's spend down by the share returned (see _return_factor)
+    returned = keep & (amount_all < 0)
+    keep &= amount_all >= 0
     cust = transactions[customer_col].to_numpy()[keep]
     days = days[keep]
-    amount = pd.to_numeric(transactions[amount_col], errors="coerce").fillna(0.0).to_numpy(float)[keep]
+    amount = amount_all[keep]
     columns = ["customer_id", "x", "t_x", "T", "monetary", "first_purchase", "last_purchase"]
     if len(cust) == 0:
         empty = {c: pd.Series(dtype=float) for c in columns}
@@ -144,6 +156,10 @@ def rfm_summary(
     x = n_periods - 1
     repeat_total = total - p_amount[starts]
     monetary = np.where(x > 0, repeat_total / np.maximum(x, 1), 0.0)
+    if returned.any():
+        monetary = monetary * _return_factor(
+            uniques, total, transactions[customer_col].to_numpy()[returned], amount_all[returned]
+        )
     unit = _DAYS_PER_UNIT[freq]
     if merge == "D":
         t_x = (p_days[ends] - p_days[starts]) / unit
@@ -163,6 +179,23 @@ def rfm_summary(
             "last_purchase": last_day.astype("datetime64[D]").astype("datetime64[ns]"),
         }
     )
+
+
+def _return_factor(
+    uniques: np.ndarray, gross: np.ndarray, return_customers: np.ndarray, return_amounts: np.ndarray
+) -> np.ndarray:
+    """Per customer, the share of the purchases kept after returns: (gross + returns) / gross, within
+    [0, 1] (1 without returns). A customer who cancelled a large order almost in full keeps a tiny share."""
+    returns = (
+        pd.Series(return_amounts)
+        .groupby(pd.Series(return_customers).astype(str).to_numpy())
+        .sum()
+        .reindex(np.asarray(uniques).astype(str), fill_value=0.0)
+        .to_numpy(float)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(gross > 0, (gross + returns) / gross, 1.0)
+    return np.clip(share, 0.0, 1.0)
 
 
 def calibration_holdout(
@@ -242,21 +275,39 @@ def _compress(
 _LOG_BOUNDS = (-15.0, 15.0)  # parameters between 3e-7 and 3e6: keeps a diverging search finite
 
 
+#: the spread of the extra starts around the first one (log scale): a flat likelihood has several
+#: places where a single search stops early
+_STARTS = (0.0, 1.0, -1.0)
+
+
 def _minimise(objective, start: np.ndarray) -> optimize.OptimizeResult:
-    """L-BFGS-B on log parameters; Nelder-Mead from there when it stops without converging."""
+    """L-BFGS-B on log parameters with tight tolerances from several starts, the best polished by
+    Nelder-Mead: on flat likelihoods (many customers, little dropout) the default tolerances stop short of
+    the optimum by more than 1e-3 in log-likelihood. ``success`` is the best search's own verdict."""
     bounds = [_LOG_BOUNDS] * len(start)
-    res = optimize.minimize(objective, start, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500})
-    if not res.success:
-        nm = optimize.minimize(
+    best: optimize.OptimizeResult | None = None
+    for shift in _STARTS:
+        res = optimize.minimize(
             objective,
-            res.x,
-            method="Nelder-Mead",
+            np.clip(start + shift, *_LOG_BOUNDS),
+            method="L-BFGS-B",
             bounds=bounds,
-            options={"xatol": 1e-7, "fatol": 1e-10, "maxiter": 4000},
+            options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
         )
-        if nm.fun <= res.fun:
-            return nm
-    return res
+        if best is None or res.fun < best.fun:
+            best = res
+    assert best is not None
+    nm = optimize.minimize(
+        objective,
+        best.x,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"xatol": 1e-9, "fatol": 1e-14, "maxiter": 4000},
+    )
+    if nm.fun <= best.fun:
+        nm.success = bool(nm.success or best.success)
+        return nm
+    return best
 
 
 def _check_summary(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:

@@ -103,6 +103,8 @@ class TableSource:
     #: others); None = DEFAULT_MISSING_VALUES. A marker counts as a blank (dropped, blanked or filled
     #: like one) and is counted in the data-quality appendix.
     missing_values: list[str] | dict[str, list[str]] | None = None
+    #: lines equal in every column to an earlier line are noted; True drops them
+    drop_duplicate_lines: bool = False
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
         "missing_values": MissingMarkers(),
@@ -338,7 +340,9 @@ class ClientConfig:
     currency: str = "EUR"
     locale: str | None = None  # default from language
     timezone: str = "Europe/Rome"
-    analysis_date: dt.date | None = None  # None = last date in the data
+    analysis_date: dt.date | None = None  # None = the day after the last record up to today
+    #: dates before this are typing slips or sentinels (01/01/1900): dropped or blanked, counted
+    date_floor: dt.date | None = dt.date(1950, 1, 1)
     branding: Branding = field(default_factory=Branding)
     tables: dict[str, TableSource] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)

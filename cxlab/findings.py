@@ -242,6 +242,24 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
                 ("segments.potential_share", "share", "of customers", "potential customers"),
                 ("segments.dilemma_customers", "count", "customers", "dilemma customers"),
                 ("segments.dilemma_value_share", "share", "of current value", "value of dilemma customers"),
+                (
+                    "segments.dilemma_future_ratio",
+                    "number",
+                    "× current value",
+                    "predicted value of the dilemma customers over the horizon, against their current value",
+                ),
+                (
+                    "segments.dilemma_prob_alive",
+                    "share",
+                    "probability",
+                    "median probability that a dilemma customer is still active (model customers)",
+                ),
+                (
+                    "segments.dilemma_silent_share",
+                    "share",
+                    "of dilemma customers",
+                    "dilemma customers probably no longer active (probability active below 50 %)",
+                ),
             ],
         ),
         **_specs(
@@ -692,6 +710,21 @@ def _segment_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
             out[f"segments.{name}_share"] = float(mask.mean())
         if name != "potential" and total > 0:
             out[f"segments.{name}_value_share"] = float(table.loc[mask, "value"].sum()) / total
+    _dilemma_facts(table, segment == "dilemma", out)
+
+
+def _dilemma_facts(table: pd.DataFrame, dilemma: pd.Series, out: dict) -> None:
+    """What the dilemma rules may say, computed: predicted against current value, and how many of them
+    the model finds probably inactive (only for customers the model valued)."""
+    if not dilemma.any():
+        return
+    current = float(table.loc[dilemma, "value"].sum())
+    if current > 0:
+        out["segments.dilemma_future_ratio"] = float(table.loc[dilemma, "future_value"].sum()) / current
+    alive = pd.to_numeric(table.loc[dilemma, "prob_alive"], errors="coerce").dropna()
+    if len(alive):
+        out["segments.dilemma_prob_alive"] = float(alive.median())
+        out["segments.dilemma_silent_share"] = float((alive < 0.5).mean())
 
 
 def _text_facts(dx: Diagnosis, out: dict, notes: dict) -> None:

@@ -85,9 +85,16 @@ TABLES: dict[str, Table] = {
             (
                 Column("customer_id", "id", required=True),
                 Column("date", "datetime", required=True),
-                Column("amount", "float", required=True, min=0),
+                # negative amounts are returns / credit notes: netted against the customer's sales
+                Column("amount", "float", required=True),
                 Column("margin", "float"),
                 Column("transaction_id", "id"),
+                Column(
+                    "is_return",
+                    "bool",
+                    help="a declared return or credit note (document type mapped under values:); "
+                    "its amount counts as negative",
+                ),
             ),
             "sales transactions",
         ),
@@ -170,3 +177,11 @@ TABLES: dict[str, Table] = {
 TIMEZONE_ATTR = "cxlab_timezone"
 
 SCORE_COLUMNS = ("nps", "csat", "ces", "cxi_ease", "cxi_enjoy", "cxi_needs")
+
+#: the date column that places each table's rows in time (the analysis date is checked against it)
+DATE_COLUMNS: dict[str, str] = {
+    "transactions": "date",
+    "events": "timestamp",
+    "survey_responses": "answered_at",
+    "survey_invitations": "sent_at",
+}

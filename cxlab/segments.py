@@ -41,6 +41,7 @@ import pandas as pd
 from . import clv
 from .config import IndicatorSettings, SegmentSettings
 from .errors import AnalysisError, CxlabError, MissingColumnError
+from .intake.checks import default_analysis_date
 
 SEGMENTS: tuple[str, ...] = ("premium", "potential", "dilemma", "maintain")
 NEW = "new"  # movement: customer without a purchase at the earlier date
@@ -64,17 +65,17 @@ def _settings(settings: SegmentSettings | None) -> SegmentSettings:
 
 
 def _prepare(transactions: pd.DataFrame, analysis_date: DateLike | None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Check columns; resolve the analysis date (default: the last transaction day)."""
+    """Check columns; resolve the analysis date (default: the day after the last transaction up to today)."""
     for col in ("customer_id", "date", "amount"):
         if col not in transactions.columns:
             raise MissingColumnError(
                 "columns customer_id, date, amount", file="transactions", column=col, found="no such column"
             )
     if analysis_date is None:
-        last = pd.to_datetime(transactions["date"]).max()
-        if pd.isna(last):
+        if pd.isna(pd.to_datetime(transactions["date"]).max()):
             raise AnalysisError("at least one dated transaction", file="transactions", found="none")
-        analysis_date = last
+        # one definition with the client's and the report's (the day after the last record up to today)
+        analysis_date = default_analysis_date({"transactions": transactions})
     return transactions, pd.Timestamp(analysis_date).normalize()
 
 
@@ -104,8 +105,10 @@ def current_value(
     """Sales and margin per customer over the value window ending on ``analysis_date`` (inclusive).
 
     One row per customer with a purchase up to the analysis date (plus, when ``customers`` is given, every
-    customer in it, with zeros). Columns: customer_id, sales, margin (NaN without a margin column),
-    purchases (transactions in the window), first_purchase, last_purchase (over all history up to the date).
+    customer in it, with zeros). Columns: customer_id, sales (net of returns: negative amounts are netted),
+    margin (NaN without a margin column), purchases (transactions with a positive amount in the window),
+    returns (the negative amounts in the window, summed), first_purchase, last_purchase (over all history up
+    to the date).
     """
     s = _settings(settings)
     transactions, end = _prepare(transactions, analysis_date)
@@ -119,8 +122,10 @@ def current_value(
     n = len(uniques)
     win = in_window[upto]
     amount = pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0).to_numpy(float)[upto]
+    # returns (negative amounts) are netted into sales and are not purchases
     sales = np.bincount(codes, weights=np.where(win, amount, 0.0), minlength=n)
-    purchases = np.bincount(codes, weights=win.astype(float), minlength=n).astype(np.int64)
+    purchases = np.bincount(codes, weights=(win & (amount > 0)).astype(float), minlength=n).astype(np.int64)
+    returns = np.bincount(codes, weights=np.where(win & (amount < 0), amount, 0.0), minlength=n)
     if "margin" in transactions.columns:
         m = pd.to_numeric(transactions["margin"], errors="coerce").fillna(0.0).to_numpy(float)[upto]
         margin = np.bincount(codes, weights=np.where(win, m, 0.0), minlength=n)
@@ -129,16 +134,23 @@ def current_value(
     d = days[upto]
     first = np.full(n, np.iinfo(np.int64).max)
     last = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(first, codes, d)
-    np.maximum.at(last, codes, d)
+    bought = amount >= 0  # a return is not a purchase date
+    np.minimum.at(first, codes[bought], d[bought])
+    np.maximum.at(last, codes[bought], d[bought])
+    none = first == np.iinfo(np.int64).max  # returns only
     out = pd.DataFrame(
         {
             "customer_id": pd.array(np.asarray(uniques, dtype=object).astype(str), dtype="str"),
             "sales": sales,
             "margin": margin,
             "purchases": purchases,
-            "first_purchase": first.astype("datetime64[D]").astype("datetime64[ns]"),
-            "last_purchase": last.astype("datetime64[D]").astype("datetime64[ns]"),
+            "returns": returns,
+            "first_purchase": np.where(none, np.datetime64("NaT"), first.astype("datetime64[D]")).astype(
+                "datetime64[ns]"
+            ),
+            "last_purchase": np.where(none, np.datetime64("NaT"), last.astype("datetime64[D]")).astype(
+                "datetime64[ns]"
+            ),
         }
     )
     if customers is not None and "customer_id" in customers.columns:
@@ -152,6 +164,7 @@ def current_value(
                     "sales": 0.0,
                     "margin": np.nan if "margin" not in transactions.columns else 0.0,
                     "purchases": np.int64(0),
+                    "returns": 0.0,
                     "first_purchase": pd.NaT,
                     "last_purchase": pd.NaT,
                 }
@@ -176,6 +189,17 @@ class ValueModel:
     #: why the trend fallback was chosen, as ``code: detail`` (codes min_repeat_customers, fit_failed,
     #: degenerate_fit; the report words them); empty when the model is used
     reason: str = ""
+
+    @property
+    def converged(self) -> bool:
+        """Whether both fits (when made) report convergence of their optimiser."""
+        return all(m.converged for m in (self.bgnbd, self.gamma_gamma) if m is not None)
+
+    @property
+    def no_dropout(self) -> bool:
+        """Whether the BG/NBD fit (when made) says that no customer ever drops out (see
+        :attr:`cxlab.clv.BgNbdParams.no_dropout`)."""
+        return self.bgnbd is not None and self.bgnbd.no_dropout
 
 
 def _summary(transactions: pd.DataFrame, end: pd.Timestamp, s: SegmentSettings) -> pd.DataFrame:
@@ -247,7 +271,7 @@ def trend_potential(
     prior = (d > prior_start) & ~recent
     recent_sales = np.bincount(codes, weights=np.where(recent, amount, 0.0), minlength=n)
     prior_sales = np.bincount(codes, weights=np.where(prior, amount, 0.0), minlength=n)
-    recent_n = np.bincount(codes, weights=recent.astype(float), minlength=n)
+    recent_n = np.bincount(codes, weights=(recent & (amount > 0)).astype(float), minlength=n)
     first = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(first, codes, d)
     age_months = (end_day - first + 1) / _DAYS_PER_MONTH
@@ -258,7 +282,8 @@ def trend_potential(
         growth = np.where(prior_known, rate / (prior_sales / s.trend_months), 1.0)
     growth = np.where(prior_known, np.clip(growth, *_GROWTH_BOUNDS), 1.0)
     horizon = float(s.horizon_months)
-    future = rate * horizon * growth
+    # returns larger than the purchases of the window leave a negative run rate: no future value
+    future = np.maximum(rate, 0.0) * horizon * growth
     expected_n = recent_n / exposure * horizon * growth
     if s.discount_rate_annual:
         # the same rate in every month of the horizon, each month discounted, as the model path does
@@ -289,7 +314,8 @@ def future_potential(
 
     Columns: customer_id, x, t_x, T (weeks), monetary, prob_alive (NaN for the trend), expected_purchases,
     expected_spend, future_value, method (``"bgnbd_gg"`` or ``"trend"``). The fitted :class:`ValueModel` is
-    in ``result.attrs["value_model"]``.
+    in ``result.attrs["value_model"]``. When no customer has a repeat purchase, the trend predicts none:
+    expected purchases and future value are 0 for everyone.
     """
     s = _settings(settings)
     transactions, end = _prepare(transactions, analysis_date)
@@ -303,6 +329,10 @@ def future_potential(
     exp_n = trend["expected_purchases"].to_numpy(float, copy=True)
     future = trend["future_value"].to_numpy(float, copy=True)
     method = np.full(n, METHOD_TREND, dtype=object)
+    if model.repeat_customers == 0:
+        # nobody ever bought twice: the run rate of a single purchase would predict repeats no one made
+        exp_n[:] = 0.0
+        future[:] = 0.0
     if model.method == METHOD_MODEL and model.bgnbd is not None and model.gamma_gamma is not None:
         weeks = s.horizon_months * _WEEKS_PER_MONTH
         young = (rfm["T"].to_numpy(float) * 7.0) < s.min_history_days
@@ -334,6 +364,15 @@ def future_potential(
 
 # --------------------------------------------------------------------------------------------------
 # segments
+
+
+def method_shares(segmented: pd.DataFrame) -> dict[str, float]:
+    """The share of customers valued by each method (``bgnbd_gg``, ``trend``), those with a share only,
+    largest first: the method label names what was used, for how many."""
+    if "method" not in segmented.columns or segmented.empty:
+        return {}
+    shares = segmented["method"].astype(str).value_counts(normalize=True)
+    return {str(k): float(v) for k, v in shares.items() if v > 0}
 
 
 def top_threshold(values: np.ndarray | pd.Series, share: float) -> float:

@@ -147,14 +147,6 @@ CASES = {
         FileFormatError,
         None,
     ),
-    "negative_amount": (
-        {
-            "files": {"t.csv": "customer_id;date;amount\nc1;01/02/2026;-5,00\nc2;02/02/2026;10,50\n"},
-            "tables": {"transactions": {"file": "data/t.csv"}},
-        },
-        ValueRangeError,
-        "amount",
-    ),
     "text_amount": (
         {
             "files": {"t.csv": "customer_id,date,amount\nc1,2026-02-01,ten\nc2,2026-02-02,10.5\n"},

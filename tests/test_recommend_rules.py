@@ -130,8 +130,21 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"segments.potential_customers": 4},
     ),
     "segment_dilemma_decision": (
-        {"segments.dilemma_customers": 30, "segments.dilemma_value_share": 0.12},
-        {"segments.dilemma_customers": 2},
+        {
+            "segments.dilemma_customers": 30,
+            "segments.dilemma_value_share": 0.12,
+            "segments.dilemma_future_ratio": 0.4,
+        },
+        {"segments.dilemma_future_ratio": 1.3},  # predicted to spend more than now: no dilemma to decide
+    ),
+    "segment_dilemma_winback": (
+        {
+            "segments.dilemma_customers": 30,
+            "segments.dilemma_silent_share": 0.7,
+            "segments.dilemma_prob_alive": 0.2,
+        },
+        # the client: median probability active 0.999, bought 39 days ago: nobody is silent
+        {"segments.dilemma_silent_share": 0.0, "segments.dilemma_prob_alive": 0.999},
     ),
     "culture_self_vs_others": (
         {
@@ -213,7 +226,7 @@ AREAS: dict[str, set[str]] = {
     "indicators": {"indicators_choose", "barometer_drop_group", "cx_sponsorship"},
     "segments: premium": {"segment_premium_service"},
     "segments: potential": {"segment_potential_development"},
-    "segments: dilemma": {"segment_dilemma_decision"},
+    "segments: dilemma": {"segment_dilemma_decision", "segment_dilemma_winback"},
     "culture gaps": {"culture_self_vs_others", "culture_harsh_rater", "culture_pillar_spread"},
     "training per department": {"training_listening", "training_lowest_department"},
     "front-line empowerment": {"frontline_empowerment", "authorisation_delegation"},

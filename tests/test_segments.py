@@ -253,7 +253,15 @@ def test_segments_with_absolute_thresholds() -> None:
 
 def test_zero_value_is_never_high() -> None:
     # with many zero-value customers the top-share threshold is 0; zero still counts as low
-    data = tx([("a", "2026-10-01", 100.0), ("b", "2020-01-01", 5.0), ("c", "2020-01-01", 5.0)])
+    # (a buys twice: a base where nobody repeats predicts no future value at all, see test_clv_honesty)
+    data = tx(
+        [
+            ("a", "2026-09-01", 50.0),
+            ("a", "2026-10-01", 100.0),
+            ("b", "2020-01-01", 5.0),
+            ("c", "2020-01-01", 5.0),
+        ]
+    )
     seg = sg.segment_customers(data, END, TREND_ONLY).set_index("customer_id")
     assert not seg.loc["b", "value_high"] and not seg.loc["b", "potential_high"]
     assert seg.loc["a", "segment"] == "premium"

@@ -235,7 +235,7 @@ def _arrow_iso(values: pd.Series) -> pd.Series | None:
     """Text that is all ISO 8601 local date/times (or blank), ≈20× faster than pandas; None as soon as one
     value is anything else (an offset, a space, another format)."""
     parsed = _cast_all(values, pa.timestamp("ns"))
-    return None if parsed is None else parsed.astype("datetime64[ns]")
+    return None if parsed is None else _as_ns(parsed)
 
 
 def _arrow_strptime(values: pd.Series, fmt: str) -> pd.Series | None:
@@ -251,12 +251,18 @@ def _arrow_strptime(values: pd.Series, fmt: str) -> pd.Series | None:
         return None
     fixed = _fixed_width_dates(text, fmt)
     if fixed is not None:
-        return pd.Series(fixed, index=values.index).astype("datetime64[ns]")
+        return _as_ns(pd.Series(fixed, index=values.index))
     try:
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
     except (TypeError, ValueError, NotImplementedError, pa.ArrowException):
         return None
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
+    # Arrow's strptime rolls an impossible day over (31/04 -> 01/05): a value that does not read back as
+    # written is left to pandas, which refuses it
+    if parsed.null_count < len(parsed):
+        same = pc.equal(pc.strftime(parsed, format=fmt), text).fill_null(False)
+        if not pc.all(same).as_py():
+            parsed = pc.if_else(same, parsed, pa.scalar(None, parsed.type))
+    return _as_ns(pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index))
 
 
 _FIELD_WIDTHS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
@@ -350,6 +356,41 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
     return np.concatenate(parsed) if parsed else np.array([], dtype="datetime64[s]")
 
 
+#: the dates a nanosecond timestamp holds (pandas' range); a sentinel such as 31/12/9999 is outside
+_NS_FIRST, _NS_LAST = np.datetime64("1677-09-22", "s"), np.datetime64("2262-04-11", "s")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _as_ns(values: pd.Series) -> pd.Series:
+    """Naive date/times of any unit as ``datetime64[ns]``; those outside pandas' range become NaT (they
+    are then counted as out of range, see :func:`_out_of_range_dates`), never an OutOfBoundsDatetime."""
+    if values.dtype == np.dtype("datetime64[ns]"):
+        return values
+    raw = values.to_numpy()
+    if raw.dtype.kind != "M":
+        return values.astype("datetime64[ns]")
+    if not len(raw):
+        return pd.Series(raw.astype("datetime64[ns]"), index=values.index)
+    low, high = raw.min(), raw.max()  # NaT when any value is NaT: then the mask decides
+    if not (np.isnat(low) or np.isnat(high)) and _NS_FIRST <= low and high <= _NS_LAST:
+        return pd.Series(raw.astype("datetime64[ns]"), index=values.index)
+    outside = (raw < _NS_FIRST) | (raw > _NS_LAST)
+    if outside.any():
+        raw = np.where(outside, np.datetime64("NaT"), raw)
+    return pd.Series(raw.astype("datetime64[ns]"), index=values.index)
+
+
+def _out_of_range_dates(text: pd.Series, bad: np.ndarray) -> np.ndarray:
+    """Which of the ``bad`` (unreadable) date texts hold a year pandas cannot represent (before 1678 or
+    after 2261: 0001, 2300, 9999): out of range rather than unreadable."""
+    out = np.zeros(len(text), dtype=bool)
+    if not bad.any():
+        return out
+    years = text[bad].str.extract(_YEAR, expand=False).astype("float64")
+    out[np.flatnonzero(bad)] = ((years < 1678) | (years > 2261)).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
 def _parse_with(values: pd.Series, fmt: str, with_offset: bool) -> pd.Series:
     """Stripped date text parsed with one format (NaT where it does not fit); UTC when ``with_offset``."""
 
@@ -367,7 +408,7 @@ def _parse_with(values: pd.Series, fmt: str, with_offset: bool) -> pd.Series:
         return by_pandas(values)
     rest = fast.isna() & values.notna()
     if rest.any():
-        fast[rest] = by_pandas(values[rest]).astype("datetime64[ns]")
+        fast[rest] = _as_ns(by_pandas(values[rest]))
     return fast
 
 
@@ -391,16 +432,38 @@ def _choose_date_format(sample: pd.Series, src: TableSource) -> tuple[str, bool]
     return best_fmt, with_offset
 
 
-def _parse_dates(text: pd.Series, src: TableSource, timezone: str) -> pd.Series:
-    """Parse stripped date/time text (see :func:`_strip`) with the format that fits a sample best."""
+def _parse_dates(
+    text: pd.Series, src: TableSource, timezone: str, naive_rows: np.ndarray | None = None
+) -> pd.Series:
+    """Parse stripped date/time text (see :func:`_strip`) with the format that fits a sample best.
+
+    Values with a UTC offset are converted to ``timezone``; values without one are local time, also in a
+    column that mixes both (they are not taken as UTC). When the column mixes them, ``naive_rows`` (if
+    given) is set True on the rows without an offset, for a note."""
     present = text.dropna()
     if present.empty:
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     fmt, with_offset = _choose_date_format(present.head(1000), src)
-    parsed = _parse_with(text, fmt, with_offset)
     if with_offset:
-        parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
-    return parsed.astype("datetime64[ns]")
+        has = text.str.contains(_OFFSET).fillna(False).to_numpy(dtype=bool)
+    else:
+        parsed = _as_ns(_parse_with(text, fmt, False))
+        # an offset further down than the sample: those values are read with it
+        missed = (parsed.isna() & text.notna()).to_numpy()
+        if not missed.any() or not text[missed].str.contains(_OFFSET).any():
+            return parsed
+        has = np.zeros(len(text), dtype=bool)
+        has[np.flatnonzero(missed)] = text[missed].str.contains(_OFFSET).to_numpy(dtype=bool)
+    aware = _parse_with(text[has], fmt, True)
+    local = aware.dt.tz_convert(timezone).dt.tz_localize(None)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    out[has] = _as_ns(local)
+    naive = ~has & text.notna().to_numpy()
+    if naive.any():
+        out[naive] = _as_ns(_parse_with(text[naive], fmt, False))
+        if naive_rows is not None:
+            naive_rows |= naive
+    return out
 
 
 def convert_columns(
@@ -486,7 +549,7 @@ def _convert_column(
             values = raw  # read typed: nothing to parse
             if values.dt.tz is not None:
                 values = values.dt.tz_convert(timezone).dt.tz_localize(None)
-            text = values = values.astype("datetime64[ns]")
+            text = values = _as_ns(values)
         elif src.date_format in (None, "ISO8601") and (iso := _arrow_iso(raw)) is not None:
             # the string path would choose ISO 8601 (first in line) and read every value with it
             text = values = iso
@@ -494,16 +557,49 @@ def _convert_column(
             stripped = _strip(raw)
             text = _declared_missing(stripped, col, src)
             _record_markers(stripped, text, col, rec, None)
-            values = _parse_dates(text, src, timezone)
+            naive = np.zeros(len(text), dtype=bool)
+            values = _parse_dates(text, src, timezone, naive)
             bad = (values.isna() & text.notna()).to_numpy()
-            rec.add(bad, name, action, InvalidValueError, "a date/time (ISO 2026-11-23 or dd/mm/yyyy)", text)
+            outside = _out_of_range_dates(text, bad)
+            rec.add(
+                outside,
+                name,
+                action,
+                ValueRangeError,
+                "a date from 1678 to 2261 (a sentinel such as 31/12/9999 or 0001 is not a date)",
+                text,
+            )
+            rec.add(
+                bad & ~outside,
+                name,
+                action,
+                InvalidValueError,
+                "a date/time (ISO 2026-11-23 or dd/mm/yyyy)",
+                text,
+            )
+            if naive.any() and (~naive & values.notna().to_numpy()).any():
+                rec.add(
+                    naive,
+                    name,
+                    "note",
+                    InvalidValueError,
+                    f"one convention per column: these values have no UTC offset while others have one; "
+                    f"read as local time ({timezone})",
+                    text,
+                )
         if col.required:
             rec.add(text.isna().to_numpy(), name, "dropped", MissingValueError, "a date/time", None)
         return values
     if col.kind == "bool":
+        fast = None if src.values.get(col.name) else _bool_exact(raw)
+        if fast is not None:
+            return fast
         # decided once per distinct value, then spread to the rows by category code
         categories, codes = _as_category(raw)
         labels = _declared_missing(_strip(categories), col, src).str.lower()
+        mapping = src.values.get(col.name)
+        if mapping:  # e.g. a document type: {NC: yes, FT: no} for is_return
+            labels = labels.replace({str(k).lower(): str(v).lower() for k, v in mapping.items()})
         is_true = labels.isin(_TRUE).to_numpy()
         bad = (~is_true & ~labels.isin(_FALSE) & labels.notna()).to_numpy()
         if bad.any():
@@ -523,6 +619,24 @@ def _convert_column(
     missing = text.isna().to_numpy()
     record_blanks(missing, col, rec)
     return text.fillna(col.fill) if col.fill is not None and missing.any() else text
+
+
+_TRUE_SET = pa.array(sorted(_TRUE))
+_KNOWN_SET = pa.array(sorted((_TRUE | _FALSE) - {""}))
+
+
+def _bool_exact(raw: pd.Series) -> pd.Series | None:
+    """Arrow-backed yes/no text whose every value is already a known lower-case spelling (sì/no, true/false)
+    or blank, as bools in two Arrow passes (≈4× faster than encoding the column); None for anything else
+    (capitals, spaces, an unknown value): the caller's per-value path decides and reports."""
+    text = _arrow_text(raw)
+    if text is None:
+        return None
+    known = pc.is_in(text, value_set=_KNOWN_SET)
+    if not pc.all(pc.or_(known, pc.is_null(text))).as_py():
+        return None
+    is_true = pc.is_in(text, value_set=_TRUE_SET).fill_null(False)
+    return pd.Series(is_true.to_numpy(zero_copy_only=False), index=raw.index)
 
 
 def _declared_missing(text: pd.Series, col: Column, src: TableSource) -> pd.Series:

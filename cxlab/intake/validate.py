@@ -99,6 +99,8 @@ class TableReport:
     issues: list[Issue] = field(default_factory=list)
     #: facts about the table that are not problems (e.g. single-event cases)
     notes: list[str] = field(default_factory=list)
+    #: the spreadsheet row number of each row kept (for problems found after loading)
+    row_numbers: np.ndarray | pd.RangeIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows_dropped(self) -> int:

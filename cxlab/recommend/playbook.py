@@ -457,9 +457,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         needs=("indicators.measured", "indicators.missing"),
         when=(C("indicators.measured", "<=", 2),),
         title=T("Choose the right indicators"),
-        evidence=T(
-            "Only {indicators.measured} of the four indicators have data; missing: {indicators.missing}."
-        ),
+        evidence=T("Indicators with data: {indicators.measured} of four; missing: {indicators.missing}."),
         action=T(
             "Add CES after service contacts (effort), CSAT after deliveries, keep NPS for the "
             "relationship; use the same scales in every wave."
@@ -482,8 +480,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         when=(C("segments.premium_value_share", ">=", 0.3), C("segments.premium_customers", ">=", 1)),
         title=T("A dedicated service level for premium customers"),
         evidence=T(
-            "{segments.premium_customers} premium customers ({segments.premium_share} of customers) bring "
-            "{segments.premium_value_share} of current value."
+            "Premium customers: {segments.premium_customers} ({segments.premium_share} of customers), "
+            "with {segments.premium_value_share} of current value."
         ),
         action=T(
             "Give premium customers a named account contact, priority in the queues and a proactive "
@@ -518,12 +516,17 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         id="segment_dilemma_decision",
         topic="segments",
         lever="service_levels",
-        needs=("segments.dilemma_customers", "segments.dilemma_value_share"),
-        when=(C("segments.dilemma_customers", ">=", 5),),
+        needs=(
+            "segments.dilemma_customers",
+            "segments.dilemma_value_share",
+            "segments.dilemma_future_ratio",
+        ),
+        when=(C("segments.dilemma_customers", ">=", 5), C("segments.dilemma_future_ratio", "<", 1)),
         title=T("Decide whether and how to invest in dilemma customers"),
         evidence=T(
             "{segments.dilemma_customers} 'dilemma' customers bring {segments.dilemma_value_share} of "
-            "current value but are predicted to buy little: many have gone silent."
+            "current value; their predicted value for the coming period is {segments.dilemma_future_ratio} "
+            "times their current value."
         ),
         action=T(
             "Decide customer by customer: a win-back call by the account owner for those worth keeping, a "
@@ -533,6 +536,31 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         effort="low",
         impact=S("segments.dilemma_value_share", 0.02, 0.2),
         urgency=3,
+    ),
+    Rule(
+        id="segment_dilemma_winback",
+        topic="segments",
+        lever="service_levels",
+        needs=(
+            "segments.dilemma_customers",
+            "segments.dilemma_silent_share",
+            "segments.dilemma_prob_alive",
+        ),
+        when=(C("segments.dilemma_customers", ">=", 5), C("segments.dilemma_silent_share", ">=", 0.5)),
+        title=T("Win back the dilemma customers who have gone silent"),
+        evidence=T(
+            "{segments.dilemma_silent_share} of the {segments.dilemma_customers} 'dilemma' customers have "
+            "probably stopped buying: their median probability of still being active is "
+            "{segments.dilemma_prob_alive}."
+        ),
+        action=T(
+            "Call the silent dilemma customers worth keeping within two weeks to learn why they stopped; a "
+            "recovery offer for those who answer, a lighter service level for the others."
+        ),
+        owner="Sales",
+        effort="low",
+        impact=S("segments.dilemma_silent_share", 0.5, 1.0),
+        urgency=3.5,
     ),
     # ----------------------------------------------------------------------------------------- culture
     Rule(

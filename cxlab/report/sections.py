@@ -9,6 +9,7 @@ around the figures live here as English gettext msgids, translated in ``cxlab/lo
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -602,6 +603,71 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
 
 
 # ---------------------------------------------------------------------------------------- segments
+def _method_label(segmented: pd.DataFrame, ctx: ReportContext) -> str:
+    """What valued the customers, per share: "BG/NBD + Gamma-Gamma" alone, or with the share of each
+    method when both were used (the trend for short histories)."""
+    shares = segments.method_shares(segmented)
+    if len(shares) <= 1:
+        return segments_charts.label(next(iter(shares), "trend"), ctx.lang)
+    return ", ".join(
+        _t(
+            ctx,
+            "{method} for {share} of customers",
+            method=segments_charts.label(k, ctx.lang),
+            share=_pct(v, ctx),
+        )
+        for k, v in shares.items()
+    )
+
+
+def _threshold_text(threshold: float | None, ctx: ReportContext) -> str:
+    """The rule as applied: at least the threshold, and above zero (a threshold at or below zero reads
+    "> 0")."""
+    if threshold is None or not math.isfinite(threshold) or threshold <= 0:
+        return "> " + i18n.format_money(0, ctx.lang, ctx.currency)
+    return "≥ " + i18n.format_money(threshold, ctx.lang, ctx.currency)
+
+
+def _model_notes(ctx: ReportContext) -> list[str]:
+    """Methodology sentences on the value model's fit, only where they hold on this client."""
+    segmented = ctx.segmented if ctx.client.transactions is not None else None
+    model = None if segmented is None else segmented.attrs.get("value_model")
+    if model is None or model.bgnbd is None:
+        return []
+    notes = []
+    if model.no_dropout:
+        notes.append(
+            _t(
+                ctx,
+                "The BG/NBD fit finds no dropout (a / (a + b) = {share}): it treats every customer as active "
+                "for ever, so future potential is an upper bound.",
+                share=i18n.format_number(model.bgnbd.a / (model.bgnbd.a + model.bgnbd.b), ctx.lang, 6),
+            )
+        )
+    if not model.converged:
+        notes.append(
+            _t(
+                ctx,
+                "The optimiser of the value model did not report convergence: read future potential as "
+                "indicative.",
+            )
+        )
+    return notes
+
+
+def _analysis_date_note(ctx: ReportContext) -> str:
+    """How the analysis date was chosen (one definition for the API and the report)."""
+    date = i18n.format_date(ctx.analysis_date, ctx.lang)
+    if ctx.config.analysis_date is not None:
+        return _t(ctx, "Analysis date {date}, set in client.yaml; later rows are left out.", date=date)
+    return _t(
+        ctx,
+        "Analysis date {date}: the day after the last record up to today (dates further on are typing "
+        "slips); later rows are left out and named in the data-quality appendix.",
+        date=date,
+    )
+
+
 def segments_section(ctx: ReportContext) -> h.Section | None:
     """Value × potential, the four segments and their service levels."""
     segmented = ctx.segmented
@@ -612,18 +678,15 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
         segments.segment_summary(segmented, ctx.client.survey_responses, ctx.cases, ctx.config.indicators),
         ctx.lang,
     )
-    model = segmented.attrs.get("value_model")
-    method = getattr(model, "method", None) or str(segmented["method"].mode().iat[0])
-    method_label = segments_charts.label("bgnbd_gg" if "bg" in str(method).lower() else "trend", ctx.lang)
     intro = _fmt_text(
         ctx,
         "Current value is the sales of the last {months} months; future potential is the expected value "
-        "over the next {horizon} months ({method}). Thresholds: value ≥ {vthr}, potential ≥ {pthr}.",
+        "over the next {horizon} months ({method}). Thresholds: value {vthr}, potential {pthr}.",
         months=cfg.value_window_months,
         horizon=cfg.horizon_months,
-        method=method_label,
-        vthr=i18n.format_money(segmented.attrs.get("value_threshold"), ctx.lang, ctx.currency),
-        pthr=i18n.format_money(segmented.attrs.get("potential_threshold"), ctx.lang, ctx.currency),
+        method=_method_label(segmented, ctx),
+        vthr=_threshold_text(segmented.attrs.get("value_threshold"), ctx),
+        pthr=_threshold_text(segmented.attrs.get("potential_threshold"), ctx),
     )
     body = h.paragraph(intro)
     body += _chart(segments_charts.value_potential_scatter(segmented, lang=ctx.lang), ctx)
@@ -848,6 +911,8 @@ def methodology_section(ctx: ReportContext) -> h.Section:
     notes += [_t(ctx, note, **values) for note in METHOD_NOTES]
     if ctx.cases is not None:
         notes += ht.method_notes(cfg.activities, ctx.lang)
+    notes += _model_notes(ctx)
+    notes.append(_analysis_date_note(ctx))
     items = "".join(f"<li>{h.text(note)}</li>" for note in notes)
     return h.Section(
         "methodology",

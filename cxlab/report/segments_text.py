@@ -52,8 +52,8 @@ def service_level(segment: str, lang: str) -> str:
         ),
         "dilemma": gettext(
             lang,
-            "Decide whether and how to invest: call within two weeks to learn why purchases stopped; a "
-            "recovery plan for those worth winning back, standard service for the others.",
+            "Decide whether and how to invest: call within two weeks to learn how their purchases will "
+            "develop; a plan for those worth investing in, standard service for the others.",
         ),
         "maintain": gettext(
             lang,
