@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...config import CONFIG_FILE
-from ..run import DEFAULT_CELL_TIMEOUT
+from ..run import DEFAULT_CELL_TIMEOUT, DEFAULT_CLIENT_TIMEOUT
 
 HASH_FILE = ".cxlab-hash"
 INDEX_FILE = "index.html"
@@ -32,6 +32,7 @@ class ClientJob:
     static_charts: bool = False
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     recycle_after: int = 10
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT
     client_name: str = ""  # from client.yaml when it can be read (shown also when the client fails)
     client_lang: str = ""
 
