@@ -430,17 +430,19 @@ def _check_input_file(path: Path, src: TableSource, file: str, suffix: str) -> N
                 found=f"a single line longer than {len(head):,} bytes",
             )
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path, src.sheet)
+        rows = _xlsx_rows(path, src.sheet, src.max_rows + 1)
         if rows is not None and rows - 1 > src.max_rows:
             raise FileFormatError(
                 f"at most {src.max_rows:,} data rows (raise the table's max_rows in client.yaml to read more)",
                 file=file,
-                found=f"a sheet of {rows:,} rows",
+                found=f"a sheet of more than {src.max_rows + 1:,} rows",
             )
 
 
-def _xlsx_rows(path: Path, sheet: str | int | None) -> int | None:
-    """The row count a sheet declares (its dimension), read without loading the sheet; None if unknown."""
+def _xlsx_rows(path: Path, sheet: str | int | None, limit: int) -> int | None:
+    """The sheet's row count, from the dimension it declares, else by counting its ``<row`` tags in the
+    compressed stream, stopping past ``limit`` (a 3,000,000-row sheet is refused in seconds, without
+    loading a cell); None when the workbook cannot be opened (the reader then names the problem)."""
     try:
         from openpyxl import load_workbook
 
@@ -452,7 +454,18 @@ def _xlsx_rows(path: Path, sheet: str | int | None) -> int | None:
                 ws = book.worksheets[sheet]
             else:
                 ws = book[sheet]
-            return ws.max_row
+            declared = ws.max_row
+            if declared is not None and declared > 1:
+                return int(declared)
+            count, tail = 0, b""
+            with book._archive.open(ws._worksheet_path) as stream:  # type: ignore[attr-defined]
+                while count <= limit and (chunk := stream.read(1 << 20)):
+                    data = tail + chunk
+                    count += data.count(b"<row ") + data.count(b"<row>")
+                    tail = data[-5:]
+                    count -= tail.count(b"<row ") + tail.count(b"<row>")
+                count += tail.count(b"<row ") + tail.count(b"<row>")
+            return count
         finally:
             book.close()
     except Exception:  # noqa: BLE001 - a broken workbook is reported by the reader, with its message
