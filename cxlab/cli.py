@@ -70,6 +70,14 @@ allow_outside_option = click.option(
 )
 
 
+def os_error_line(exc: OSError) -> str:
+    """'report.html: no space left on device' — an OSError as one line."""
+    where = exc.filename or ""
+    what = (exc.strerror or str(exc) or type(exc).__name__).strip()
+    what = what[:1].lower() + what[1:]
+    return f"{where}: {what}" if where else what
+
+
 class _Group(click.Group):
     """A click group that turns CxlabError into a one-line message instead of a traceback."""
 
@@ -79,6 +87,14 @@ class _Group(click.Group):
         except CxlabError as exc:
             click.secho(_("error: {message}", message=exc), fg="red", err=True)
             sys.exit(1)
+        except OSError as exc:
+            # the environment: a full disk, an unwritable or missing output folder, no loopback for the
+            # kernel. One line, no traceback (the files cxlab writes are atomic: nothing half written)
+            click.secho(_("error: {message}", message=os_error_line(exc)), fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.secho(_("interrupted"), fg="red", err=True)
+            sys.exit(130)
 
 
 @click.group(

@@ -458,7 +458,7 @@ def _xlsx_rows(path: Path, sheet: str | int | None, limit: int) -> int | None:
             if declared is not None and declared > 1:
                 return int(declared)
             count, tail = 0, b""
-            with book._archive.open(ws._worksheet_path) as stream:  # type: ignore[attr-defined]
+            with book._archive.open(ws._worksheet_path) as stream:
                 while count <= limit and (chunk := stream.read(1 << 20)):
                     data = tail + chunk
                     count += data.count(b"<row ") + data.count(b"<row>")

@@ -103,22 +103,34 @@ def find_clients(root: str | Path, exclude: Iterable[Path] = ()) -> list[Path]:
     """Every client folder (one holding a ``client.yaml``) under ``root``, recursively, sorted.
 
     ``root`` itself counts when it holds a client.yaml. A client folder is not searched further; hidden
-    folders, caches and the ``exclude`` folders (e.g. the batch output) are skipped.
+    folders, caches and the ``exclude`` folders (e.g. the batch output) are skipped. Links to folders are
+    followed, each real folder once.
     """
     root = Path(root).resolve()
     excluded = {Path(p).resolve() for p in exclude}
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    # symbolic links to folders are followed (a client folder linked into ROOT is a client), each real
+    # folder once: a link loop or a second link to the same client is not walked again
+    seen: set[Path] = {root}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         here = Path(dirpath)
         if CONFIG_FILE in filenames:
             found.append(here)
             dirnames[:] = []
             continue
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and d not in SKIP_DIRS and (here / d).resolve() not in excluded
-        )
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith(".") or d in SKIP_DIRS:
+                continue
+            try:
+                real = (here / d).resolve()
+            except (OSError, RuntimeError):
+                continue  # a broken link or a loop
+            if real in excluded or real in seen:
+                continue
+            seen.add(real)
+            kept.append(d)
+        dirnames[:] = kept
     return sorted(found)
 
 
