@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .constraints import (
@@ -520,7 +520,7 @@ def read_settings_yaml(path: Path) -> Any:
     text = read_limited_text(path)  # a regular UTF-8 file of bounded size (not a FIFO, not /dev/zero)
     try:
         nodes = expanded_nodes(YAML(typ="safe").compose(text))
-    except MarkedYAMLError:
+    except (YAMLError, ValueError, RecursionError):
         nodes = 0  # the load below names the problem
     if nodes > MAX_SETTINGS_NODES:
         raise ConfigError(
@@ -557,6 +557,8 @@ def read_settings_yaml(path: Path) -> Any:
             rows=[mark.line + 1] if mark else None,
             found=str(exc.problem or exc),
         ) from None
+    except (YAMLError, RecursionError) as exc:  # a control character, nesting too deep
+        raise ConfigError("valid YAML", file=str(path), found=" ".join(str(exc).split())[:200]) from None
 
 
 def _bad_timestamp(text: str) -> tuple[str | None, int | None]:
