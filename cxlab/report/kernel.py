@@ -89,6 +89,11 @@ class WarmKernel:
         try:
             client.wait_for_ready(timeout=120)
             return client.execute_interactive(code, timeout=300, store_history=False)
+        except (RuntimeError, TimeoutError) as exc:  # no answer: dead, hung, or no loopback interface
+            raise ReportError(
+                "a Jupyter kernel that answers (is the loopback interface up?)",
+                found=" ".join(str(exc).split()) or type(exc).__name__,
+            ) from None
         finally:
             client.stop_channels()
 
