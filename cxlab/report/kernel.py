@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,9 @@ class WarmKernel:
         self.km: AsyncKernelManager | None = None
         self.runs = 0
         self._warming: threading.Thread | None = None
+        #: told the process id of every kernel this object starts (a batch worker tells its parent, which
+        #: kills the kernel if the worker itself is killed)
+        self.on_start: Callable[[int | None], None] | None = None
 
     def start(self, cwd: Path | None = None) -> None:
         """Start the kernel (if not running, or recycled: every ``recycle_after`` runs, or when it died) and
@@ -67,6 +71,8 @@ class WarmKernel:
         run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
         self.km = km
         self.runs = 0
+        if self.on_start is not None:
+            self.on_start(self.pid)
         self._warming = threading.Thread(target=self._execute_quietly, args=(PREWARM_CODE,), daemon=True)
         self._warming.start()
 

@@ -110,6 +110,7 @@ def run_client(job: ClientJob, on_kernel: Callable[[int | None], None] | None = 
             lang=job.lang or job.client_lang,
         )
     kernel = _worker_kernel(job.recycle_after)
+    kernel.on_start = on_kernel  # every kernel this client starts (a dead one is replaced) is reported
     # boots (or recycles) the kernel and imports cxlab in it while this client is validated
     kernel.start()
     if on_kernel is not None:
