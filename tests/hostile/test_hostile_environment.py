@@ -115,3 +115,20 @@ def test_an_error_line_names_the_file(tmp_path: Path) -> None:
     )
     assert isinstance(CxlabError("x"), Exception)
     assert os.path.exists(tmp_path)
+
+
+@pytest.mark.slow
+def test_markup_in_a_failing_client_does_not_crash_the_progress_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tag = mark_environment(monkeypatch)
+    root = tmp_path / "clients"
+    folder = root / "rossi [/] [bold]"
+    folder.mkdir(parents=True)
+    (folder / "client.yaml").write_text('name: "[/] Rossi [red]"\nanalysis_date: 2026-02-30\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(root), "--out", str(tmp_path / "out")])  # progress on
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "rossi [/] [bold]" in result.output and "expected a real date" in result.output
+    assert wait_no_kernels(tag) == []

@@ -295,3 +295,24 @@ def test_no_settings_error_is_a_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit) and not isinstance(result.exception, CxlabError)
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_workshop_append_keeps_the_mode_and_typed_formulas_stay_text(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from cxlab.config import TableSource
+    from cxlab.widgets.culture_form import append_rows
+
+    path = tmp_path / "workshop.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["respondent", "department", "q1"])
+    book.active.append(["r1", "Sales", 4])
+    book.save(path)
+    path.chmod(0o644)
+    rows = pd.DataFrame({"respondent": ["r2"], "department": ['=HYPERLINK("http://evil.example","x")'], "q1": [5]})
+    assert append_rows(path, rows, TableSource(file="workshop.xlsx")) == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    ws = openpyxl.load_workbook(path).active
+    cell = ws.cell(row=3, column=2)
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil.example","x")'
+    assert ws.cell(row=3, column=3).value == 5  # numbers stay numbers
