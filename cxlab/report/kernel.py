@@ -122,7 +122,9 @@ class WarmKernel:
 
         assert self.km is not None
         info: dict[str, Any] = dict(self.km.get_connection_info(session=True))
-        return BlockingKernelClient(connection_file=self.km.connection_file, **info)
+        # parent=km: the client asks the manager whether the kernel lives (without it, it asks the
+        # heartbeat, which has not beaten yet just after the kernel starts: "Kernel died before replying")
+        return BlockingKernelClient(connection_file=self.km.connection_file, parent=self.km, **info)
 
     @property
     def pid(self) -> int | None:
