@@ -82,7 +82,8 @@ def test_any_bytes_give_a_named_error_or_a_client(config: bytes, data: bytes) ->
         except CxlabError as exc:
             message = str(exc)
             assert "\n" not in message.strip()
-            assert message.startswith(("input", str(folder), "events.csv", "client.yaml")), message
+            named = ("input", str(folder), "events.csv", "../events.csv", "/etc/hostname", "nope.csv")
+            assert message.startswith(named), message
         else:
             # a loaded client reads only the file inside its folder, and keeps at most its rows
             events = client.events
