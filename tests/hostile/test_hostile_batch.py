@@ -20,7 +20,7 @@ from cxlab.report.batch import FAILED, OK, SKIPPED, run_batch
 
 pytestmark = pytest.mark.slow
 
-CUSTOMERS, CASES = 80, 250
+CUSTOMERS, CASES = 50, 80
 
 
 def kill_worker_running(out_dir: Path, tag: str, killed: list[int], stop: threading.Event) -> None:

@@ -88,8 +88,8 @@ def test_ctrl_c_in_a_batch_writes_the_index_and_a_rerun_resumes(
 ) -> None:
     tag = mark_environment(monkeypatch)
     root, out = tmp_path / "clients", tmp_path / "out"
-    for seed in range(1, 4):
-        generate_demo_client(root / f"c{seed}", seed=seed, language="en", customers=60, cases=120)
+    for seed in range(1, 3):
+        generate_demo_client(root / f"c{seed}", seed=seed, language="en", customers=50, cases=80)
 
     def interrupt(outcome) -> None:
         raise KeyboardInterrupt
@@ -99,7 +99,7 @@ def test_ctrl_c_in_a_batch_writes_the_index_and_a_rerun_resumes(
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "the batch was interrupted" in index
     summary = (out / "batch.json").read_text(encoding="utf-8")
-    assert summary.count('"status": "ok"') == 1 and summary.count('"status": "failed"') == 2
+    assert summary.count('"status": "ok"') == 1 and summary.count('"status": "failed"') == 1
     assert wait_no_kernels(tag) == []
     finished = [c["name"] for c in json.loads(summary)["clients"] if c["status"] == OK]
     again = run_batch(root, out, jobs=2, progress=False)
@@ -107,7 +107,7 @@ def test_ctrl_c_in_a_batch_writes_the_index_and_a_rerun_resumes(
     # what finished is not redone; the rest is run now (a client whose worker completed it just as the
     # batch stopped has its report and stamp: it is skipped too)
     assert all(statuses[name] == SKIPPED for name in finished)
-    assert set(statuses.values()) <= {OK, SKIPPED} and OK in statuses.values()
+    assert set(statuses.values()) <= {OK, SKIPPED} and len(statuses) == 2
     assert again.exit_code == 0
     assert wait_no_kernels(tag) == []
 
