@@ -156,8 +156,15 @@ def new(name: Path, from_demo: bool, language: str) -> None:
 @allow_outside_option
 def validate(client_dir: Path, strict: bool) -> None:
     lang = user_language()
-    client = load_client(client_dir, strict=strict)  # client.yaml's constraints are checked as it loads
     console = Console(width=120)
+    # a spinner on stderr names the table being read (a large file takes a while); client.yaml's
+    # constraints are checked as it loads
+    with Console(stderr=True).status("client.yaml") as status:
+        client = load_client(
+            client_dir,
+            strict=strict,
+            progress=lambda table, file: status.update(f"{escape(table)}: {escape(file)}"),
+        )
     # client text is escaped wherever it reaches the terminal: a name holding "[/]" is not markup
     console.print(
         f"[bold]{escape(client.name)}[/bold]  ({escape(client.language)}, {escape(client.config.currency)})"
@@ -187,7 +194,9 @@ def validate(client_dir: Path, strict: bool) -> None:
             highlight=False,
         )
     for issue in client.quality.issues:
-        console.print(f"  [yellow]{escape(issue.table)}[/yellow]: {escape(issue.describe())}", highlight=False)
+        console.print(
+            f"  [yellow]{escape(issue.table)}[/yellow]: {escape(issue.describe())}", highlight=False
+        )
     for note in client.quality.notes:
         console.print("  " + escape(_("note: {note}", note=note)), highlight=False)
     console.print(f"[green]{_('usable')}[/green]")

@@ -122,7 +122,17 @@ _JPEG = b"\xff\xd8\xff"
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
 #: elements that run code, embed other documents or pull in content
-_SVG_DROPPED = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "handler", "listener"}
+_SVG_DROPPED = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "embed",
+    "object",
+    "audio",
+    "video",
+    "handler",
+    "listener",
+}
 #: animation elements can set an href to javascript: at run time
 _SVG_ANIMATION = {"set", "animate", "animatetransform", "animatemotion", "discard"}
 _SAFE_DATA_IMAGE = re.compile(r"^\s*data:image/(png|jpeg|gif|webp);base64,", re.I)

@@ -569,12 +569,19 @@ def load_table(
 # the client folder
 
 
-def load_client(path: Path | str, strict: bool = False) -> Client:
-    """Load a client folder (``client.yaml`` + data files) into canonical, validated tables."""
+def load_client(
+    path: Path | str, strict: bool = False, progress: Callable[[str, str], None] | None = None
+) -> Client:
+    """Load a client folder (``client.yaml`` + data files) into canonical, validated tables.
+
+    ``progress(table, file)`` is told each table before it is read (the command line shows it: a large
+    file takes a while)."""
     config = load_config(path)
     quality = DataQuality()
     tables: dict[str, pd.DataFrame] = {}
     for name, src in config.tables.items():
+        if progress is not None:
+            progress(name, src.file)
         frame, report = load_table(name, src, config, strict=strict)
         tables[name] = frame
         quality.tables[name] = report

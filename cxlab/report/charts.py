@@ -106,7 +106,9 @@ def vega_bundle() -> str:
         pass
     bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub omits snippet's default
     if not _bundle_ok(bundle):
-        raise ReportError("vl-convert's Vega bundle defining vegaEmbed", found=f"{len(bundle)} characters without it")
+        raise ReportError(
+            "vl-convert's Vega bundle defining vegaEmbed", found=f"{len(bundle)} characters without it"
+        )
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_text(cached, bundle)

@@ -44,7 +44,9 @@ def test_an_unwritable_output_folder_is_one_line(tmp_path: Path) -> None:
     generate_demo_client(tmp_path / "clients" / "a", seed=1, customers=50, cases=60)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    result = CliRunner().invoke(main, ["batch", str(tmp_path / "clients"), "--out", str(blocker / "out"), "-q"])
+    result = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "clients"), "--out", str(blocker / "out"), "-q"]
+    )
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "expected a writable output folder" in lines[0], result.output
@@ -130,7 +132,9 @@ def test_markup_in_a_failing_client_does_not_crash_the_progress_bar(
     root = tmp_path / "clients"
     folder = root / "rossi [/] [bold]"
     folder.mkdir(parents=True)
-    (folder / "client.yaml").write_text('name: "[/] Rossi [red]"\nanalysis_date: 2026-02-30\n', encoding="utf-8")
+    (folder / "client.yaml").write_text(
+        'name: "[/] Rossi [red]"\nanalysis_date: 2026-02-30\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["batch", str(root), "--out", str(tmp_path / "out")])  # progress on
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output

@@ -28,10 +28,21 @@ scalars = st.one_of(
     st.dates().map(str),
 )
 values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
-KEYS = ["name", "language", "currency", "locale", "timezone", "analysis_date", "branding", "thresholds", "text"]
+KEYS = [
+    "name",
+    "language",
+    "currency",
+    "locale",
+    "timezone",
+    "analysis_date",
+    "branding",
+    "thresholds",
+    "text",
+]
 TABLE_KEYS = ["file", "sep", "decimal", "encoding", "sheet", "header_row", "columns", "max_rows", "max_mb"]
 
 
@@ -63,7 +74,9 @@ def csv_bytes(draw) -> bytes:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,7 +23,9 @@ from cxlab.safety import ALLOW_OUTSIDE_ENV, MAX_LOGO_BYTES, sniff_image
 from cxlab.widgets import update_client_yaml
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-EVENTS = "case_id,timestamp,activity,department\nK1,2026-01-05 09:00,Call,Sales\nK1,2026-01-06 10:00,Reply,Sales\n"
+EVENTS = (
+    "case_id,timestamp,activity,department\nK1,2026-01-05 09:00,Call,Sales\nK1,2026-01-06 10:00,Reply,Sales\n"
+)
 
 
 def client(folder: Path, body: str = "", events_file: str = "events.csv") -> Path:
@@ -111,7 +113,9 @@ def test_a_link_to_dev_zero_is_refused_even_when_outside_paths_are_allowed(
 def test_a_fifo_data_file_is_refused_without_blocking(tmp_path: Path) -> None:
     folder = client(tmp_path / "client", events_file="pipe.csv")
     os.mkfifo(folder / "pipe.csv")
-    with pytest.raises(FileFormatError, match=r"pipe.csv: expected a regular file; found a named pipe \(FIFO\)"):
+    with pytest.raises(
+        FileFormatError, match=r"pipe.csv: expected a regular file; found a named pipe \(FIFO\)"
+    ):
         finishes(lambda: load_client(folder))
     result = finishes(lambda: CliRunner().invoke(main, ["validate", str(folder)]))
     assert result.exit_code == 1 and "named pipe (FIFO)" in result.output
@@ -131,7 +135,11 @@ def test_a_fifo_client_yaml_is_refused_without_blocking(tmp_path: Path) -> None:
     [
         ("logo.png", b"root:x:0:0:root:/root:/bin/bash\n", "whose content is not one"),
         ("logo.svg", b"<html><body>not an svg</body></html>", "whose content is not one"),
-        ("logo.svg", b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', "DTD"),
+        (
+            "logo.svg",
+            b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "DTD",
+        ),
         ("logo.png", PNG + b"\x00" * MAX_LOGO_BYTES, "at most"),
     ],
 )
@@ -162,11 +170,8 @@ def test_images_are_known_by_their_bytes_not_their_names(tmp_path: Path) -> None
 
 
 # --------------------------------------------------------------------------------- settings files
-BOMB = (
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    + "".join(
-        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
-    )
+BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 
@@ -207,7 +212,9 @@ def test_file_size_and_row_limits_are_configurable(tmp_path: Path) -> None:
     rows = "".join(f"K{i},2026-01-05 09:00,Call,Sales\n" for i in range(40))
     folder = client(tmp_path / "client", "    max_mb: 0.001\n")
     (folder / "events.csv").write_text(EVENTS + rows, encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"events.csv: expected a file of at most 1.0 KB .*max_mb.*found 1\.\d KB"):
+    with pytest.raises(
+        InputFileError, match=r"events.csv: expected a file of at most 1.0 KB .*max_mb.*found 1\.\d KB"
+    ):
         load_client(folder)
     client(folder, "    max_rows: 10\n")
     with pytest.raises(FileFormatError, match=r"expected at most 10 data rows .*max_rows.*; found 42 rows"):
@@ -225,7 +232,9 @@ def test_a_large_xlsx_is_refused_before_it_is_loaded(tmp_path: Path) -> None:
         ws.append([f"K{i}", "2026-01-05 09:00", "Call", "Sales"])
     book.save(folder / "events.xlsx")
     started = time.monotonic()
-    with pytest.raises(FileFormatError, match="expected at most 1,000 data rows .*found a sheet of more than 1,001 rows"):
+    with pytest.raises(
+        FileFormatError, match="expected at most 1,000 data rows .*found a sheet of more than 1,001 rows"
+    ):
         load_client(folder)
     assert time.monotonic() - started < 2
 
@@ -256,7 +265,11 @@ def test_utf16_reads_when_the_encoding_is_given(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------- the terminal
 def test_rich_markup_in_client_text_is_printed_as_it_is(tmp_path: Path) -> None:
     folder = client(tmp_path / "client")
-    text = (folder / "client.yaml").read_text(encoding="utf-8").replace("name: Demo", 'name: "Rossi [/] [bold]x"')
+    text = (
+        (folder / "client.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: Demo", 'name: "Rossi [/] [bold]x"')
+    )
     (folder / "client.yaml").write_text(text, encoding="utf-8")
     (folder / "events.csv").write_text(EVENTS.replace("Sales", "[/red]Sales"), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(folder)])
@@ -309,7 +322,9 @@ def test_a_workshop_append_keeps_the_mode_and_typed_formulas_stay_text(tmp_path:
     book.active.append(["r1", "Sales", 4])
     book.save(path)
     path.chmod(0o644)
-    rows = pd.DataFrame({"respondent": ["r2"], "department": ['=HYPERLINK("http://evil.example","x")'], "q1": [5]})
+    rows = pd.DataFrame(
+        {"respondent": ["r2"], "department": ['=HYPERLINK("http://evil.example","x")'], "q1": [5]}
+    )
     assert append_rows(path, rows, TableSource(file="workshop.xlsx")) == 2
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     ws = openpyxl.load_workbook(path).active

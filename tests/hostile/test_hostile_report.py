@@ -71,7 +71,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory):
     events.to_csv(data / "eventi.csv", index=False)
     (client / "logo.svg").write_bytes(EVIL_SVG)
     config = (client / "client.yaml").read_text(encoding="utf-8")
-    config = re.sub(r'^name: .*$', 'name: "Rossi [/] [bold]&[/bold] <b>Figli</b>"', config, count=1, flags=re.M)
+    config = re.sub(
+        r"^name: .*$", 'name: "Rossi [/] [bold]&[/bold] <b>Figli</b>"', config, count=1, flags=re.M
+    )
     config = config.replace("branding:\n", "branding:\n  logo: logo.svg\n", 1)
     (client / "client.yaml").write_text(config, encoding="utf-8")
     before = tree_digest(base)
@@ -131,7 +133,16 @@ def test_the_logo_is_embedded_sanitised(hostile_run) -> None:
     assert match, "no logo in the report"
     svg = base64.b64decode(match.group(1)).decode("utf-8")
     assert "<rect" in svg and "<circle" in svg  # the drawing is kept
-    for bad in ("script", "onload", "onclick", "foreignObject", "iframe", "javascript:", "evil.example", "<set"):
+    for bad in (
+        "script",
+        "onload",
+        "onclick",
+        "foreignObject",
+        "iframe",
+        "javascript:",
+        "evil.example",
+        "<set",
+    ):
         assert bad not in svg, bad
     assert svg == sanitise_svg(EVIL_SVG).decode("utf-8")
 
