@@ -331,3 +331,28 @@ def test_a_workshop_append_keeps_the_mode_and_typed_formulas_stay_text(tmp_path:
     cell = ws.cell(row=3, column=2)
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil.example","x")'
     assert ws.cell(row=3, column=3).value == 5  # numbers stay numbers
+
+
+def test_every_table_writer_neutralises_cells_and_headers(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from cxlab.exports import export_action_lists
+
+    frame = pd.DataFrame(
+        {
+            "=cmd|' /C calc'!A0": ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "ok", None],
+            "amount": [-5.5, 1.0, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0],
+            "count": [-1, 2, 3, 4, 5, 6, 7, 8],
+        }
+    )
+    (xlsx,) = export_action_lists({"list": frame}, tmp_path / "lists.xlsx")
+    ws = openpyxl.load_workbook(xlsx).active
+    header = [c.value for c in ws[1]]
+    assert header == ["'=cmd|' /C calc'!A0", "amount", "count"]
+    texts = [ws.cell(row=r, column=1).value for r in range(2, 10)]
+    assert texts == ["'=1+1", "'+1", "'-1", "'@A1", "'\t=1", "'\r=1", "ok", None]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert ws.cell(row=2, column=2).value == -5.5 and ws.cell(row=2, column=3).value == -1  # numbers
+    (csv_path,) = export_action_lists({"list": frame}, tmp_path / "lists.csv")
+    data = csv_path.read_bytes()
+    assert data.startswith("\ufeff'=cmd|' /C calc'!A0,amount,count\r\n'=1+1,-5.5,-1\r\n".encode())
