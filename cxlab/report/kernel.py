@@ -68,7 +68,13 @@ class WarmKernel:
         if self.km is not None:
             return
         km = AsyncKernelManager(kernel_name=self.kernel_name)
-        run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
+        try:
+            run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
+        except (RuntimeError, TimeoutError, LookupError) as exc:  # no kernel spec, no loopback, ...
+            raise ReportError(
+                f"a Jupyter kernel '{self.kernel_name}' that starts",
+                found=" ".join(str(exc).split()) or type(exc).__name__,
+            ) from None
         self.km = km
         self.runs = 0
         if self.on_start is not None:
