@@ -68,6 +68,8 @@ class _Worker:
         except (OSError, ValueError):
             pass
         self.process.join(wait)
+        if self.process.exitcode == 0:
+            self.kernel_pid = None  # it shut its kernel down itself: that process id may be reused now
         self.kill()
 
     def kill(self) -> None:
@@ -134,7 +136,7 @@ class _WorkerPool:
             code = worker.process.exitcode
             worker.job = None
             worker.kill()
-            self.workers[self.workers.index(worker)] = _Worker(self.ctx)
+            self.workers[self.workers.index(worker)] = _Worker(self.ctx)  # the pool keeps its size
             if job is not None:
                 yield crashed(job, _exit_cause(code))
 
