@@ -356,3 +356,22 @@ def test_every_table_writer_neutralises_cells_and_headers(tmp_path: Path) -> Non
     (csv_path,) = export_action_lists({"list": frame}, tmp_path / "lists.csv")
     data = csv_path.read_bytes()
     assert data.startswith("\ufeff'=cmd|' /C calc'!A0,amount,count\r\n'=1+1,-5.5,-1\r\n".encode())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (BOMB.replace("a: &a", "decisions: []\na: &a").encode(), "aliases are expanded; found more"),
+        ("decisions: []\n# Caffè\n".encode("latin-1"), "expected UTF-8 text"),
+    ],
+)
+def test_a_hostile_recommendations_yaml_is_refused(tmp_path: Path, content: bytes, expected: str) -> None:
+    from cxlab.recommend.overrides import load_overrides
+
+    (tmp_path / "recommendations.yaml").write_bytes(content)
+    with pytest.raises(ConfigError, match=expected):
+        load_overrides(tmp_path)
+    (tmp_path / "recommendations.yaml").unlink()
+    os.mkfifo(tmp_path / "recommendations.yaml")
+    with pytest.raises(ConfigError, match=r"named pipe \(FIFO\)"):
+        finishes(lambda: load_overrides(tmp_path))
