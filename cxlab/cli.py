@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -22,6 +23,7 @@ from .errors import CxlabError
 from .i18n import available_languages, format_number, gettext, pgettext
 from .intake import load_client
 from .report.kernel import WarmKernel
+from .safety import ALLOW_OUTSIDE_ENV
 from .scaffold import new_engagement
 
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -52,6 +54,30 @@ def _help(message: str) -> str:
     return gettext(_HELP_LANGUAGE, message)
 
 
+def _allow_outside(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:  # in the environment, so the report's kernel and the batch's workers inherit it
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
+    return value
+
+
+#: client.yaml may name files outside the client folder only when the user says so
+allow_outside_option = click.option(
+    "--allow-outside-paths",
+    is_flag=True,
+    expose_value=False,
+    callback=_allow_outside,
+    help=_help("Let client.yaml name data files or a logo outside the client folder."),
+)
+
+
+def os_error_line(exc: OSError) -> str:
+    """'report.html: no space left on device' — an OSError as one line."""
+    where = exc.filename or ""
+    what = (exc.strerror or str(exc) or type(exc).__name__).strip()
+    what = what[:1].lower() + what[1:]
+    return f"{where}: {what}" if where else what
+
+
 class _Group(click.Group):
     """A click group that turns CxlabError into a one-line message instead of a traceback."""
 
@@ -61,6 +87,14 @@ class _Group(click.Group):
         except CxlabError as exc:
             click.secho(_("error: {message}", message=exc), fg="red", err=True)
             sys.exit(1)
+        except OSError as exc:
+            # the environment: a full disk, an unwritable or missing output folder, no loopback for the
+            # kernel. One line, no traceback (the files cxlab writes are atomic: nothing half written)
+            click.secho(_("error: {message}", message=os_error_line(exc)), fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.secho(_("interrupted"), fg="red", err=True)
+            sys.exit(130)
 
 
 @click.group(
@@ -119,22 +153,33 @@ def new(name: Path, from_demo: bool, language: str) -> None:
 )
 @click.argument("client_dir", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help=_help("Fail on the first unusable row instead of dropping it."))
+@allow_outside_option
 def validate(client_dir: Path, strict: bool) -> None:
     lang = user_language()
-    client = load_client(client_dir, strict=strict)  # client.yaml's constraints are checked as it loads
     console = Console(width=120)
-    console.print(f"[bold]{client.name}[/bold]  ({client.language}, {client.config.currency})")
+    # a spinner on stderr names the table being read (a large file takes a while); client.yaml's
+    # constraints are checked as it loads
+    with Console(stderr=True).status("client.yaml") as status:
+        client = load_client(
+            client_dir,
+            strict=strict,
+            progress=lambda table, file: status.update(f"{escape(table)}: {escape(file)}"),
+        )
+    # client text is escaped wherever it reaches the terminal: a name holding "[/]" is not markup
+    console.print(
+        f"[bold]{escape(client.name)}[/bold]  ({escape(client.language)}, {escape(client.config.currency)})"
+    )
     headers = ("table", "file", "rows read", "rows kept", "dropped", "blanked", "columns mapped")
     table = Table(*(pgettext(lang, "data-quality summary", h) for h in headers))
     for _index, row in client.quality.summary().iterrows():
         table.add_row(
-            row["table"],
-            row["file"],
+            escape(str(row["table"])),
+            escape(str(row["file"])),
             format_number(row["rows_read"], lang),
             format_number(row["rows_kept"], lang),
             format_number(row["rows_dropped"], lang),
             format_number(row["values_blanked"], lang),
-            str(row["columns_mapped"]),
+            escape(str(row["columns_mapped"])),
         )
     console.print(table)
     events = client.events
@@ -145,12 +190,15 @@ def validate(client_dir: Path, strict: bool) -> None:
                 cases=format_number(events["case_id"].nunique(), lang),
                 events=format_number(len(events), lang),
                 departments=events["department"].nunique(),
-            )
+            ),
+            highlight=False,
         )
     for issue in client.quality.issues:
-        console.print(f"  [yellow]{issue.table}[/yellow]: {issue.describe()}", highlight=False)
+        console.print(
+            f"  [yellow]{escape(issue.table)}[/yellow]: {escape(issue.describe())}", highlight=False
+        )
     for note in client.quality.notes:
-        console.print("  " + _("note: {note}", note=note), highlight=False)
+        console.print("  " + escape(_("note: {note}", note=note)), highlight=False)
     console.print(f"[green]{_('usable')}[/green]")
 
 
@@ -184,6 +232,13 @@ def validate(client_dir: Path, strict: bool) -> None:
 @click.option(
     "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
 )
+@click.option(
+    "--client-timeout",
+    default=3600,
+    show_default=True,
+    help=_help("Seconds allowed for one client's whole report (0: no limit)."),
+)
+@allow_outside_option
 def report(
     client_dir: Path,
     out: Path,
@@ -191,6 +246,7 @@ def report(
     static_charts: bool,
     worked_examples: bool,
     cell_timeout: int,
+    client_timeout: int,
 ) -> None:
     kernel = WarmKernel()
     if (Path(client_dir) / "client.yaml").is_file():
@@ -207,6 +263,7 @@ def report(
             static_charts=static_charts,
             worked_examples=worked_examples,
             cell_timeout=cell_timeout,
+            client_timeout=client_timeout,
             kernel=kernel,
         )
     finally:
@@ -287,7 +344,14 @@ def report(
 @click.option(
     "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
 )
+@click.option(
+    "--client-timeout",
+    default=3600,
+    show_default=True,
+    help=_help("Seconds allowed for one client's whole report (0: no limit)."),
+)
 @click.option("--quiet", "-q", is_flag=True, help=_help("No progress bar."))
+@allow_outside_option
 def batch(
     root: Path,
     out: Path,
@@ -298,6 +362,7 @@ def batch(
     scheduler: str | None,
     recycle_after: int,
     cell_timeout: int,
+    client_timeout: int,
     quiet: bool,
 ) -> None:
     # imported here on purpose: the report stack takes seconds to import (see `report`)
@@ -313,6 +378,7 @@ def batch(
         scheduler=scheduler,
         recycle_after=recycle_after,
         cell_timeout=cell_timeout,
+        client_timeout=client_timeout,
         progress=not quiet,
     )
     for outcome in result.failed:

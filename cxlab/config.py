@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .constraints import (
@@ -41,6 +41,14 @@ from .constraints import (
     Timezone,
 )
 from .errors import ConfigError
+from .safety import (
+    DEFAULT_MAX_MB,
+    DEFAULT_MAX_ROWS,
+    MAX_SETTINGS_NODES,
+    check_client_paths,
+    expanded_nodes,
+    read_limited_text,
+)
 from .schema import TABLES
 
 #: values that mean "no value" in exports (compared after stripping spaces, case-sensitive); a table's
@@ -105,9 +113,13 @@ class TableSource:
     missing_values: list[str] | dict[str, list[str]] | None = None
     #: lines equal in every column to an earlier line are noted; True drops them
     drop_duplicate_lines: bool = False
+    max_mb: float = DEFAULT_MAX_MB  # a larger file is refused before it is read
+    max_rows: int = DEFAULT_MAX_ROWS  # a table with more data rows is refused
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
         "missing_values": MissingMarkers(),
+        "max_mb": Interval(float, 0, None, closed="neither"),
+        "max_rows": Interval(int, 1, None),
         "decimal": StrOptions(frozenset({".", ","})),
         "encoding": Encoding(),
         "sheet": Interval(int, 0, None),  # a sheet index; a sheet name is any text
@@ -582,15 +594,36 @@ def load_config(client_dir: Path | str) -> ClientConfig:
     if not path.exists():
         raise ConfigError("a client folder with a client.yaml", file=str(path), found="no such file")
     data = read_settings_yaml(path)
-    return config_from_dict(data or {}, root=path.parent, source=str(path))
+    config = config_from_dict(data or {}, root=path.parent, source=str(path))
+    check_client_paths(config)  # every path inside the client folder, the logo a real image
+    return config
 
 
 def read_settings_yaml(path: Path) -> Any:
     """Parse a settings file with YAML 1.2's safe loader, refusing a key given twice in one mapping (PyYAML
     would silently keep the last one); a problem is a ConfigError naming the file, the line and the key."""
-    text = path.read_text(encoding="utf-8")
+    text = read_limited_text(path)  # a regular UTF-8 file of bounded size (not a FIFO, not /dev/zero)
+    try:
+        nodes = expanded_nodes(YAML(typ="safe").compose(text))
+    except (YAMLError, ValueError, RecursionError):
+        nodes = 0  # the load below names the problem
+    if nodes > MAX_SETTINGS_NODES:
+        raise ConfigError(
+            f"a settings file of at most {MAX_SETTINGS_NODES:,} values once its aliases are expanded",
+            file=str(path),
+            found="more (an alias bomb?)",
+        )
     try:
         return YAML(typ="safe").load(text)
+    except ValueError as exc:  # a timestamp that is no date (2026-02-30)
+        key, line = _bad_timestamp(text)
+        raise ConfigError(
+            "a real date as YYYY-MM-DD",
+            file=str(path),
+            column=key,
+            rows=[line] if line else None,
+            found=str(exc),
+        ) from None
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key, first_line = _duplicate_key_at(text, mark.line, mark.column) if mark else (None, None)
@@ -609,6 +642,36 @@ def read_settings_yaml(path: Path) -> Any:
             rows=[mark.line + 1] if mark else None,
             found=str(exc.problem or exc),
         ) from None
+    except (YAMLError, RecursionError) as exc:  # a control character, nesting too deep
+        raise ConfigError("valid YAML", file=str(path), found=" ".join(str(exc).split())[:200]) from None
+
+
+def _bad_timestamp(text: str) -> tuple[str | None, int | None]:
+    """The dotted key and (1-based) line of the first value YAML reads as a timestamp that is no real
+    date or time (``analysis_date: 2026-02-30``)."""
+
+    def walk(node: Node | None, path: str) -> tuple[str | None, int | None]:
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                found = walk(value_node, f"{path}.{key_node.value}" if path else str(key_node.value))
+                if found[0]:
+                    return found
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                found = walk(item, f"{path}[{i}]")
+                if found[0]:
+                    return found
+        elif node is not None and str(node.tag).endswith(":timestamp"):
+            try:
+                dt.datetime.fromisoformat(str(node.value).replace("t", "T").replace(" ", "T", 1))
+            except ValueError:
+                return path or "(top)", node.start_mark.line + 1
+        return None, None
+
+    try:
+        return walk(YAML(typ="safe").compose(text), "")
+    except MarkedYAMLError:
+        return None, None
 
 
 def _duplicate_key_at(text: str, line: int, column: int) -> tuple[str | None, int | None]:

@@ -27,12 +27,15 @@ RECEIPT_CLIENT_YAML = Path(__file__).resolve().parent / "data" / "receipt_client
 
 
 def receipt_client(folder: Path) -> Path:
-    """A client folder in ``folder`` whose client.yaml (tests/data/receipt_client) reads the shared
-    receipt.csv wherever the datasets are; returns the folder."""
+    """A client folder in ``folder`` whose client.yaml (tests/data/receipt_client) reads a copy of the shared
+    receipt.csv (2.3 MB: a client.yaml may name only files inside its folder); returns the folder."""
+    import shutil
+
     import yaml
 
     config = yaml.safe_load(RECEIPT_CLIENT_YAML.read_text(encoding="utf-8"))
-    config["tables"]["events"]["file"] = str(DATASETS / "receipt.csv")
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DATASETS / "receipt.csv", folder / "receipt.csv")
+    config["tables"]["events"]["file"] = "receipt.csv"
     (folder / "client.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return folder

@@ -150,7 +150,7 @@ def test_content_hash_covers_inputs_and_parameters(tmp_path: Path) -> None:
     with_recs = client_digest(client, env=env)
     assert with_recs != base
     logo = client / "logo.png"
-    logo.write_bytes(b"\x89PNG fake")
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n fake")  # a logo must be an image by its bytes
     config = client / "client.yaml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("branding:\n", "branding:\n  logo: logo.png\n"),
@@ -158,7 +158,7 @@ def test_content_hash_covers_inputs_and_parameters(tmp_path: Path) -> None:
     )
     with_logo = client_digest(client, env=env)
     assert with_logo != with_recs
-    logo.write_bytes(b"\x89PNG another")
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n another")
     assert client_digest(client, env=env) != with_logo
 
 

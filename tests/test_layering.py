@@ -34,6 +34,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "cxlab.config",
         "cxlab.questionnaire",
         "cxlab.errors",
+        "cxlab.safety",
         "cxlab.i18n",
     ),
     "diagnosis": ("cxlab.diagnosis", "cxlab.findings", "cxlab.recommend"),

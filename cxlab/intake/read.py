@@ -46,6 +46,7 @@ from ..errors import (
     MissingFileError,
     TableDependencyError,
 )
+from ..safety import check_regular_file
 from ..schema import TABLES, TIMEZONE_ATTR, Table
 from .checks import (
     apply_return_flag,
@@ -491,6 +492,7 @@ def _read_any(
     if path.is_dir():
         raise FileFormatError("a file", file=file, found="a folder")
     suffix = path.suffix.lower()
+    _check_input_file(path, src, file, suffix)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_text_table(path, src, file, table)
     if suffix in (".xlsx", ".xlsm"):
@@ -500,6 +502,81 @@ def _read_any(
     raise FileFormatError(
         "a .csv, .txt, .tsv, .xlsx or .parquet file", file=file, found=f"'{suffix or 'no'}' extension"
     )
+
+
+def _check_input_file(path: Path, src: TableSource, file: str, suffix: str) -> None:
+    """Refuse, before reading, what would hang, exhaust memory or be misread: a FIFO or device, a file
+    above the table's ``max_mb``, a text file that is binary (NUL bytes), UTF-16 without ``encoding`` set,
+    or one line longer than 1 MB; an XLSX sheet with more rows than ``max_rows``."""
+    info = check_regular_file(path, file, int(src.max_mb * 1024 * 1024))
+    if suffix in (".csv", ".txt", ".tsv"):
+        with path.open("rb") as stream:
+            head = stream.read(1_000_000)
+        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if utf16 and not (src.encoding or "").lower().replace("-", "").startswith("utf16"):
+            raise FileFormatError(
+                "UTF-8 or Latin-1 text (or encoding: utf-16 in the table's settings)",
+                file=file,
+                found="UTF-16 text",
+            )
+        if not utf16 and b"\x00" in head[:65536]:
+            raise FileFormatError("a text file", file=file, found="binary content (NUL bytes)")
+        if info.st_size > len(head) and b"\n" not in head and b"\r" not in head:
+            raise FileFormatError(
+                "a header row and data rows, one per line",
+                file=file,
+                found=f"a single line longer than {len(head):,} bytes",
+            )
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path, src.sheet, src.max_rows + 1)
+        if rows is not None and rows - 1 > src.max_rows:
+            raise FileFormatError(
+                f"at most {src.max_rows:,} data rows (raise the table's max_rows in client.yaml to read more)",
+                file=file,
+                found=f"a sheet of more than {src.max_rows + 1:,} rows",
+            )
+
+
+def _xlsx_rows(path: Path, sheet: str | int | None, limit: int) -> int | None:
+    """The sheet's row count, from the dimension it declares, else by counting its ``<row`` tags in the
+    compressed stream, stopping past ``limit`` (a 3,000,000-row sheet is refused in seconds, without
+    loading a cell); None when the workbook cannot be opened (the reader then names the problem)."""
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            if sheet is None:
+                ws = book.worksheets[0]
+            elif isinstance(sheet, int):
+                ws = book.worksheets[sheet]
+            else:
+                ws = book[sheet]
+            declared = ws.max_row
+            if declared is not None and declared > 1:
+                return int(declared)
+            count, tail = 0, b""
+            with book._archive.open(ws._worksheet_path) as stream:
+                while count <= limit and (chunk := stream.read(1 << 20)):
+                    data = tail + chunk
+                    count += data.count(b"<row ") + data.count(b"<row>")
+                    tail = data[-5:]
+                    count -= tail.count(b"<row ") + tail.count(b"<row>")
+                count += tail.count(b"<row ") + tail.count(b"<row>")
+            return count
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - a broken workbook is reported by the reader, with its message
+        return None
+
+
+def _check_row_count(frame: pd.DataFrame, src: TableSource, file: str) -> None:
+    if len(frame) > src.max_rows:
+        raise FileFormatError(
+            f"at most {src.max_rows:,} data rows (raise the table's max_rows in client.yaml to read more)",
+            file=file,
+            found=f"{len(frame):,} rows",
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -514,6 +591,7 @@ def load_table(
     path = config.path(src.file)
     file = src.file
     frame, row_numbers, bad_lines = _read_any(path, src, file, table)
+    _check_row_count(frame, src, file)
     rec = Recorder(table_name, file, row_numbers)
     report = TableReport(table_name, file, rows_read=len(frame) + len(bad_lines))
     report.issues.extend(_line_issues(table_name, file, frame.attrs.get("line_notes", {})))
@@ -611,12 +689,19 @@ def _department_blanks(issues: list[Issue], table_name: str, config: ClientConfi
 # the client folder
 
 
-def load_client(path: Path | str, strict: bool = False) -> Client:
-    """Load a client folder (``client.yaml`` + data files) into canonical, validated tables."""
+def load_client(
+    path: Path | str, strict: bool = False, progress: Callable[[str, str], None] | None = None
+) -> Client:
+    """Load a client folder (``client.yaml`` + data files) into canonical, validated tables.
+
+    ``progress(table, file)`` is told each table before it is read (the command line shows it: a large
+    file takes a while)."""
     config = load_config(path)
     quality = DataQuality()
     tables: dict[str, pd.DataFrame] = {}
     for name, src in config.tables.items():
+        if progress is not None:
+            progress(name, src.file)
         frame, report = load_table(name, src, config, strict=strict)
         tables[name] = frame
         quality.tables[name] = report

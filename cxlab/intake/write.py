@@ -105,9 +105,12 @@ def write_text(path: Path | str, text: str, encoding: str = "utf-8") -> Path:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which every text cell that a spreadsheet would run as a formula starts with ``'``;
-    number, date and empty cells are unchanged. Categories become text, time zones are dropped."""
+    """A copy in which every text cell (and column name) that a spreadsheet would run as a formula starts
+    with ``'``; number, date and empty cells are unchanged. Categories become text, time zones are
+    dropped."""
     out = frame.copy()
+    # a header is a text cell too (a kept client column may be named "=cmd|...")
+    out.columns = [_neutralise_cell(name) for name in out.columns]
     for name in out.columns:
         column = out[name]
         if isinstance(column.dtype, pd.CategoricalDtype):

@@ -54,6 +54,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..intake.write import save_yaml
+from ..safety import MAX_SETTINGS_NODES, expanded_nodes, read_limited_text
 from .engine import STATUSES, Recommendation, Status, due_quarter, sort_recommendations
 from .rules import EFFORTS, Effort, Text
 
@@ -283,8 +284,16 @@ def load_overrides(location: Path | str) -> Overrides:
     path = overrides_path(location)
     if not path.exists():
         return Overrides(source=str(path))
+    # a regular UTF-8 file of bounded size, refused when its aliases stand for too many values (cxlab.safety)
+    text = read_limited_text(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if expanded_nodes(yaml.compose(text, Loader=yaml.SafeLoader)) > MAX_SETTINGS_NODES:
+            raise ConfigError(
+                f"a settings file of at most {MAX_SETTINGS_NODES:,} values once its aliases are expanded",
+                file=str(path),
+                found="more (an alias bomb?)",
+            )
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(

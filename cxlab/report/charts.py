@@ -10,6 +10,7 @@ chart shown in a notebook cell and a chart placed by a report section come out t
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import os
@@ -22,6 +23,7 @@ import vl_convert
 from ..charts.data import use_inline_values
 from ..charts.theme import use_brand, with_locale
 from ..config import Branding
+from ..errors import ReportError
 from ..intake.write import write_text
 
 RENDERER_NAME = "cxlab_report"
@@ -91,18 +93,36 @@ def vega_bundle() -> str:
     """The Vega + Vega-Lite + vega-embed bundle of vl-convert (≈0.9 MB), defining ``window.vegaEmbed``.
 
     Building it takes vl-convert ~2 s, so it is cached in memory and in the user's cache folder, keyed by
-    the vl-convert version (a cache that cannot be written is simply skipped).
+    the vl-convert version (a cache that cannot be written is simply skipped). The cached copy is used only
+    when its SHA-256 matches the one written beside it and it defines ``vegaEmbed``: an emptied or
+    truncated cache (a full disk, a crash) used to give reports with no chart at all; it is rebuilt.
     """
     version = getattr(vl_convert, "__version__", "unknown")
     cached = _cache_dir() / f"vega-bundle-{version}.js"
+    digest_file = cached.with_name(cached.name + ".sha256")
     try:
-        return cached.read_text(encoding="utf-8")
-    except OSError:
+        text = cached.read_text(encoding="utf-8")
+        if _bundle_ok(text) and digest_file.read_text(encoding="ascii").strip() == _sha256(text):
+            return text
+    except (OSError, UnicodeDecodeError):
         pass
     bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub omits snippet's default
+    if not _bundle_ok(bundle):
+        raise ReportError(
+            "vl-convert's Vega bundle defining vegaEmbed", found=f"{len(bundle)} characters without it"
+        )
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_text(cached, bundle)
+        write_text(digest_file, _sha256(bundle) + "\n")
     except OSError:
         pass
     return bundle
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _bundle_ok(text: str) -> bool:
+    return len(text) > 10_000 and "vegaEmbed" in text

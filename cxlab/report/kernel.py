@@ -4,18 +4,29 @@ Papermill passes ``km=`` to nbclient, which then leaves the kernel running after
 owns that kernel: it boots it and imports cxlab in it on a background thread (while the caller validates
 the client folder), resets the namespace before each run so no state leaks from one client to the next,
 moves it to the run's folder, and recycles it every ``recycle_after`` runs.
+
+The manager is an :class:`~jupyter_client.manager.AsyncKernelManager`: nbclient runs its cells on an
+asyncio loop, and with a synchronous manager its client's ``get_msg`` calls block that loop, so neither the
+per-cell timeout nor the dead-kernel check ever ran (a 40 s cell ran past a 5 s timeout; a killed kernel
+hung the run). The kernel's own set-up (warm-up, reset) talks to it through a blocking client of the same
+connection. :meth:`WarmKernel.kill` ends the kernel's whole process group at once (a kernel stuck in C
+code, e.g. a runaway regular expression, does not answer a shutdown request).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportError
 
 if TYPE_CHECKING:  # jupyter_client is imported when a kernel starts: this module stays light
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.blocking.client import BlockingKernelClient
+    from jupyter_client.manager import AsyncKernelManager
 
 KERNEL_NAME = "python3"
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
@@ -39,23 +50,35 @@ class WarmKernel:
     def __init__(self, recycle_after: int = 10, kernel_name: str = KERNEL_NAME) -> None:
         self.recycle_after = recycle_after
         self.kernel_name = kernel_name
-        self.km: KernelManager | None = None
+        self.km: AsyncKernelManager | None = None
         self.runs = 0
         self._warming: threading.Thread | None = None
+        #: told the process id of every kernel this object starts (a batch worker tells its parent, which
+        #: kills the kernel if the worker itself is killed)
+        self.on_start: Callable[[int | None], None] | None = None
 
     def start(self, cwd: Path | None = None) -> None:
         """Start the kernel (if not running, or recycled: every ``recycle_after`` runs, or when it died) and
         warm it up in the background."""
-        from jupyter_client.manager import KernelManager  # heavy: only when a kernel starts
+        from jupyter_client.manager import AsyncKernelManager  # heavy: only when a kernel starts
+        from jupyter_core.utils import run_sync
 
-        if self.km is not None and (self.runs >= self.recycle_after or not self.km.is_alive()):
+        if self.km is not None and (self.runs >= self.recycle_after or not self.is_alive()):
             self.shutdown()
         if self.km is not None:
             return
-        km = KernelManager(kernel_name=self.kernel_name)
-        km.start_kernel(cwd=str(cwd) if cwd else None)
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        try:
+            run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
+        except (RuntimeError, TimeoutError, LookupError) as exc:  # no kernel spec, no loopback, ...
+            raise ReportError(
+                f"a Jupyter kernel '{self.kernel_name}' that starts",
+                found=" ".join(str(exc).split()) or type(exc).__name__,
+            ) from None
         self.km = km
         self.runs = 0
+        if self.on_start is not None:
+            self.on_start(self.pid)
         self._warming = threading.Thread(target=self._execute_quietly, args=(PREWARM_CODE,), daemon=True)
         self._warming.start()
 
@@ -73,11 +96,16 @@ class WarmKernel:
     def _execute(self, code: str) -> dict:
         if self.km is None:
             raise ReportError("a started kernel", found="no kernel (call start() first)")
-        client = self.km.client()
+        client = self._blocking_client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=120)
             return client.execute_interactive(code, timeout=300, store_history=False)
+        except (RuntimeError, TimeoutError) as exc:  # no answer: dead, hung, or no loopback interface
+            raise ReportError(
+                "a Jupyter kernel that answers (is the loopback interface up?)",
+                found=" ".join(str(exc).split()) or type(exc).__name__,
+            ) from None
         finally:
             client.stop_channels()
 
@@ -95,15 +123,70 @@ class WarmKernel:
         if reply["content"].get("status") != "ok":
             raise ReportError("a kernel namespace reset", found=str(reply["content"].get("evalue")))
 
-    def shutdown(self) -> None:
-        if self.km is not None:
+    def _blocking_client(self) -> BlockingKernelClient:
+        from jupyter_client.blocking.client import BlockingKernelClient
+
+        assert self.km is not None
+        info: dict[str, Any] = dict(self.km.get_connection_info(session=True))
+        # parent=km: the client asks the manager whether the kernel lives (without it, it asks the
+        # heartbeat, which has not beaten yet just after the kernel starts: "Kernel died before replying")
+        return BlockingKernelClient(connection_file=self.km.connection_file, parent=self.km, **info)
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id (None when no kernel runs)."""
+        provisioner = getattr(self.km, "provisioner", None)
+        pid = getattr(provisioner, "pid", None)
+        return int(pid) if pid else None
+
+    def is_alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            return False
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:  # noqa: BLE001 - a kernel we cannot ask is not one to reuse
+            return False
+
+    def kill(self) -> None:
+        """End the kernel at once (its process group: a kernel may have started processes of its own),
+        without asking it: for a kernel that is hung, busy past a timeout, or already dead."""
+        pid = self.pid
+        km, self.km = self.km, None
+        self._warming = None
+        if pid is not None:
+            kill_kernel_process(pid)
+        if km is not None:
+            from jupyter_core.utils import run_sync
+
             try:
-                self.km.shutdown_kernel(now=True)
-            finally:
-                self.km = None
+                run_sync(km.shutdown_kernel)(now=True)  # reaps the process, removes the connection file
+            except Exception:  # noqa: BLE001 - the process is gone already
+                pass
+
+    def shutdown(self) -> None:
+        """Stop the kernel (at once: a warm kernel holds nothing worth saving)."""
+        self.kill()
 
     def __enter__(self) -> WarmKernel:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+def kill_kernel_process(pid: int) -> None:
+    """SIGKILL a kernel and its process group (a kernel launched by jupyter_client leads its own group);
+    nothing happens when it is gone already."""
+    try:
+        group = os.getpgid(pid)
+    except ProcessLookupError:
+        return
+    try:
+        if group == pid:
+            os.killpg(group, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -11,6 +11,7 @@ from one client to the next.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,8 @@ def _lacking(needs: tuple[str, ...], tables: Any, client: Any) -> list[str]:
 
 SKIPPED_STEPS_FILE = "skipped.txt"
 DEFAULT_CELL_TIMEOUT = 600  # seconds per cell
+#: seconds one client's whole report may take (every notebook together); 0 = no limit
+DEFAULT_CLIENT_TIMEOUT = 3600
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
 # what every report imports: loaded while the caller validates the client folder
 PREWARM_CODE = (
@@ -121,16 +124,23 @@ def execute_template(
     kernel: WarmKernel | None = None,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     cwd: Path | None = None,
+    deadline: float | None = None,
 ) -> nbformat.NotebookNode:
     """Execute one template with papermill into ``output``; on failure the executed notebook is still
-    written and a :class:`ReportError` names the cell and the cause."""
+    written and a :class:`ReportError` names the cell and the cause.
+
+    Each cell may run ``cell_timeout`` seconds, and none past ``deadline`` (a ``time.monotonic()`` value:
+    the client's time limit). A cell that runs out of time, or a kernel that dies (killed, out of memory),
+    fails the run with the cause named; the kernel is then killed (a warm one is replaced on next use)."""
     import papermill as pm  # heavy (pulls in nbclient, ipykernel clients): imported when a template runs
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     template = Path(template)
     extra: dict[str, Any] = {}
     if kernel is not None:
         extra["km"] = kernel.manager(cwd)
+    limit = _CellLimit(cell_timeout, deadline)
     try:
         return pm.execute_notebook(
             str(template),
@@ -143,9 +153,24 @@ def execute_template(
             # once at the end, and before raising when a cell fails (kept for audit).
             request_save_on_cell_execute=False,
             execution_timeout=cell_timeout,
+            timeout_func=limit,
             cwd=str(cwd) if cwd else None,
             **extra,
         )
+    except (CellTimeoutError, DeadKernelError) as exc:
+        # the kernel is busy past the limit, or gone: kill it, so no kernel outlives its run
+        if kernel is not None:
+            kernel.kill()
+        where = limit.where(template)
+        if isinstance(exc, DeadKernelError):
+            cause = "the kernel died (killed, or out of memory)"
+        elif limit.by_deadline:
+            cause = "the client's time limit ran out"
+        else:
+            cause = f"ran longer than the {cell_timeout} s cell timeout"
+        raise ReportError(
+            f"{template.name} to run without errors", file=str(output), found=f"{cause} in {where}"
+        ) from None
     except PapermillExecutionError as exc:
         where = _failed_cell(nbformat.read(str(output), as_version=4)) or f"cell {exc.cell_index + 1}"
         raise ReportError(
@@ -156,6 +181,39 @@ def execute_template(
 
 
 _PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
+class _CellLimit:
+    """nbclient's ``timeout_func``: the seconds the next cell may run (the cell timeout, or what is left
+    of the client's time, whichever is shorter); it also remembers the cell, to name it on a timeout."""
+
+    def __init__(self, cell_timeout: int, deadline: float | None) -> None:
+        self.cell_timeout = cell_timeout if cell_timeout and cell_timeout > 0 else None
+        self.deadline = deadline
+        self.source: str | None = None
+        self.by_deadline = False
+
+    def where(self, template: Path) -> str:
+        """'cell 7 (report.segments_section(ctx))': the cell running last, numbered as in the template."""
+        if self.source is None:
+            return "the kernel's start"
+        summary = _cell_summary(self.source)
+        try:
+            cells = nbformat.read(str(template), as_version=4).cells
+            position = next(i for i, c in enumerate(cells, start=1) if c.source == self.source)
+        except (OSError, StopIteration, ValueError):
+            return f"the cell {summary}" if summary else "the parameters cell"
+        return f"cell {position} ({summary})"
+
+    def __call__(self, cell: nbformat.NotebookNode) -> int | None:
+        self.source = cell.source
+        limit = self.cell_timeout
+        self.by_deadline = False
+        if self.deadline is not None:
+            left = max(1, math.ceil(self.deadline - time.monotonic()))
+            if limit is None or left < limit:
+                limit, self.by_deadline = left, True
+        return limit
 
 
 def _failed_cell(nb: nbformat.NotebookNode) -> str | None:
@@ -200,6 +258,7 @@ def build_report(
     kernel: WarmKernel | None = None,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     check_data: bool = True,
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
 ) -> ReportResult:
     """Validate ``client_dir``, execute the report template into ``out`` and write ``out/report.html``.
 
@@ -209,8 +268,13 @@ def build_report(
     ``check_data=False`` (the batch's warm workers) checks ``client.yaml`` here and leaves reading and
     checking the data to the notebook's first cell, so each client's files are read once: a data problem
     then fails that cell, with the same message.
+
+    Each notebook cell may run ``cell_timeout`` seconds, and the client's notebooks together
+    ``client_timeout`` seconds (0: no limit); past either, or when the kernel dies, the kernel is killed
+    and the run fails naming the cell and the cause.
     """
     started = time.perf_counter()
+    deadline = time.monotonic() + client_timeout if client_timeout and client_timeout > 0 else None
     client_dir = Path(client_dir).resolve()
     out = Path(out).resolve()
     own_kernel = kernel is None
@@ -241,7 +305,9 @@ def build_report(
     notebooks: list[Path] = []
     try:
         executed = out / REPORT_TEMPLATE
-        nb = execute_template(template_path(REPORT_TEMPLATE), executed, params, kernel, cell_timeout, out)
+        nb = execute_template(
+            template_path(REPORT_TEMPLATE), executed, params, kernel, cell_timeout, out, deadline
+        )
         notebooks.append(executed)
         html = export_notebook_html(nb, static_charts=static_charts)
         target = out / "report.html"
@@ -256,7 +322,7 @@ def build_report(
                     skipped.append(f"{name}: skipped, the client has no {', '.join(lacking)}")
                     continue
                 path = out / "notebooks" / name
-                execute_template(template_path(name), path, step_params, kernel, cell_timeout, out)
+                execute_template(template_path(name), path, step_params, kernel, cell_timeout, out, deadline)
                 notebooks.append(path)
             if skipped:
                 write_text(out / "notebooks" / SKIPPED_STEPS_FILE, "\n".join(skipped) + "\n")

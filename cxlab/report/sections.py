@@ -26,6 +26,7 @@ from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
 from ..intake import Note
 from ..questionnaire import PILLARS
+from ..safety import confine, logo_data_uri
 from . import handoffs_text as ht
 from . import html as h
 from .charts import chart_html
@@ -127,9 +128,10 @@ def cover(ctx: ReportContext) -> h.ReportMeta:
     branding = ctx.config.branding
     logo = None
     if branding.logo:
-        path = ctx.config.path(branding.logo)
+        # confined to the client folder, a real PNG/JPEG/SVG by its bytes, an SVG sanitised
+        path = confine(ctx.config.root, branding.logo, file=ctx.config.source, key="branding.logo")
         if path.is_file():
-            logo = h.data_uri(path)
+            logo = logo_data_uri(path, ctx.config.source)
     return h.ReportMeta(
         {
             "client_name": ctx.config.name,

@@ -101,6 +101,9 @@ def append_rows(path: Path, rows: pd.DataFrame, src: TableSource) -> int:
     out = rows.reindex(columns=header).astype(object).where(rows.reindex(columns=header).notna(), None)
     for record in out.itertuples(index=False):  # a workshop submits a dozen rows: a loop is fine
         ws.append(list(record))
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # openpyxl makes "=..." a formula: a typed answer stays text
+                cell.data_type = "s"
     atomic_write(path, book.save)
     return ws.max_row - (src.header_row or 1)
 

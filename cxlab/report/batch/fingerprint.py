@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from ...config import CONFIG_FILE, load_config
 from ...errors import CxlabError
 from ...intake.write import write_text
 from ...recommend.overrides import OVERRIDES_FILE
+from ...safety import file_kind
 from ..export import TEMPLATE_NAME, template_root
 from ..run import REPORT_TEMPLATE, ReportResult, template_path
 from .jobs import HASH_FILE, REPORT_FILE, SKIPPED, ClientJob, ClientOutcome
@@ -32,12 +34,22 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2]
 
 def _file_digest(path: Path) -> str:
     try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:  # a link loop, no permission: the run reports it
+        return f"unreadable: {exc.strerror}"
+    if not stat.S_ISREG(mode):  # a FIFO would block the hashing, a device never ends: never opened
+        return file_kind(mode)
+    try:
         with path.open("rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except FileNotFoundError:
         return "missing"
     except IsADirectoryError:
         return "directory"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
 
 
 def _tree_digest(folder: Path, pattern: str = "*") -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...config import CONFIG_FILE
-from ..run import DEFAULT_CELL_TIMEOUT
+from ..run import DEFAULT_CELL_TIMEOUT, DEFAULT_CLIENT_TIMEOUT
 
 HASH_FILE = ".cxlab-hash"
 INDEX_FILE = "index.html"
@@ -32,6 +32,7 @@ class ClientJob:
     static_charts: bool = False
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     recycle_after: int = 10
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT
     client_name: str = ""  # from client.yaml when it can be read (shown also when the client fails)
     client_lang: str = ""
 
@@ -102,22 +103,34 @@ def find_clients(root: str | Path, exclude: Iterable[Path] = ()) -> list[Path]:
     """Every client folder (one holding a ``client.yaml``) under ``root``, recursively, sorted.
 
     ``root`` itself counts when it holds a client.yaml. A client folder is not searched further; hidden
-    folders, caches and the ``exclude`` folders (e.g. the batch output) are skipped.
+    folders, caches and the ``exclude`` folders (e.g. the batch output) are skipped. Links to folders are
+    followed, each real folder once.
     """
     root = Path(root).resolve()
     excluded = {Path(p).resolve() for p in exclude}
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    # symbolic links to folders are followed (a client folder linked into ROOT is a client), each real
+    # folder once: a link loop or a second link to the same client is not walked again
+    seen: set[Path] = {root}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         here = Path(dirpath)
         if CONFIG_FILE in filenames:
             found.append(here)
             dirnames[:] = []
             continue
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and d not in SKIP_DIRS and (here / d).resolve() not in excluded
-        )
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith(".") or d in SKIP_DIRS:
+                continue
+            try:
+                real = (here / d).resolve()
+            except (OSError, RuntimeError):
+                continue  # a broken link or a loop
+            if real in excluded or real in seen:
+                continue
+            seen.add(real)
+            kept.append(d)
+        dirnames[:] = kept
     return sorted(found)
 
 

@@ -7,14 +7,17 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing.connection import wait
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,11 +30,12 @@ from rich.progress import (
 
 from ...config import CONFIG_FILE, load_config
 from ...errors import CxlabError
-from ..run import DEFAULT_CELL_TIMEOUT
+from ..kernel import kill_kernel_process
+from ..run import DEFAULT_CELL_TIMEOUT, DEFAULT_CLIENT_TIMEOUT
 from .fingerprint import client_digest, environment_digest, skip_outcome
 from .index import write_index
 from .jobs import FAILED, OK, SKIPPED, BatchResult, ClientJob, ClientOutcome, client_job_name, find_clients
-from .worker import crashed, init_worker, one_line, run_client, shutdown_kernel
+from .worker import crashed, one_line, run_client, serve, shutdown_kernel
 
 
 # ---------------------------------------------------------------------------------------- executors
@@ -43,19 +47,107 @@ def _run_local(jobs: list[ClientJob], n: int) -> Iterator[ClientOutcome]:
         finally:
             shutdown_kernel()
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker) as pool:
-        futures = {pool.submit(run_client, job): job for job in jobs}
+    yield from _WorkerPool(n).run(jobs)
+
+
+class _Worker:
+    """One spawned worker process, its end of the pipe, the job it runs and the kernel it runs it in."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=serve, args=(child,), daemon=True, name="cxlab-batch-worker")
+        self.process.start()
+        child.close()
+        self.job: ClientJob | None = None
+        self.kernel_pid: int | None = None
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Ask the worker to end (its kernel with it); kill it, and its kernel, if it does not."""
         try:
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as exc:  # noqa: BLE001 - BrokenProcessPool and the like
-                    yield crashed(futures[future], exc)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(wait)
+        if self.process.exitcode == 0:
+            self.kernel_pid = None  # it shut its kernel down itself: that process id may be reused now
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        if self.kernel_pid is not None:
+            kill_kernel_process(self.kernel_pid)  # a worker killed mid-run leaves no kernel behind
+            self.kernel_pid = None
+        self.conn.close()
+
+
+class _WorkerPool:
+    """N spawned worker processes, each running one client at a time in its warm kernel.
+
+    Unlike :class:`concurrent.futures.ProcessPoolExecutor`, where one worker killed (``kill -9``, the
+    out-of-memory killer) breaks the whole pool and fails every unfinished client, a dead worker here
+    fails only the client it was running: its kernel is killed, a new worker takes its place and the
+    other clients go on. On any exit (the end, Ctrl-C) every worker and kernel is stopped.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.ctx = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+
+    def run(self, jobs: list[ClientJob]) -> Iterator[ClientOutcome]:
+        pending = list(reversed(jobs))
+        try:
+            self.workers = [_Worker(self.ctx) for _ in range(min(self.n, len(jobs)))]
+            while pending or any(w.job for w in self.workers):
+                for worker in self.workers:
+                    if worker.job is None and pending:
+                        worker.job = pending.pop()
+                        worker.conn.send(worker.job)
+                busy = [w for w in self.workers if w.job is not None]
+                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+                for worker in busy:
+                    yield from self._collect(worker, ready)
+        finally:
+            for worker in self.workers:
+                if worker.job is None:
+                    worker.stop()
+                else:  # interrupted mid-client: no waiting
+                    worker.kill()
+            self.workers = []
+
+    def _collect(self, worker: _Worker, ready: list[Any]) -> Iterator[ClientOutcome]:
+        """The outcomes of one worker's messages; a worker that died is replaced."""
+        dead = worker.process.sentinel in ready
+        try:
+            while worker.conn.poll():
+                kind, value = worker.conn.recv()
+                if kind == "kernel":
+                    worker.kernel_pid = value
+                elif kind == "done" and worker.job is not None:
+                    worker.job = None
+                    yield value
+        except (EOFError, OSError):
+            dead = True
+        if dead or not worker.process.is_alive():
+            worker.process.join(5)
+            job = worker.job
+            code = worker.process.exitcode
+            worker.job = None
+            worker.kill()
+            self.workers[self.workers.index(worker)] = _Worker(self.ctx)  # the pool keeps its size
+            if job is not None:
+                yield crashed(job, _exit_cause(code))
+
+
+def _exit_cause(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def _run_dask(jobs: list[ClientJob], address: str) -> Iterator[ClientOutcome]:
@@ -90,7 +182,13 @@ def _run_dask(jobs: list[ClientJob], address: str) -> Iterator[ClientOutcome]:
 
 # ------------------------------------------------------------------------------------------- the run
 def _jobs_for(
-    root: Path, out: Path, lang: str, static_charts: bool, recycle_after: int, cell_timeout: int
+    root: Path,
+    out: Path,
+    lang: str,
+    static_charts: bool,
+    recycle_after: int,
+    cell_timeout: int,
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
 ) -> list[ClientJob]:
     """One job per client folder under ``root``, in ROOT order."""
     folders = find_clients(root, exclude=[out])
@@ -108,17 +206,22 @@ def _jobs_for(
             config = load_config(folder)
             shown = {"client_name": config.name, "client_lang": config.language}
         except CxlabError:
-            shown = {}
+            shown = {}  # the client's run fails with the same message; the others go on
+        try:
+            digest = client_digest(folder, lang, static_charts, env)
+        except Exception as exc:  # noqa: BLE001 - an unreadable client never stops the batch
+            digest = f"unhashable: {one_line(exc)}"
         jobs.append(
             ClientJob(
                 name=name,
                 client_dir=str(folder),
                 out_dir=str(out / name),
-                digest=client_digest(folder, lang, static_charts, env),
+                digest=digest,
                 lang=lang,
                 static_charts=static_charts,
                 cell_timeout=cell_timeout,
                 recycle_after=recycle_after,
+                client_timeout=client_timeout,
                 **shown,
             )
         )
@@ -135,6 +238,7 @@ def run_batch(
     scheduler: str | None = None,
     recycle_after: int = 10,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
     progress: bool = True,
     on_result: Callable[[ClientOutcome], None] | None = None,
 ) -> BatchResult:
@@ -154,8 +258,11 @@ def run_batch(
         raise CxlabError("--recycle-after of at least 1", file="batch options", found=str(recycle_after))
     if lang not in ("", "it", "en"):
         raise CxlabError("lang 'it' or 'en'", file="batch options", column="lang", found=lang)
-    all_jobs = _jobs_for(root, out, lang, static_charts, recycle_after, cell_timeout)
-    out.mkdir(parents=True, exist_ok=True)
+    all_jobs = _jobs_for(root, out, lang, static_charts, recycle_after, cell_timeout, client_timeout)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CxlabError("a writable output folder", file=str(out), found=exc.strerror or str(exc)) from None
     outcomes: dict[str, ClientOutcome] = {}
     todo: list[ClientJob] = []
     for job in all_jobs:
@@ -172,16 +279,42 @@ def run_batch(
                 on_result(outcome)
         if todo:
             runner = _run_dask(todo, scheduler) if scheduler else _run_local(todo, min(jobs, len(todo)))
-            for outcome in runner:
-                outcomes[outcome.name] = outcome
-                advance(outcome)
-                if on_result:
-                    on_result(outcome)
+            try:
+                for outcome in runner:
+                    outcomes[outcome.name] = outcome
+                    advance(outcome)
+                    if on_result:
+                        on_result(outcome)
+            except KeyboardInterrupt:
+                # Ctrl-C: the workers are stopped (the runner's clean-up); the index records what finished,
+                # and a re-run resumes with the rest (a finished client is skipped, unchanged)
+                getattr(runner, "close", lambda: None)()
+                _interrupted(all_jobs, outcomes)
+                ordered = [outcomes[job.name] for job in all_jobs]
+                write_index(out, ordered, seconds=time.perf_counter() - started, root=root)
+                raise
 
     ordered = [outcomes[job.name] for job in all_jobs]
     seconds = time.perf_counter() - started
     index = write_index(out, ordered, seconds=seconds, root=root)
     return BatchResult(root=root, out=out, index=index, clients=ordered, seconds=seconds)
+
+
+INTERRUPTED = "not run: the batch was interrupted (Ctrl-C); run it again to finish"
+
+
+def _interrupted(jobs: list[ClientJob], outcomes: dict[str, ClientOutcome]) -> None:
+    for job in jobs:
+        if job.name not in outcomes:
+            outcomes[job.name] = ClientOutcome(
+                name=job.name,
+                client_dir=job.client_dir,
+                out_dir=job.out_dir,
+                status=FAILED,
+                error=INTERRUPTED,
+                client_name=job.client_name,
+                lang=job.lang or job.client_lang,
+            )
 
 
 class _Progress:
@@ -211,10 +344,15 @@ class _Progress:
         task: TaskID = bar.add_task("", total=self.total)
 
         def advance(outcome: ClientOutcome) -> None:
-            label = f"[{self.COLOURS[outcome.status]}]{outcome.status}[/] {outcome.name}"
+            # client text (folder names, errors quoting client.yaml) is escaped: "[/]" is not markup
+            label = f"[{self.COLOURS[outcome.status]}]{outcome.status}[/] {escape(outcome.name)}"
             bar.update(task, advance=1, description=label)
             if outcome.status == FAILED:
-                bar.console.print(f"[red]failed[/red] {outcome.name}: {outcome.error}", markup=True)
+                bar.console.print(
+                    f"[red]failed[/red] {escape(outcome.name)}: {escape(str(outcome.error))}",
+                    markup=True,
+                    highlight=False,
+                )
 
         return advance
 

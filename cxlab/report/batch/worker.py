@@ -8,7 +8,10 @@ from __future__ import annotations
 import atexit
 import multiprocessing.util
 import os
+import signal
 import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ...errors import CxlabError
@@ -64,19 +67,54 @@ def one_line(exc: BaseException) -> str:
     return " ".join(text.split())  # the error is one line, whatever the exception carried
 
 
-def run_client(job: ClientJob) -> ClientOutcome:
+def serve(conn: Connection) -> None:
+    """The loop of a local worker process (:func:`~cxlab.report.batch.schedule._run_local`): receive a
+    job, run it, send ``("done", outcome)``; ``("kernel", pid)`` tells the parent which kernel this worker
+    runs, so a worker killed mid-run leaves no kernel behind. ``None`` ends the loop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    _hook_exit()
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                break
+            if job is None:
+                break
+            outcome = run_client(job, on_kernel=lambda pid: conn.send(("kernel", pid)))
+            conn.send(("done", outcome))
+    finally:
+        shutdown_kernel()
+
+
+def run_client(job: ClientJob, on_kernel: Callable[[int | None], None] | None = None) -> ClientOutcome:
     """Run one client's report in this process's warm kernel; never raises for the client's problems.
 
-    The same function runs in local worker processes and on Dask workers.
+    The same function runs in local worker processes and on Dask workers. ``on_kernel(pid)`` hears the
+    process id of the kernel this client runs in.
     """
     out_dir = Path(job.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     # a failed run leaves no old report, stamp or executed notebook of an earlier run behind
-    for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE, out_dir / REPORT_TEMPLATE):
-        stale.unlink(missing_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE, out_dir / REPORT_TEMPLATE):
+            stale.unlink(missing_ok=True)
+    except OSError as exc:
+        return ClientOutcome(
+            name=job.name,
+            client_dir=job.client_dir,
+            out_dir=job.out_dir,
+            status=FAILED,
+            error=f"{out_dir}: expected a writable output folder; found {exc.strerror or exc}",
+            client_name=job.client_name,
+            lang=job.lang or job.client_lang,
+        )
     kernel = _worker_kernel(job.recycle_after)
+    kernel.on_start = on_kernel  # every kernel this client starts (a dead one is replaced) is reported
     # boots (or recycles) the kernel and imports cxlab in it while this client is validated
     kernel.start()
+    if on_kernel is not None:
+        on_kernel(kernel.pid)
     km_before, runs_before = kernel.km, kernel.runs
     started = time.perf_counter()
     outcome = ClientOutcome(
@@ -96,13 +134,14 @@ def run_client(job: ClientJob) -> ClientOutcome:
             static_charts=job.static_charts,
             kernel=kernel,
             cell_timeout=job.cell_timeout,
+            client_timeout=job.client_timeout,
             check_data=False,  # the kernel reads the client's files; reading them here too doubled it
         )
     except Exception as exc:  # noqa: BLE001 - one client's failure is recorded, never propagated
         outcome.error = one_line(exc)
         outcome.seconds = time.perf_counter() - started
         (out_dir / REPORT_FILE).unlink(missing_ok=True)
-        if kernel.km is not km_before or kernel.runs != runs_before:
+        if kernel.km is None or kernel.km is not km_before or kernel.runs != runs_before:
             kernel.shutdown()  # the kernel ran (part of) the failed notebook: start the next client clean
         return outcome
     outcome.status = OK
@@ -112,18 +151,23 @@ def run_client(job: ClientJob) -> ClientOutcome:
     outcome.key_figures = result.key_figures
     outcome.size_bytes = result.size_bytes
     outcome.unreviewed = result.unreviewed
-    write_stamp(job, result)
+    try:
+        write_stamp(job, result)
+    except OSError:  # the report is there; without its stamp the next run simply redoes it
+        pass
     return outcome
 
 
-def crashed(job: ClientJob, exc: BaseException) -> ClientOutcome:
+def crashed(job: ClientJob, exc: BaseException | str) -> ClientOutcome:
     """The outcome of a job whose worker died (the exception came from the pool, not the job)."""
+    (Path(job.out_dir) / REPORT_FILE).unlink(missing_ok=True)
+    why = exc if isinstance(exc, str) else one_line(exc)
     return ClientOutcome(
         name=job.name,
         client_dir=job.client_dir,
         out_dir=job.out_dir,
         status=FAILED,
-        error=f"the worker running this client stopped: {one_line(exc)}",
+        error=f"the worker running this client stopped: {why}",
         client_name=job.client_name,
         lang=job.lang or job.client_lang,
     )
