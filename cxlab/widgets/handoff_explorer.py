@@ -149,7 +149,9 @@ class HandoffExplorer(CxWidget):
             )
         m = self._matrix_rows()
         if chosen:
-            m = m[m["from_department"].astype(str).isin(chosen) & m["to_department"].astype(str).isin(chosen)]
+            # the handoffs of the chosen departments, to and from any department (one department alone
+            # has no handoff with itself: both ends chosen would leave nothing to show)
+            m = m[m["from_department"].astype(str).isin(chosen) | m["to_department"].astype(str).isin(chosen)]
         self.matrix = [
             {
                 "from": str(r["from_department"]),

@@ -1,0 +1,49 @@
+"""Widget defects of issue 22, each with a test that failed before the fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cxlab.intake import load_client
+from cxlab.widgets import HandoffExplorer
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def explorer(demo_client_dir: Path) -> HandoffExplorer:
+    return HandoffExplorer(load_client(demo_client_dir), lang="en")
+
+
+def test_filtering_to_one_department_keeps_its_handoffs(explorer: HandoffExplorer) -> None:
+    everything = explorer.matrix
+    department = max(explorer.departments, key=lambda d: sum(d in (r["from"], r["to"]) for r in everything))
+    explorer.selected_departments = [department]
+    try:
+        touching = [r for r in everything if department in (r["from"], r["to"])]
+        assert touching and sorted(map(json.dumps, explorer.matrix)) == sorted(map(json.dumps, touching))
+    finally:
+        explorer.selected_departments = []
+    assert explorer.matrix == everything
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to load the front-end module")
+def test_nps_points_lost_is_shaded_by_signed_value_worst_darkest() -> None:
+    """Points lost (positive) darken with the loss; points gained (negative) never look worse than a loss."""
+    values = [-10.0, 3.0, 1.0, 0.0]
+    script = (
+        f"import {{cellShade}} from {(REPO / 'widgets' / 'handoff_explorer.js').as_uri()!r};"
+        f"const v = {json.dumps(values)};"
+        "console.log(JSON.stringify(v.map(x => cellShade('nps_points_lost', x, v))));"
+    )
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    shades = json.loads(out.stdout)
+    darkest = max(range(len(values)), key=lambda i: shades[i]["alpha"])
+    assert values[darkest] == 3.0  # the most points lost, not the largest absolute value (a gain of 10)
+    assert shades[1]["alpha"] == 1.0 and abs(shades[2]["alpha"] - 1 / 3) < 1e-9
+    assert shades[0]["rgb"] != shades[1]["rgb"] and shades[0]["alpha"] <= 0.3
