@@ -75,3 +75,13 @@ def test_exported_page_loads_the_library_once_before_the_first_chart(chart) -> N
     assert page.count('class="cxlab-chart-loader"') == 1
     assert page.count(f'class="{charts.NOTEBOOK_CHART_CLASS}"') == 2
     assert page.index("cxlab-chart-loader") < page.index(f'class="{charts.NOTEBOOK_CHART_CLASS}"')
+
+
+def test_exporter_stops_on_a_notebook_that_is_not_a_client_report() -> None:
+    from cxlab.errors import ReportError
+    from cxlab.jupyter.exporter import CxlabReportExporter
+
+    nb = nbformat.read(str(charts.__file__).replace("jupyter/charts.py", "jupyter/new_engagement.ipynb"), as_version=4)
+    nb.metadata["cxlab"] = {"template": "02_indicators"}
+    with pytest.raises(ReportError, match="02_indicators template"):
+        CxlabReportExporter().from_notebook_node(nb)
