@@ -138,6 +138,10 @@ def write_blank_questionnaire(folder: Path, language: str, client_name: str | No
     from .report.questionnaire_html import write_questionnaire  # presentation: loaded when scaffolding
 
     folder.mkdir(parents=True, exist_ok=True)
-    page = write_questionnaire(folder / f"questionnaire_{language}.html", lang=language, client_name=client_name)
-    sheets = write_tables({"culture": blank_questionnaire_table(language)}, folder / f"questionnaire_{language}.xlsx")
+    page = write_questionnaire(
+        folder / f"questionnaire_{language}.html", lang=language, client_name=client_name
+    )
+    sheets = write_tables(
+        {"culture": blank_questionnaire_table(language)}, folder / f"questionnaire_{language}.xlsx"
+    )
     return [page, *sheets]

@@ -65,7 +65,9 @@ def test_exported_page_loads_the_library_once_before_the_first_chart(chart) -> N
     mime = {"application/vnd.vegalite.v6+json": chart.to_dict(), "text/plain": "<VegaLite 6 object>"}
     nb = new_notebook(
         cells=[
-            new_code_cell("1", outputs=[new_output("execute_result", data={"text/plain": "1"}, execution_count=1)]),
+            new_code_cell(
+                "1", outputs=[new_output("execute_result", data={"text/plain": "1"}, execution_count=1)]
+            ),
             new_code_cell("a", outputs=[new_output("display_data", data=cdn)]),
             new_code_cell("b", outputs=[new_output("display_data", data=mime)]),
         ]
@@ -81,7 +83,9 @@ def test_exporter_stops_on_a_notebook_that_is_not_a_client_report() -> None:
     from cxlab.errors import ReportError
     from cxlab.jupyter.exporter import CxlabReportExporter
 
-    nb = nbformat.read(str(charts.__file__).replace("jupyter/charts.py", "jupyter/new_engagement.ipynb"), as_version=4)
+    nb = nbformat.read(
+        str(charts.__file__).replace("jupyter/charts.py", "jupyter/new_engagement.ipynb"), as_version=4
+    )
     nb.metadata["cxlab"] = {"template": "02_indicators"}
     with pytest.raises(ReportError, match="02_indicators template"):
         CxlabReportExporter().from_notebook_node(nb)

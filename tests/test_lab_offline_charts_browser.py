@@ -90,7 +90,9 @@ def test_worked_example_charts_draw_offline_in_jupyterlab(page, name: str) -> No
         " return code.every(c => c.model.executionCount) && nb.sessionContext.session.kernel.status === 'idle'; }",
         timeout=240_000,
     )
-    errors = page.locator(f"{_notebook(path)} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    errors = page.locator(
+        f"{_notebook(path)} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+    )
     assert errors.count() == 0, errors.first.inner_text()
     # chart outputs of the kernel: one container per chart (the renderer's form), counted in the model
     outputs = page.evaluate(
@@ -102,7 +104,9 @@ def test_worked_example_charts_draw_offline_in_jupyterlab(page, name: str) -> No
     assert outputs >= 2, f"{name}: only {outputs} chart outputs"
     drawn = f"{_notebook(path)} div.cxlab-nb-chart svg.marks, {_notebook(path)} div.cxlab-nb-chart canvas"
     try:
-        page.wait_for_function(f"() => document.querySelectorAll({drawn!r}).length >= {outputs}", timeout=60_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll({drawn!r}).length >= {outputs}", timeout=60_000
+        )
     except Exception as exc:
         state = page.evaluate(
             "() => [typeof window.vegaEmbed, typeof window.cxlabDrawCharts,"
@@ -110,7 +114,9 @@ def test_worked_example_charts_draw_offline_in_jupyterlab(page, name: str) -> No
             " document.querySelectorAll('.cxlab-chart-loader').length,"
             " document.querySelectorAll('div.cxlab-nb-chart svg').length]"
         )
-        raise AssertionError(f"{name}: {outputs} charts; page state {state}; console {messages[-15:]}") from exc
+        raise AssertionError(
+            f"{name}: {outputs} charts; page state {state}; console {messages[-15:]}"
+        ) from exc
     assert page.locator(drawn).count() == outputs
     assert page.locator(f"{_notebook(path)} .cx-chart-error").count() == 0
     cdn = [m for m in messages if "cdn" in m.lower() or "jsdelivr" in m.lower()]

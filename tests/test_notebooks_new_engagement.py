@@ -44,7 +44,9 @@ def test_scaffold_shows_proposals_and_writes_the_blank_questionnaire(tmp_path: P
 
     folder = new_engagement(tmp_path / "rossi", language="it")
     assert load_overrides(folder).unreviewed == "show"
-    assert re.search(r"^unreviewed: show$", (folder / "recommendations.yaml").read_text(encoding="utf-8"), re.M)
+    assert re.search(
+        r"^unreviewed: show$", (folder / "recommendations.yaml").read_text(encoding="utf-8"), re.M
+    )
     page = (folder / "workshop" / "questionnaire_it.html").read_text(encoding="utf-8")
     assert "<!DOCTYPE html>" in page and QUESTIONS[0].text("it") in page
     sheet = pd.read_excel(folder / "workshop" / "questionnaire_it.xlsx", sheet_name="culture", dtype=str)
@@ -68,12 +70,19 @@ def engagement(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_intake_runs_before_anything_is_mapped(engagement: tuple[Path, Path], tmp_path: Path) -> None:
     folder, _ = engagement
-    nb = execute_template(template_path(STEP_TEMPLATES[0]), tmp_path / "01.ipynb", {}, None, 300, folder / "notebooks")
+    nb = execute_template(
+        template_path(STEP_TEMPLATES[0]), tmp_path / "01.ipynb", {}, None, 300, folder / "notebooks"
+    )
     assert not errors_of(nb)
     text = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     # the customers file (clienti.csv) is offered for the default table, and the mapper is shown
     assert "customers <- data/clienti.csv" in text
-    widgets = [o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widgets = [
+        o
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert len(widgets) == 1
 
 
@@ -90,8 +99,15 @@ def test_new_engagement_report_and_worked_examples(engagement: tuple[Path, Path]
     folder, demo = engagement
     # the mapping the consultant saves with the column mapper (here: the demo's own tables block)
     config = (folder / "client.yaml").read_text(encoding="utf-8")
-    tables = (demo / "client.yaml").read_text(encoding="utf-8").split("\ntables:\n", 1)[1].split("\nthresholds:", 1)[0]
-    (folder / "client.yaml").write_text(config.replace("tables: {}\n", "tables:\n" + tables + "\n", 1), encoding="utf-8")
+    tables = (
+        (demo / "client.yaml")
+        .read_text(encoding="utf-8")
+        .split("\ntables:\n", 1)[1]
+        .split("\nthresholds:", 1)[0]
+    )
+    (folder / "client.yaml").write_text(
+        config.replace("tables: {}\n", "tables:\n" + tables + "\n", 1), encoding="utf-8"
+    )
     result = build_report(folder, tmp_path / "out", worked_examples=True, cell_timeout=300)
     assert result.ok and result.pending > 0 and result.unreviewed > 0  # proposals shown, not hidden
     assert len(result.notebooks) == 1 + len(STEP_TEMPLATES)
@@ -102,6 +118,8 @@ def test_new_engagement_report_and_worked_examples(engagement: tuple[Path, Path]
     counts = {}
     for name in STEP_TEMPLATES[1:]:
         page = tmp_path / "out" / "notebooks" / Path(name).with_suffix(".html")
-        assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page.read_text(encoding="utf-8"))
+        assert not re.search(
+            r"<(script|link)[^>]+(src|href)=[\"']https?://", page.read_text(encoding="utf-8")
+        )
         counts[name] = drawn_charts(page)
     assert all(boxes >= 1 and svgs == boxes for boxes, svgs in counts.values()), counts

@@ -41,7 +41,9 @@ def test_nps_points_lost_is_shaded_by_signed_value_worst_darkest() -> None:
         f"const v = {json.dumps(values)};"
         "console.log(JSON.stringify(v.map(x => cellShade('nps_points_lost', x, v))));"
     )
-    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
     shades = json.loads(out.stdout)
     darkest = max(range(len(values)), key=lambda i: shades[i]["alpha"])
     assert values[darkest] == 3.0  # the most points lost, not the largest absolute value (a gain of 10)

@@ -45,9 +45,7 @@ NOTEBOOK_RENDERER = "cxlab_notebook"
 NOTEBOOK_CHART_CLASS = "cxlab-nb-chart"
 #: the class of the chart loader's output (:func:`chart_loader`)
 LOADER_CLASS = "cxlab-chart-loader"
-_NB_SPEC = re.compile(
-    r'<script type="application/json" class="cxlab-nb-chart-spec">(.*?)</script>', re.S
-)
+_NB_SPEC = re.compile(r'<script type="application/json" class="cxlab-nb-chart-spec">(.*?)</script>', re.S)
 #: draws every chart container of the page that is not drawn yet (idempotent), then watches the page
 #: for new ones (JupyterLab adds outputs as cells run; a static page is parsed after this script)
 _DRAW_SCRIPT = """
@@ -267,4 +265,3 @@ def _report_spec(page: str) -> dict[str, Any] | None:
         return None
     spec = json.loads(found.group(1))
     return spec if isinstance(spec, dict) else None
-
