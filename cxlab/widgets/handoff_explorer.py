@@ -149,9 +149,10 @@ class HandoffExplorer(CxWidget):
             )
         m = self._matrix_rows()
         if chosen:
-            # the handoffs of the chosen departments, to and from any department (one department alone
-            # has no handoff with itself: both ends chosen would leave nothing to show)
-            m = m[m["from_department"].astype(str).isin(chosen) | m["to_department"].astype(str).isin(chosen)]
+            ends = m["from_department"].astype(str).isin(chosen), m["to_department"].astype(str).isin(chosen)
+            # the handoffs among the chosen departments; one department alone has no handoff with itself,
+            # so it shows its handoffs to and from every other department
+            m = m[ends[0] | ends[1]] if len(set(chosen)) == 1 else m[ends[0] & ends[1]]
         self.matrix = [
             {
                 "from": str(r["from_department"]),
