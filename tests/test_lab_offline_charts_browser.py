@@ -77,13 +77,13 @@ def test_worked_example_charts_draw_offline_in_jupyterlab(page, name: str) -> No
     messages: list[str] = page.cxlab_messages
     messages.clear()
     path = f"demo/notebooks/{name}"
-    page.evaluate(f"() => window.jupyterapp.commands.execute('docmanager:open', {{path: {path!r}}})")
+    page.evaluate(f"() => {{ window.jupyterapp.commands.execute('docmanager:open', {{path: {path!r}}}); }}")
     page.wait_for_function(
         f"() => {{ const w = {CURRENT};"
         " const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
         f" return k && k.status === 'idle' && w.context.path === {path!r}; }}"
     )
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_function(
         f"() => {{ const nb = {CURRENT};"
         " const code = nb.content.widgets.filter(c => c.model.type === 'code');"
@@ -121,10 +121,12 @@ def test_worked_example_charts_draw_offline_in_jupyterlab(page, name: str) -> No
     assert page.locator(f"{_notebook(path)} .cx-chart-error").count() == 0
     cdn = [m for m in messages if "cdn" in m.lower() or "jsdelivr" in m.lower()]
     assert not cdn, cdn
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:close-and-shutdown')")
+    # not awaited: the command waits for the confirmation dialog
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:close-and-shutdown'); }")
     dialog = page.locator(".jp-Dialog button.jp-mod-accept")
-    if dialog.count():
-        dialog.first.click()
+    dialog.first.wait_for(timeout=10_000)
+    dialog.first.click()
+    page.wait_for_function(f"() => !({CURRENT} && {CURRENT}.context && {CURRENT}.context.path === {path!r})")
 
 
 def _notebook(path: str) -> str:

@@ -49,3 +49,31 @@ def test_nps_points_lost_is_shaded_by_signed_value_worst_darkest() -> None:
     assert values[darkest] == 3.0  # the most points lost, not the largest absolute value (a gain of 10)
     assert shades[1]["alpha"] == 1.0 and abs(shades[2]["alpha"] - 1 / 3) < 1e-9
     assert shades[0]["rgb"] != shades[1]["rgb"] and shades[0]["alpha"] <= 0.3
+
+
+def test_saving_one_segment_slider_never_writes_the_other(demo_client_dir: Path, tmp_path: Path) -> None:
+    import yaml
+
+    from cxlab.widgets import SegmentExplorer
+
+    root = Path(shutil.copytree(demo_client_dir, tmp_path / "demo"))
+
+    def segments() -> dict:
+        return yaml.safe_load((root / "client.yaml").read_text(encoding="utf-8")).get("segments") or {}
+
+    before = segments()
+    explorer = SegmentExplorer(load_client(root), lang="en")
+    assert explorer.value_share == explorer.dx.settings.segments.value_top_share  # opens on client.yaml's
+    explorer.value_share = 0.25
+    explorer.save()
+    assert segments() == {**before, "value_top_share": 0.25}
+    # absolute thresholds: switching mode writes both, then moving one writes that one only
+    explorer.mode = "absolute"
+    explorer.save()
+    saved = segments()
+    assert {"value_threshold", "potential_threshold"} <= set(saved)
+    reopened = SegmentExplorer(load_client(root), lang="en")
+    reopened.value_threshold = saved["value_threshold"] * 2
+    reopened.save()
+    assert segments()["potential_threshold"] == saved["potential_threshold"]
+    assert segments()["value_threshold"] == round(saved["value_threshold"] * 2, 2)
