@@ -77,3 +77,32 @@ def test_saving_one_segment_slider_never_writes_the_other(demo_client_dir: Path,
     reopened.save()
     assert segments()["potential_threshold"] == saved["potential_threshold"]
     assert segments()["value_threshold"] == round(saved["value_threshold"] * 2, 2)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_badges_are_readable_in_both_themes() -> None:
+    """Badge text (ok / warning / error) on the badge background reaches WCAG AA (4.5:1) on JupyterLab's
+    light layout colour (#f6f8fa fallback) and on its dark one (--jp-layout-color2 = #424242)."""
+    import re
+
+    css = (REPO / "widgets" / "cxlab.css").read_text(encoding="utf-8")
+
+    def palette(selector: str) -> dict[str, str]:
+        block = css[css.index(selector + " {") :].split("}", 1)[0]
+        return dict(re.findall(r"--cx-(ok|warn|err):\s*(#[0-9a-fA-F]{6})", block))
+
+    light, dark = palette(".cxlab-w"), palette('body[data-jp-theme-light="false"] .cxlab-w')
+    assert set(dark) == {"ok", "warn", "err"}
+    for name in ("ok", "warn", "err"):
+        assert _contrast(light[name], "#f6f8fa") >= 4.5, name
+        assert _contrast(dark[name], "#424242") >= 4.5, name
