@@ -106,3 +106,13 @@ def test_badges_are_readable_in_both_themes() -> None:
     for name in ("ok", "warn", "err"):
         assert _contrast(light[name], "#f6f8fa") >= 4.5, name
         assert _contrast(dark[name], "#424242") >= 4.5, name
+
+
+def test_an_old_error_is_cleared_by_the_fix(demo_client_dir: Path) -> None:
+    from cxlab.widgets import SegmentExplorer
+
+    explorer = SegmentExplorer(load_client(demo_client_dir), lang="en")
+    explorer.value_share = 0.0  # invalid: a share above 0 % is expected
+    assert explorer.status == "error" and explorer.message
+    explorer.value_share = 0.3
+    assert (explorer.status, explorer.message) == ("", "")
