@@ -164,6 +164,10 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
             shot(review, "recommendation_review")
             review.locator('[data-testid="save"]').click()
             review.locator(".cx-msg.ok").wait_for()
+            # the confirmation shows next to the Save button, not below every card
+            save_box = review.locator('[data-testid="save"]').bounding_box()
+            msg_box = review.locator(".cx-msg.ok").bounding_box()
+            assert save_box and msg_box and 0 <= msg_box["y"] - save_box["y"] < 120, (save_box, msg_box)
             decisions = yaml.safe_load((client / "recommendations.yaml").read_text(encoding="utf-8"))
             assert decisions["recommendations"] == {
                 "handoff_pingpong": {"status": "accepted"},
