@@ -116,3 +116,27 @@ def test_an_old_error_is_cleared_by_the_fix(demo_client_dir: Path) -> None:
     assert explorer.status == "error" and explorer.message
     explorer.value_share = 0.3
     assert (explorer.status, explorer.message) == ("", "")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to read the front-end labels")
+@pytest.mark.parametrize("module", sorted(p.name for p in (REPO / "widgets").glob("*.js")))
+def test_every_label_exists_in_english_and_italian(module: str) -> None:
+    """Each front end's label table (``const T``) has the same keys, nested ones too, in both languages:
+    a key missing in one language shows ``undefined`` or the other language's word."""
+    source = (REPO / "widgets" / module).read_text(encoding="utf-8")
+    if "const T = {" not in source:
+        pytest.skip(f"{module} has no label table")
+    table = source[source.index("const T = {") + len("const T = ") :].split("\n};\n", 1)[0] + "\n}"
+    script = f"const T = {table};\nconsole.log(JSON.stringify(T));"
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    labels = json.loads(out.stdout)
+
+    def keys(tree: dict, prefix: str = "") -> set[str]:
+        found = set()
+        for key, value in tree.items():
+            found.add(prefix + key)
+            if isinstance(value, dict):
+                found |= keys(value, prefix + key + ".")
+        return found
+
+    assert keys(labels["en"]) == keys(labels["it"])
