@@ -1,13 +1,22 @@
-"""``cxlab new``: scaffold an engagement folder a consultant can start from."""
+"""``cxlab new``: scaffold an engagement folder a consultant can start from.
+
+The folder holds ``client.yaml`` (no table yet), ``data/`` with a README of what to ask the client for,
+``recommendations.yaml`` (proposals shown until reviewed), the notebooks, and the blank workshop
+questionnaire in ``workshop/``: a printable page and a spreadsheet in the shape of the culture table, to
+hand out at the culture workshop and type the answers into.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from .config import load_config
 from .demo import generate_demo_client
 from .errors import ConfigError
-from .intake.write import write_bytes, write_text
+from .intake.write import write_bytes, write_tables, write_text
+from .questionnaire import QUESTIONS
 from .resources import notebook_templates
 
 CLIENT_YAML = """\
@@ -70,9 +79,10 @@ Run `cxlab validate ..` after each delivery to see what was read and what was dr
 RECOMMENDATIONS_YAML = """\
 # recommendations.yaml — the consultant's decisions on the generated recommendations.
 # Accept, reject, re-word or re-prioritise any rule's output by its id, and add custom ones.
-# The Recommendation review widget writes this file; the report shows only accepted recommendations
-# (set "unreviewed: show" to also show the proposals nobody has reviewed yet, e.g. for a first draft).
-unreviewed: hide
+# The Recommendation review widget writes this file. While "unreviewed: show", the report shows the
+# accepted recommendations and, marked as proposals, the ones nobody has reviewed yet (a first draft);
+# set "unreviewed: hide" once the review is done to show only what was explicitly accepted.
+unreviewed: show
 """
 
 
@@ -96,5 +106,42 @@ def new_engagement(path: Path | str, *, language: str = "it", from_demo: bool = 
     for template in notebook_templates().iterdir():
         if template.name.endswith(".ipynb"):
             write_bytes(notebooks / template.name, template.read_bytes())
+    write_blank_questionnaire(folder / "workshop", language, client_name=folder.name)
     load_config(folder)  # the scaffold must itself be valid
     return folder
+
+
+#: the columns of the blank questionnaire spreadsheet: the culture table's, plus the question's text
+QUESTIONNAIRE_COLUMNS = ("department", "respondent", "question_id", "question", "score", "rated_department")
+
+
+def blank_questionnaire_table(language: str) -> pd.DataFrame:
+    """One row per question to answer: the twelve about one's own department, then the cross questions
+    about another department (``rated_department`` to fill in); department, respondent and score blank."""
+    rows = [{"question_id": q.id, "question": q.text(language), "rated_department": ""} for q in QUESTIONS]
+    rows += [
+        {"question_id": q.id, "question": q.text_about_other(language), "rated_department": ""}
+        for q in QUESTIONS
+        if q.cross
+    ]
+    frame = pd.DataFrame(rows)
+    frame["department"] = ""
+    frame["respondent"] = ""
+    frame["score"] = ""
+    return frame[list(QUESTIONNAIRE_COLUMNS)]
+
+
+def write_blank_questionnaire(folder: Path, language: str, client_name: str | None = None) -> list[Path]:
+    """The blank workshop questionnaire: ``questionnaire_LANG.html`` (print it) and
+    ``questionnaire_LANG.xlsx`` (the culture table's columns: one copy per respondent, or type the printed
+    answers in); returns both paths."""
+    from .report.questionnaire_html import write_questionnaire  # presentation: loaded when scaffolding
+
+    folder.mkdir(parents=True, exist_ok=True)
+    page = write_questionnaire(
+        folder / f"questionnaire_{language}.html", lang=language, client_name=client_name
+    )
+    sheets = write_tables(
+        {"culture": blank_questionnaire_table(language)}, folder / f"questionnaire_{language}.xlsx"
+    )
+    return [page, *sheets]

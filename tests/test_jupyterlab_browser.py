@@ -137,6 +137,14 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
             rows_before = len(pd.read_excel(workshop))
             form = page.locator(".cx-culture-form")
             form.wait_for()
+            # "— other —" opens a field in the form, not a browser prompt
+            page.on("dialog", lambda d: d.dismiss())  # a prompt() would leave no field to fill below
+            form.locator('select[data-testid="department"]').select_option("__other__")
+            form.locator('[data-testid="department-other"]').fill("Quality")
+            form.locator('[data-testid="department-other"]').press("Enter")
+            form.locator('select[data-testid="department"] option:checked', has_text="Quality").wait_for(
+                state="attached"
+            )
             form.locator('select[data-testid="department"]').select_option("Logistics")
             form.locator('[data-testid="respondent"]').fill("luca")
             form.locator('[data-testid="respondent"]').dispatch_event("change")
@@ -164,6 +172,10 @@ def test_widgets_in_jupyterlab(lab: tuple[str, Path]) -> None:
             shot(review, "recommendation_review")
             review.locator('[data-testid="save"]').click()
             review.locator(".cx-msg.ok").wait_for()
+            # the confirmation shows next to the Save button, not below every card
+            save_box = review.locator('[data-testid="save"]').bounding_box()
+            msg_box = review.locator(".cx-msg.ok").bounding_box()
+            assert save_box and msg_box and 0 <= msg_box["y"] - save_box["y"] < 120, (save_box, msg_box)
             decisions = yaml.safe_load((client / "recommendations.yaml").read_text(encoding="utf-8"))
             assert decisions["recommendations"] == {
                 "handoff_pingpong": {"status": "accepted"},

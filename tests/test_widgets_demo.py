@@ -69,7 +69,7 @@ def test_segment_explorer_updates_live_and_saves_shares(demo, demo_copy: Path) -
     _page(w, "save")
     assert w.status == "ok", w.message
     segments = yaml.safe_load((demo_copy / "client.yaml").read_text(encoding="utf-8"))["segments"]
-    assert segments == {"value_top_share": 0.35, "potential_top_share": 0.2}
+    assert segments == {"value_top_share": 0.35}  # the potential share was not moved: not written
     assert load_config(demo_copy).segments.value_top_share == 0.35
     # untouched sections survive
     assert load_config(demo_copy).tables["transactions"].decimal == ","

@@ -4,6 +4,7 @@ const T = {
     title: "Column mapping", table: "Table", file: "file", column: "Client column", samples: "Sample values",
     canonical: "Canonical column", why: "Suggestion", unused: "— not used —", required: "required",
     suggest: "Apply suggestions", save: "Save to client.yaml", checks: "Validation", rows: "rows usable",
+    values: "Values", asIs: "— as is —", means: "means",
   },
   it: {
     title: "Mappatura colonne", table: "Tabella", file: "file", column: "Colonna del cliente",

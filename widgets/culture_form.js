@@ -4,13 +4,13 @@ const T = {
     title: "Customer culture workshop", department: "Your department", respondent: "Your name or code (optional)",
     rated: "You are rating", own: "your own department", other: "— other —", submit: "Submit answers",
     scale: ["not at all", "little", "partly", "mostly", "fully"], crossOnly: "Only the cross-department questions apply when rating another department.",
-    progress: "Respondents so far", answered: "answered",
+    progress: "Respondents so far", answered: "answered", otherName: "Department name", use: "Use",
   },
   it: {
     title: "Workshop sulla cultura del cliente", department: "Il tuo reparto", respondent: "Nome o codice (facoltativo)",
     rated: "Stai valutando", own: "il tuo reparto", other: "— altro —", submit: "Invia le risposte",
     scale: ["per niente", "poco", "in parte", "abbastanza", "pienamente"], crossOnly: "Valutando un altro reparto valgono solo le domande tra reparti.",
-    progress: "Partecipanti finora", answered: "risposte",
+    progress: "Partecipanti finora", answered: "risposte", otherName: "Nome del reparto", use: "Usa",
   },
 };
 
@@ -49,20 +49,31 @@ function render({ model, el }) {
   el.append(root);
   const set = (name, value) => { model.set(name, value); model.save_changes(); };
 
+  // "— other —" opens a text field in the form (no browser prompt): Enter or "Use" takes the name
+  const typing = {};
   const departmentPicker = (name, allowOwn) => {
     const current = model.get(name) || "";
     const known = model.get("departments") || [];
     const select = h("select", { "data-testid": name, onchange: (e) => {
-      if (e.target.value === "__other__") {
-        const typed = window.prompt(L().other.replace(/—/g, "").trim());
-        if (typed) set(name, typed.trim()); else draw();
-      } else set(name, e.target.value);
+      if (e.target.value === "__other__") { typing[name] = true; draw(); }
+      else { typing[name] = false; set(name, e.target.value); }
     } },
-      allowOwn ? h("option", { value: "", selected: current === "" }, L().own) : h("option", { value: "", selected: current === "" }, "…"),
-      known.map((d) => h("option", { value: d, selected: d === current }, d)),
-      current && !known.includes(current) ? h("option", { value: current, selected: true }, current) : null,
-      h("option", { value: "__other__" }, L().other));
-    return select;
+      allowOwn ? h("option", { value: "", selected: current === "" && !typing[name] }, L().own) : h("option", { value: "", selected: current === "" && !typing[name] }, "…"),
+      known.map((d) => h("option", { value: d, selected: d === current && !typing[name] }, d)),
+      current && !known.includes(current) ? h("option", { value: current, selected: !typing[name] }, current) : null,
+      h("option", { value: "__other__", selected: !!typing[name] }, L().other));
+    if (!typing[name]) return select;
+    const input = h("input", { type: "text", size: 18, placeholder: L().otherName, "aria-label": L().otherName, "data-testid": name + "-other" });
+    const take = () => {
+      const typed = input.value.trim();
+      if (!typed) return;
+      typing[name] = false;
+      set(name, typed);
+      draw();
+    };
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") take(); });
+    setTimeout(() => input.focus(), 0);
+    return h("span", {}, select, " ", input, " ", h("button", { "data-testid": name + "-use", onclick: take }, L().use));
   };
 
   const draw = () => {

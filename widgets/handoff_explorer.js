@@ -24,6 +24,22 @@ const T = {
   },
 };
 
+// A matrix cell's shade: darker = worse. Every metric grows with the problem (counts, waits, rates), and
+// "NPS points lost" is signed: a positive value is points lost (orange, darkest for the most lost), a
+// negative one is points the pair gains (a light teal, never darker than a small loss).
+export function cellShade(metric, v, values) {
+  const x = Number(v) || 0;
+  const nums = values.map((y) => Number(y) || 0);
+  const orange = "224,123,57";
+  if (metric === "nps_points_lost") {
+    const worst = Math.max(0, ...nums), best = Math.min(0, ...nums);
+    if (x < 0) return { rgb: "42,157,143", alpha: Math.max(0.06, 0.3 * x / best) };
+    return { rgb: orange, alpha: worst ? Math.max(0.06, x / worst) : 0.06 };
+  }
+  const max = Math.max(0, ...nums.map(Math.abs));
+  return { rgb: orange, alpha: max ? Math.max(0.06, Math.abs(x) / max) : 0 };
+}
+
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -112,7 +128,10 @@ function render({ model, el }) {
     const metric = model.get("metric");
     const pair = model.get("pair") || [];
     const chosen = model.get("selected_departments") || [];
-    const depts = chosen.length ? [...chosen].sort() : model.get("shown_departments") || model.get("departments") || [];
+    // with a filter, the chosen departments and every department they hand cases to or from
+    const depts = chosen.length
+      ? [...new Set(rows.flatMap((r) => [r.from, r.to]).concat(chosen))].sort()
+      : model.get("shown_departments") || model.get("departments") || [];
     const cell = {};
     let max = 0;
     for (const r of rows) { cell[r.from + "\u0000" + r.to] = r; max = Math.max(max, Math.abs(r[metric] || 0)); }
@@ -121,11 +140,11 @@ function render({ model, el }) {
       const r = cell[a + "\u0000" + b];
       if (!r) return h("td", { class: "cx-muted" }, a === b ? "" : "·");
       const v = r[metric];
-      const alpha = max ? Math.max(0.06, Math.abs(v || 0) / max) : 0;
+      const { rgb, alpha } = cellShade(metric, v, rows.map((q) => q[metric]));
       const sel = pair[0] === a && pair[1] === b;
       return h("td", {
         class: sel ? "cx-sel" : "", "data-from": a, "data-to": b, title: `${a} → ${b}`,
-        style: `background: rgba(224,123,57,${alpha.toFixed(2)}); color: ${alpha > 0.6 ? "#fff" : "inherit"}`,
+        style: `background: rgba(${rgb},${alpha.toFixed(2)}); color: ${alpha > 0.6 ? "#fff" : "inherit"}`,
         onclick: () => set("pair", [a, b]),
       }, fmt(metric, v, lang()));
     })));

@@ -48,7 +48,10 @@ function render({ model, el }) {
   const L = () => T[model.get("lang")] || T.en;
   const root = h("div", { class: "cxlab-w cx-recommendation-review" });
   const body = h("div");
-  root.append(body, messageBar(model));
+  // the confirmations and errors of Save / Add show right under the toolbar holding the Save button,
+  // not below every card
+  const bar = messageBar(model);
+  root.append(body);
   el.append(root);
   let filter = "all";
   const set = (id, field, value) => model.send({ action: "set", id, field, value });
@@ -104,6 +107,7 @@ function render({ model, el }) {
         h("button", { class: "cx-primary", "data-testid": "save", onclick: () => model.send({ action: "save" }) }, l.save),
         model.get("dirty") ? h("span", { class: "cx-badge warning" }, l.unsaved) : null,
         h("span", { class: "cx-muted" }, `${l.file}: ${model.get("file")}`)),
+      bar,
       h("div", { class: "cx-cards" }, shown.map(card)),
       addForm());
   };

@@ -47,7 +47,28 @@ class CxlabReportExporter(Exporter):
     ) -> tuple[str, dict[str, Any]]:
         from ..report.export import export_notebook_html  # on the first export only (see the docstring)
 
+        check_client_report(nb)
         resources = self._init_resources(resources)
         html = export_notebook_html(nb, static_charts=self.static_charts)
         resources["output_extension"] = self.file_extension
         return html, resources
+
+
+def check_client_report(nb: NotebookNode) -> None:
+    """Stop with a message unless ``nb`` is a client report that ran: its cover output
+    (``report.cover(ctx)``, the report settings) is there. Another notebook (a diagnosis step, a blank
+    template) would otherwise come out as a page titled "Notebook" without a word of warning."""
+    from ..errors import ReportError
+    from ..report.html import REPORT_MIMETYPE
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if REPORT_MIMETYPE in (output.get("data") or {}) or output.get("output_type") == "error":
+                return  # a report; or a failed cell, which the export names
+    template = (nb.metadata.get("cxlab") or {}).get("template", "")
+    raise ReportError(
+        "a client report notebook that ran (the client_report template, with its cover cell executed)",
+        file=nb.metadata.get("papermill", {}).get("output_path", "notebook"),
+        found=(f"the {template} template" if template else "a notebook without the report's cover")
+        + "; run the client_report template (File > New > Template > cxlab) and export that",
+    )

@@ -2,7 +2,8 @@
 
 One report = the ``client_report.ipynb`` template executed with the client's parameters (the executed
 notebook is kept next to the report for audit) and exported by :func:`~cxlab.report.export.export_notebook_html`.
-With ``worked_examples=True`` the diagnosis-step notebooks run too (same kernel), into ``OUT/notebooks``.
+With ``worked_examples=True`` the diagnosis-step notebooks run too (same kernel), into ``OUT/notebooks``,
+each also exported as a web page whose charts draw offline (``OUT/notebooks/NAME.html``).
 
 Execution happens in this Python process (papermill's API, not its command line) and may reuse a warm
 kernel (``kernel=`` a :class:`WarmKernel`): the namespace is reset before each client, so nothing leaks
@@ -24,6 +25,7 @@ from ..errors import ReportError
 from ..i18n import check_language
 from ..intake import load_client
 from ..intake.write import write_text
+from ..jupyter.charts import export_notebook_page
 from ..resources import notebook_templates
 from .export import export_notebook_html
 from .html import SECTION_METADATA
@@ -322,8 +324,12 @@ def build_report(
                     skipped.append(f"{name}: skipped, the client has no {', '.join(lacking)}")
                     continue
                 path = out / "notebooks" / name
-                execute_template(template_path(name), path, step_params, kernel, cell_timeout, out, deadline)
+                step = execute_template(
+                    template_path(name), path, step_params, kernel, cell_timeout, out, deadline
+                )
                 notebooks.append(path)
+                # the worked example as a web page whose charts draw offline (trainees without Jupyter)
+                write_text(path.with_suffix(".html"), export_notebook_page(step))
             if skipped:
                 write_text(out / "notebooks" / SKIPPED_STEPS_FILE, "\n".join(skipped) + "\n")
     finally:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..intake.suggest import suggest_mapping
 from ._base import CxWidget, asset, drop_widget_state, update_client_yaml
-from .column_mapper import ColumnMapper
+from .column_mapper import ColumnMapper, mapping_source
 from .culture_form import CultureForm
 from .handoff_explorer import HandoffExplorer
 from .recommendation_review import RecommendationReview
@@ -37,6 +37,7 @@ __all__ = [
     "SegmentExplorer",
     "asset",
     "drop_widget_state",
+    "mapping_source",
     "suggest_mapping",
     "update_client_yaml",
 ]

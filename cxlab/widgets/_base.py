@@ -99,10 +99,28 @@ class CxWidget(anywidget.AnyWidget):
         if handler is not None:
             self._run(handler, content)
 
+    #: the action whose failure the error message shows (see :meth:`_attempt`)
+    _failed_action: tuple[str, str] | None = None
+
+    def _attempt(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a page action; problems become the widget's message instead of a traceback. An error is
+        cleared when the same action (same arguments) later succeeds without a message of its own: the
+        consultant fixed what it named."""
+        action = (getattr(fn, "__qualname__", repr(fn)), repr(args))
+        shown = (self.message, self.status)
+        try:
+            result = fn(*args)
+        except BaseException:
+            self._failed_action = action
+            raise
+        if self.status == "error" and (self.message, self.status) == shown and self._failed_action == action:
+            self._say("", "")
+        return result
+
     def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a page action; problems become the widget's message instead of a traceback."""
         try:
-            return fn(*args)
+            return self._attempt(fn, *args)
         except CxlabError as exc:
             self._error(str(exc))
         except OSError as exc:

@@ -459,3 +459,43 @@ class ColumnMapper(CxWidget):
             + (f"<ul style='margin:6px 0 0 18px;padding:0'>{checks}</ul>" if checks else "")
             + static_message(self),
         )
+
+
+#: files the mapper offers for a table not in client.yaml yet
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".parquet")
+
+
+def unmapped_files(config: ClientConfig) -> list[str]:
+    """The data files of the engagement (``data/`` next to client.yaml) no table of client.yaml names yet,
+    as paths relative to the client folder, sorted."""
+    data = config.path("data")
+    named = {config.path(src.file).resolve() for src in config.tables.values()}
+    if not data.is_dir():
+        return []
+    found = [
+        p
+        for p in sorted(data.iterdir())
+        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in named
+    ]
+    return [p.relative_to(config.root).as_posix() for p in found]
+
+
+def mapping_source(config: ClientConfig, table: str) -> TableSource | None:
+    """The file to map for ``table``: its entry in client.yaml, or else the unmapped data file whose
+    columns the suggestions match best to that table's required columns (a new engagement's first
+    mapping); None when there is no candidate file."""
+    if table in config.tables:
+        return config.tables[table]
+    spec = TABLES[table]
+    required = {c.name for c in spec.columns if c.required}
+    best: tuple[tuple[int, int], str] | None = None
+    for file in unmapped_files(config):
+        try:
+            raw = read_raw(config.path(file), TableSource(file=file))
+        except CxlabError:
+            continue  # a file that cannot be read is not a candidate (cxlab validate names it)
+        suggested = set(suggest_mapping(raw.head(SUGGEST_ROWS), table)["suggestion"].dropna())
+        rank = (len(suggested & required), len(suggested))
+        if best is None or rank > best[0]:
+            best = (rank, file)
+    return TableSource(file=best[1]) if best else None

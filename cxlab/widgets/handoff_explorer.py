@@ -159,7 +159,10 @@ class HandoffExplorer(CxWidget):
             if len(self.departments) > top:
                 chosen = busiest_departments(self._matrix, top)
         if chosen:
-            m = m[m["from_department"].astype(str).isin(chosen) & m["to_department"].astype(str).isin(chosen)]
+            ends = m["from_department"].astype(str).isin(chosen), m["to_department"].astype(str).isin(chosen)
+            # the handoffs among the chosen departments; one department alone has no handoff with itself,
+            # so it shows its handoffs to and from every other department
+            m = m[ends[0] | ends[1]] if len(set(chosen)) == 1 else m[ends[0] & ends[1]]
         self.shown_departments = list(chosen) if chosen else list(self.departments)
         self.matrix = [
             {

@@ -87,10 +87,18 @@ class SegmentExplorer(CxWidget):
         if absolute:
             self.value_threshold = float(self.effective["value_threshold"])
             self.potential_threshold = float(self.effective["potential_threshold"])
+        #: the slider values as opened (or last saved): what :meth:`save` compares against
+        self._opened = self._slider_values()
         self.observe(
             self._on_change,
             names=["mode", "value_share", "potential_share", "value_threshold", "potential_threshold"],
         )
+
+    def _slider_values(self) -> dict[str, float]:
+        return {
+            key: float(getattr(self, key))
+            for key in ("value_share", "potential_share", "value_threshold", "potential_threshold")
+        }
 
     # -- computing -------------------------------------------------------------------------------------
 
@@ -213,20 +221,37 @@ class SegmentExplorer(CxWidget):
         self._check()
         s = self.settings
 
+        before = self._settings
+        opened = self._opened
+        # only the sliders moved since the explorer opened (or last saved) are written: saving one never
+        # writes the other (an absolute threshold computed from a share would freeze that share's amount)
+        switched = (before.value_threshold is not None or before.potential_threshold is not None) != (
+            self.mode == "absolute"
+        )
+
+        def moved(key: str) -> bool:
+            return switched or opened.get(key) is None or abs(float(getattr(self, key)) - opened[key]) > 1e-9
+
         def mutate(data: dict) -> None:
             section = dict(data.get("segments") or {})
             if self.mode == "absolute":
-                section["value_threshold"] = round(float(s.value_threshold), 2)
-                section["potential_threshold"] = round(float(s.potential_threshold), 2)
+                for key in ("value_threshold", "potential_threshold"):
+                    if moved(key):
+                        section[key] = round(float(getattr(s, key)), 2)
             else:
-                section["value_top_share"] = round(float(s.value_top_share), 4)
-                section["potential_top_share"] = round(float(s.potential_top_share), 4)
+                for widget_key, key in (
+                    ("value_share", "value_top_share"),
+                    ("potential_share", "potential_top_share"),
+                ):
+                    if moved(widget_key):
+                        section[key] = round(float(getattr(s, key)), 4)
                 section.pop("value_threshold", None)  # an absolute threshold would override the share
                 section.pop("potential_threshold", None)
             data["segments"] = section
 
         config = update_client_yaml(self._root, mutate)
         self._settings = config.segments
+        self._opened = self._slider_values()
         path = self._root / "client.yaml"
         self.saved_to = str(path)
         self._say(gettext(self.lang, "segment thresholds saved to {file}", file=path.name), "ok")

@@ -1,0 +1,142 @@
+"""Widget defects of issue 22, each with a test that failed before the fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cxlab.intake import load_client
+from cxlab.widgets import HandoffExplorer
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def explorer(demo_client_dir: Path) -> HandoffExplorer:
+    return HandoffExplorer(load_client(demo_client_dir), lang="en")
+
+
+def test_filtering_to_one_department_keeps_its_handoffs(explorer: HandoffExplorer) -> None:
+    everything = explorer.matrix
+    department = max(explorer.departments, key=lambda d: sum(d in (r["from"], r["to"]) for r in everything))
+    explorer.selected_departments = [department]
+    try:
+        touching = [r for r in everything if department in (r["from"], r["to"])]
+        assert touching and sorted(map(json.dumps, explorer.matrix)) == sorted(map(json.dumps, touching))
+    finally:
+        explorer.selected_departments = []
+    assert explorer.matrix == everything
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to load the front-end module")
+def test_nps_points_lost_is_shaded_by_signed_value_worst_darkest() -> None:
+    """Points lost (positive) darken with the loss; points gained (negative) never look worse than a loss."""
+    values = [-10.0, 3.0, 1.0, 0.0]
+    script = (
+        f"import {{cellShade}} from {(REPO / 'widgets' / 'handoff_explorer.js').as_uri()!r};"
+        f"const v = {json.dumps(values)};"
+        "console.log(JSON.stringify(v.map(x => cellShade('nps_points_lost', x, v))));"
+    )
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
+    shades = json.loads(out.stdout)
+    darkest = max(range(len(values)), key=lambda i: shades[i]["alpha"])
+    assert values[darkest] == 3.0  # the most points lost, not the largest absolute value (a gain of 10)
+    assert shades[1]["alpha"] == 1.0 and abs(shades[2]["alpha"] - 1 / 3) < 1e-9
+    assert shades[0]["rgb"] != shades[1]["rgb"] and shades[0]["alpha"] <= 0.3
+
+
+def test_saving_one_segment_slider_never_writes_the_other(demo_client_dir: Path, tmp_path: Path) -> None:
+    import yaml
+
+    from cxlab.widgets import SegmentExplorer
+
+    root = Path(shutil.copytree(demo_client_dir, tmp_path / "demo"))
+
+    def segments() -> dict:
+        return yaml.safe_load((root / "client.yaml").read_text(encoding="utf-8")).get("segments") or {}
+
+    before = segments()
+    explorer = SegmentExplorer(load_client(root), lang="en")
+    assert explorer.value_share == explorer.dx.settings.segments.value_top_share  # opens on client.yaml's
+    explorer.value_share = 0.25
+    explorer.save()
+    assert segments() == {**before, "value_top_share": 0.25}
+    # absolute thresholds: switching mode writes both, then moving one writes that one only
+    explorer.mode = "absolute"
+    explorer.save()
+    saved = segments()
+    assert {"value_threshold", "potential_threshold"} <= set(saved)
+    reopened = SegmentExplorer(load_client(root), lang="en")
+    reopened.value_threshold = saved["value_threshold"] * 2
+    reopened.save()
+    assert segments()["potential_threshold"] == saved["potential_threshold"]
+    assert segments()["value_threshold"] == round(saved["value_threshold"] * 2, 2)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_badges_are_readable_in_both_themes() -> None:
+    """Badge text (ok / warning / error) on the badge background reaches WCAG AA (4.5:1) on JupyterLab's
+    light layout colour (#f6f8fa fallback) and on its dark one (--jp-layout-color2 = #424242)."""
+    import re
+
+    css = (REPO / "widgets" / "cxlab.css").read_text(encoding="utf-8")
+
+    def palette(selector: str) -> dict[str, str]:
+        block = css[css.index(selector + " {") :].split("}", 1)[0]
+        return dict(re.findall(r"--cx-(ok|warn|err):\s*(#[0-9a-fA-F]{6})", block))
+
+    light, dark = palette(".cxlab-w"), palette('body[data-jp-theme-light="false"] .cxlab-w')
+    assert set(dark) == {"ok", "warn", "err"}
+    for name in ("ok", "warn", "err"):
+        assert _contrast(light[name], "#f6f8fa") >= 4.5, name
+        assert _contrast(dark[name], "#424242") >= 4.5, name
+
+
+def test_an_old_error_is_cleared_by_the_fix(demo_client_dir: Path) -> None:
+    from cxlab.widgets import SegmentExplorer
+
+    explorer = SegmentExplorer(load_client(demo_client_dir), lang="en")
+    explorer.value_share = 0.0  # invalid: a share above 0 % is expected
+    assert explorer.status == "error" and explorer.message
+    explorer.value_share = 0.3
+    assert (explorer.status, explorer.message) == ("", "")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to read the front-end labels")
+@pytest.mark.parametrize("module", sorted(p.name for p in (REPO / "widgets").glob("*.js")))
+def test_every_label_exists_in_english_and_italian(module: str) -> None:
+    """Each front end's label table (``const T``) has the same keys, nested ones too, in both languages:
+    a key missing in one language shows ``undefined`` or the other language's word."""
+    source = (REPO / "widgets" / module).read_text(encoding="utf-8")
+    if "const T = {" not in source:
+        pytest.skip(f"{module} has no label table")
+    table = source[source.index("const T = {") + len("const T = ") :].split("\n};\n", 1)[0] + "\n}"
+    script = f"const T = {table};\nconsole.log(JSON.stringify(T));"
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    labels = json.loads(out.stdout)
+
+    def keys(tree: dict, prefix: str = "") -> set[str]:
+        found = set()
+        for key, value in tree.items():
+            found.add(prefix + key)
+            if isinstance(value, dict):
+                found |= keys(value, prefix + key + ".")
+        return found
+
+    assert keys(labels["en"]) == keys(labels["it"])
