@@ -184,6 +184,11 @@ def validate(client_dir: Path, strict: bool) -> None:
 @click.option(
     "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
 )
+@click.option(
+    "--final",
+    is_flag=True,
+    help=_help("Refuse to build while any recommendation is unreviewed (exit 1, with the count)."),
+)
 def report(
     client_dir: Path,
     out: Path,
@@ -191,6 +196,7 @@ def report(
     static_charts: bool,
     worked_examples: bool,
     cell_timeout: int,
+    final: bool = False,
 ) -> None:
     kernel = WarmKernel()
     if (Path(client_dir) / "client.yaml").is_file():
@@ -208,6 +214,7 @@ def report(
             worked_examples=worked_examples,
             cell_timeout=cell_timeout,
             kernel=kernel,
+            final=final,
         )
     finally:
         kernel.shutdown()

@@ -166,6 +166,17 @@ def section_count(nb: nbformat.NotebookNode, name: str) -> int:
     return sum(int((section.get("counts") or {}).get(name, 0)) for section in _sections(nb))
 
 
+def check_final(nb: nbformat.NotebookNode, executed: Path) -> None:
+    """A final report needs every recommendation reviewed: raise naming how many are not."""
+    pending = max(section_count(nb, "pending"), section_count(nb, "unreviewed"))
+    if pending:
+        raise ReportError(
+            "every recommendation reviewed (accepted or rejected in recommendations.yaml) for a final report",
+            file=str(executed),
+            found=f"{pending} recommendation(s) not reviewed yet; no report written",
+        )
+
+
 def build_report(
     client_dir: str | Path,
     out: str | Path,
@@ -175,6 +186,7 @@ def build_report(
     kernel: WarmKernel | None = None,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     check_data: bool = True,
+    final: bool = False,
 ) -> ReportResult:
     """Validate ``client_dir``, execute the report template into ``out`` and write ``out/report.html``.
 
@@ -184,6 +196,9 @@ def build_report(
     ``check_data=False`` (the batch's warm workers) checks ``client.yaml`` here and leaves reading and
     checking the data to the notebook's first cell, so each client's files are read once: a data problem
     then fails that cell, with the same message.
+
+    ``final=True`` refuses to write a report while any recommendation is unreviewed (a
+    :class:`ReportError` naming how many): a final report carries no proposal and no draft mark.
     """
     started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
@@ -217,6 +232,8 @@ def build_report(
         executed = out / REPORT_TEMPLATE
         nb = execute_template(template_path(REPORT_TEMPLATE), executed, params, kernel, cell_timeout, out)
         notebooks.append(executed)
+        if final:
+            check_final(nb, executed)
         html = export_notebook_html(nb, static_charts=static_charts)
         target = out / "report.html"
         write_text(target, html)

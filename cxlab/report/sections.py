@@ -30,6 +30,7 @@ from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
 from .segments_text import describe_segments, segment_label
+from .story import draft_meta, executive_summary, recommendations_section
 
 #: the sentences of the methodology appendix for the analyses outside the survey indicators
 METHOD_NOTES: tuple[str, ...] = (
@@ -142,55 +143,8 @@ def cover(ctx: ReportContext) -> h.ReportMeta:
             "colour": branding.colour,
             "accent": branding.accent,
             "logo": logo,
+            **draft_meta(ctx),
         }
-    )
-
-
-# -------------------------------------------------------------------------------- executive summary
-def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
-    """Key figures and the top recommendations (the first page a client reads)."""
-    cards: list[tuple[str, str, str]] = []
-    client = ctx.client
-    if client.customers is not None:
-        cards.append((_t(ctx, "Customers"), _n(len(client.customers), ctx), ""))
-    cards.extend(indicator_cards(ctx)[:3])
-    if ctx.cases is not None:
-        cards.append((_t(ctx, "Cases analysed"), _n(len(ctx.cases), ctx), ""))
-        cards.append((_t(ctx, "Handoffs per case"), _n(ctx.cases["handoffs"].mean(), ctx, 1), ""))
-        cards.append(
-            (_t(ctx, "Median case lead time"), _hours(ctx.cases["lead_time_hours"].median(), ctx), "")
-        )
-    slope = _nps_slope(ctx)
-    if slope is not None:
-        cards.append(
-            (
-                _t(ctx, "NPS points per extra handoff"),
-                i18n.format_signed(slope["slope"], ctx.lang, 1),
-                _t(
-                    ctx,
-                    "95%: {low} … {high} · n = {n}",
-                    low=i18n.format_signed(slope["slope_low"], ctx.lang, 1),
-                    high=i18n.format_signed(slope["slope_high"], ctx.lang, 1),
-                    n=_n(slope["n"], ctx),
-                ),
-            )
-        )
-    body = h.figures(cards)
-    recs = ctx.recommendations[:top]
-    if recs:
-        owner = _t(ctx, "Owner")
-        items = "".join(
-            f"<li><strong>{h.text(r.title.get(ctx.lang))}</strong> — {h.text(r.evidence.get(ctx.lang))} "
-            f'<span class="cx-owner">{h.text(owner)}: {h.text(r.owner_label(ctx.lang))}</span></li>'
-            for r in recs
-        )
-        body += h.subsection(_t(ctx, "Priority actions"), f'<ol class="cx-top-recs">{items}</ol>')
-    return h.Section(
-        "summary",
-        _t(ctx, "Executive summary"),
-        body,
-        lead=_t(ctx, "The key figures of the diagnosis and the actions to start first."),
-        figures=tuple((label, value) for label, value, _ in cards),
     )
 
 
@@ -405,7 +359,8 @@ def _callback(ctx: ReportContext, rows: int) -> str:
     table = h.table(
         detractors.head(rows),
         [
-            h.Column("name", _t(ctx, "Customer")),
+            # names stay in the attachments (action_lists.xlsx) unless report.show_names: true
+            h.Column("name" if ctx.config.report.show_names else "customer_id", _t(ctx, "Customer")),
             h.Column("answered_at", _t(ctx, "Date"), lambda v: i18n.format_date(v, ctx.lang)),
             h.Column("touchpoint", _t(ctx, "Touchpoint")),
             h.Column("value_segment", _t(ctx, "Value segment"), lambda v: _segment_label(v, ctx)),
@@ -693,50 +648,6 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
         _t(ctx, "Customer culture by department"),
         body,
         lead=_t(ctx, "The departments' workshop self-assessment by pillar, and how they see each other."),
-    )
-
-
-# ---------------------------------------------------------------------------------- recommendations
-def recommendations_section(ctx: ReportContext) -> h.Section:
-    """The accepted recommendations as an action plan, with the priority matrix."""
-    recs = ctx.recommendations
-    if not recs:
-        return h.Section(
-            "recommendations",
-            _t(ctx, "Recommendations and action plan"),
-            h.paragraph(_fmt_text(ctx, "No recommendation accepted for this client.")),
-        )
-    body = (
-        _chart(recommend_charts.priority_matrix(recs, lang=ctx.lang), ctx)
-        if any(r.impact for r in recs)
-        else ""
-    )
-    evidence, action, owner = _t(ctx, "Evidence"), _t(ctx, "Action"), _t(ctx, "Owner")
-    priority, effort, due = _t(ctx, "Priority"), _t(ctx, "Effort"), _t(ctx, "Due")
-    cards = []
-    for r in recs:
-        cards.append(
-            '<article class="cx-rec">'
-            f"<h3>{h.text(r.title.get(ctx.lang))}</h3>"
-            f'<p class="cx-rec-evidence"><strong>{h.text(evidence)}:</strong> {h.text(r.evidence.get(ctx.lang))}</p>'
-            f"<p><strong>{h.text(action)}:</strong> {h.text(r.action.get(ctx.lang))}</p>"
-            '<p class="cx-rec-meta">'
-            f"{h.text(owner)}: {h.text(r.owner_label(ctx.lang))} · "
-            f"{h.text(priority)}: {h.text(_n(r.priority, ctx, 0))} · "
-            f"{h.text(effort)}: {h.text(pgettext(ctx.lang, 'effort', r.effort))} · "
-            f"{h.text(due)}: {h.text(r.due)}</p>"
-            "</article>"
-        )
-    body += "".join(cards)
-    unreviewed = sum(r.status == "proposed" for r in recs)
-    return h.Section(
-        "recommendations",
-        _t(ctx, "Recommendations and action plan"),
-        body,
-        lead=_t(
-            ctx, "Each recommendation comes from a figure of the diagnosis; priority is impact × urgency."
-        ),
-        counts=(("unreviewed", unreviewed), ("shown", len(recs)), ("pending", len(ctx.review.proposed))),
     )
 
 
