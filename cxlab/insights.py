@@ -308,7 +308,11 @@ def selfservice(dx: Diagnosis) -> Insight | None:
     share = float(f["selfservice.failure_to_call_share"])
     if share < 0.2:
         return None
-    figures = {"share": share, "cases": int(f["selfservice.cases"]), "department": f.get("selfservice.department")}
+    figures = {
+        "share": share,
+        "cases": int(f["selfservice.cases"]),
+        "department": f.get("selfservice.department"),
+    }
     return Insight("selfservice", 20.0 + 20.0 * share, figures)
 
 
@@ -330,7 +334,13 @@ def comment_theme(dx: Diagnosis) -> Insight | None:
 
 
 #: the insight rules, in the order they are tried (the score decides the order shown)
-RULES: tuple[Callable[..., Insight | None], ...] = (barometer_drop, premium_nps, pingpong, selfservice, comment_theme)
+RULES: tuple[Callable[..., Insight | None], ...] = (
+    barometer_drop,
+    premium_nps,
+    pingpong,
+    selfservice,
+    comment_theme,
+)
 
 
 def select_insights(dx: Diagnosis, limit: int = MAX_INSIGHTS) -> list[Insight]:

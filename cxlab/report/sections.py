@@ -19,7 +19,6 @@ from ..charts import culture as culture_charts
 from ..charts import handoffs as handoffs_charts
 from ..charts import indicators as indicators_charts
 from ..charts import journey as journey_charts
-from ..charts import recommend as recommend_charts
 from ..charts import segments as segments_charts
 from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
@@ -30,7 +29,7 @@ from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
 from .segments_text import describe_segments, segment_label
-from .story import draft_meta, executive_summary, recommendations_section
+from .story import display_value, draft_meta, executive_summary, recommendations_section
 
 #: the sentences of the methodology appendix for the analyses outside the survey indicators
 METHOD_NOTES: tuple[str, ...] = (
@@ -260,7 +259,7 @@ def _barometer(ctx: ReportContext) -> str:
                 "points ({sig}).",
                 w1=row["wave_from"],
                 w2=row["wave_to"],
-                group=group,
+                group=display_value(ctx, by, group),
                 by=pgettext(ctx.lang, "group column", GROUP_COLUMNS.get(by, by)),
                 change=i18n.format_signed(row["change"], ctx.lang, 1),
                 sig=_t(ctx, "significant at 95%") if row["significant"] else _t(ctx, "not significant"),

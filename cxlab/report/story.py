@@ -336,7 +336,9 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
         "summary",
         _t(ctx, "Executive summary"),
         body,
-        lead=_t(ctx, "What the data shows, how it changed since the last wave, and the actions to start first."),
+        lead=_t(
+            ctx, "What the data shows, how it changed since the last wave, and the actions to start first."
+        ),
         figures=tuple((label, value) for label, value, _ in cards),
         counts=(("insights", len(insights)), ("initiatives", len(initiatives))),
     )
@@ -428,7 +430,9 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
         "recommendations",
         _t(ctx, "Recommendations and action plan"),
         body,
-        lead=_t(ctx, "Related recommendations merged into initiatives, with their expected impact and a roadmap."),
+        lead=_t(
+            ctx, "Related recommendations merged into initiatives, with their expected impact and a roadmap."
+        ),
         counts=(
             ("unreviewed", unreviewed),
             ("shown", len(recs)),
