@@ -184,6 +184,10 @@ def validate(client_dir: Path, strict: bool) -> None:
 @click.option(
     "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
 )
+@click.option("--pdf", "pdf", is_flag=True, help=_help("Also write OUT/report.pdf (A4, page numbers, no browser)."))
+@click.option(
+    "--pptx", "pptx", is_flag=True, help=_help("Also write OUT/report.pptx (an editable PowerPoint deck).")
+)
 @click.option(
     "--final",
     is_flag=True,
@@ -197,6 +201,8 @@ def report(
     worked_examples: bool,
     cell_timeout: int,
     final: bool = False,
+    pdf: bool = False,
+    pptx: bool = False,
 ) -> None:
     kernel = WarmKernel()
     if (Path(client_dir) / "client.yaml").is_file():
@@ -215,6 +221,8 @@ def report(
             cell_timeout=cell_timeout,
             kernel=kernel,
             final=final,
+            pdf=pdf,
+            pptx=pptx,
         )
     finally:
         kernel.shutdown()
@@ -226,6 +234,9 @@ def report(
             seconds=format_number(result.seconds, user_language(), 1),
         )
     )
+    for extra in (result.pdf, result.pptx):
+        if extra is not None:
+            click.echo(_("written: {path}", path=extra))
     if result.unreviewed:
         click.secho(
             _(

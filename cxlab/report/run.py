@@ -64,6 +64,12 @@ class ReportResult:
     unreviewed: int = 0
     #: generated recommendations awaiting the consultant's review (shown or not, per recommendations.yaml)
     pending: int = 0
+    #: report.pdf / report.pptx when asked for (``pdf=True`` / ``pptx=True``)
+    pdf: Path | None = None
+    pptx: Path | None = None
+    #: seconds spent writing the PDF and the PowerPoint deck
+    pdf_seconds: float = 0.0
+    pptx_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -187,6 +193,8 @@ def build_report(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     check_data: bool = True,
     final: bool = False,
+    pdf: bool = False,
+    pptx: bool = False,
 ) -> ReportResult:
     """Validate ``client_dir``, execute the report template into ``out`` and write ``out/report.html``.
 
@@ -199,6 +207,8 @@ def build_report(
 
     ``final=True`` refuses to write a report while any recommendation is unreviewed (a
     :class:`ReportError` naming how many): a final report carries no proposal and no draft mark.
+    ``pdf=True`` also writes ``out/report.pdf`` (WeasyPrint, :mod:`cxlab.report.pdf`), ``pptx=True``
+    ``out/report.pptx`` (python-pptx, :mod:`cxlab.report.deck`).
     """
     started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
@@ -237,6 +247,23 @@ def build_report(
         html = export_notebook_html(nb, static_charts=static_charts)
         target = out / "report.html"
         write_text(target, html)
+        pdf_path = pptx_path = None
+        pdf_seconds = pptx_seconds = 0.0
+        for stale_extra in ("report.pdf", "report.pptx"):
+            if (out / stale_extra).exists():
+                (out / stale_extra).unlink()
+        if pdf:
+            from .pdf import write_pdf  # WeasyPrint: imported only when a PDF is asked for
+
+            tick = time.perf_counter()
+            pdf_path = write_pdf(nb, out / "report.pdf")
+            pdf_seconds = time.perf_counter() - tick
+        if pptx:
+            from .deck import write_deck  # python-pptx: imported only when a deck is asked for
+
+            tick = time.perf_counter()
+            pptx_path = write_deck(nb, out / "report.pptx")
+            pptx_seconds = time.perf_counter() - tick
         if worked_examples:
             (out / "notebooks").mkdir(exist_ok=True)
             step_params = {"client_dir": str(client_dir), "lang": lang}
@@ -258,4 +285,8 @@ def build_report(
         lang=lang,
         unreviewed=section_count(nb, "unreviewed"),
         pending=section_count(nb, "pending"),
+        pdf=pdf_path,
+        pptx=pptx_path,
+        pdf_seconds=pdf_seconds,
+        pptx_seconds=pptx_seconds,
     )

@@ -16,6 +16,7 @@ Words are English msgids translated in ``cxlab/locale/<lang>/LC_MESSAGES/story.p
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -341,6 +342,11 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
         ),
         figures=tuple((label, value) for label, value, _ in cards),
         counts=(("insights", len(insights)), ("initiatives", len(initiatives))),
+        deck={
+            "title": _t(ctx, "What the diagnosis shows"),
+            "insights": [html.unescape(insight_sentence(ctx, i)) for i in insights],
+            "kpis": [list(card) for card in cards],
+        },
     )
 
 
@@ -426,6 +432,25 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
             f'<ol class="cx-initiative-actions">{actions}</ol></article>'
         )
     unreviewed = unreviewed_count(ctx)
+    quarters = roadmap_quarters(initiatives)
+    deck = {
+        "title": _t(ctx, "Recommendations and action plan"),
+        "roadmap_title": _t(ctx, "Roadmap by quarter"),
+        "headers": [_t(ctx, "Initiative"), _t(ctx, "Owner"), _t(ctx, "Effort"), _t(ctx, "When")],
+        "initiatives": [
+            {
+                "name": _p(ctx, "initiative", INITIATIVE_NAMES.get(i.key, i.key)),
+                "impact": impact_text(ctx, i),
+                "owner": i.owner_label(ctx.lang),
+                "effort": _p(ctx, "effort", i.effort),
+                "when": i.quarters[0] if len(i.quarters) == 1 else f"{i.quarters[0]} – {i.quarters[-1]}",
+                "draft": _p(ctx, "draft", "Proposal") if i.unreviewed else "",
+                "roadmap": [len(i.due_in(q)) for q in quarters],
+            }
+            for i in initiatives
+        ],
+        "quarters": quarters,
+    }
     return h.Section(
         "recommendations",
         _t(ctx, "Recommendations and action plan"),
@@ -439,4 +464,5 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
             ("pending", len(ctx.review.proposed)),
             ("initiatives", len(initiatives)),
         ),
+        deck=deck,
     )
