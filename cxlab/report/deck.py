@@ -86,7 +86,14 @@ def report_parts(nb: NotebookNode) -> tuple[list[dict[str, Any]], list[dict[str,
                 spec = json.loads(match.group("spec"))
                 title = _spec_title(spec)
                 takeaway = _takeaway(before[-1]) if before else (title or section_title)
-                charts.append({"section": section_id, "section_title": section_title, "spec": spec, "takeaway": takeaway})
+                charts.append(
+                    {
+                        "section": section_id,
+                        "section_title": section_title,
+                        "spec": spec,
+                        "takeaway": takeaway,
+                    }
+                )
                 last = match.end()
     return sections, charts
 
@@ -145,7 +152,17 @@ def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
 
     def titled(title: str):
         slide = prs.slides.add_slide(blank)
-        textbox(slide, Inches(0.5), Inches(0.3), width - Inches(1), Inches(1.1), [title], size=24, bold=True, color=colour)
+        textbox(
+            slide,
+            Inches(0.5),
+            Inches(0.3),
+            width - Inches(1),
+            Inches(1.1),
+            [title],
+            size=24,
+            bold=True,
+            color=colour,
+        )
         return slide
 
     # 1. title
@@ -154,17 +171,48 @@ def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
     fill.solid()
     fill.fore_color.rgb = colour
     white = RGBColor(0xFF, 0xFF, 0xFF)
-    textbox(slide, Inches(0.8), Inches(2.3), width - Inches(1.6), Inches(1.2), [str(meta.get("client_name", ""))], size=40, bold=True, color=white)
-    sub = [str(meta.get("title", "")), f"{meta.get('date_label', '')} {meta.get('date', '')}".strip(), str(meta.get("confidential", ""))]
+    textbox(
+        slide,
+        Inches(0.8),
+        Inches(2.3),
+        width - Inches(1.6),
+        Inches(1.2),
+        [str(meta.get("client_name", ""))],
+        size=40,
+        bold=True,
+        color=white,
+    )
+    sub = [
+        str(meta.get("title", "")),
+        f"{meta.get('date_label', '')} {meta.get('date', '')}".strip(),
+        str(meta.get("confidential", "")),
+    ]
     if meta.get("draft"):
         sub.append(f"{meta['draft']} — {meta.get('draft_note', '')}")
-    textbox(slide, Inches(0.8), Inches(3.6), width - Inches(1.6), Inches(2.5), [s for s in sub if s], size=18, color=white)
+    textbox(
+        slide,
+        Inches(0.8),
+        Inches(3.6),
+        width - Inches(1.6),
+        Inches(2.5),
+        [s for s in sub if s],
+        size=18,
+        color=white,
+    )
 
     # 2. insights and KPI tiles
     summary = (by_id.get("summary") or {}).get("deck") or {}
     if summary.get("insights"):
         slide = titled(summary.get("title") or by_id["summary"]["title"])
-        textbox(slide, Inches(0.6), Inches(1.4), width - Inches(1.2), Inches(5.8), [f"• {s}" for s in summary["insights"]], size=15)
+        textbox(
+            slide,
+            Inches(0.6),
+            Inches(1.4),
+            width - Inches(1.2),
+            Inches(5.8),
+            [f"• {s}" for s in summary["insights"]],
+            size=15,
+        )
     if summary.get("kpis"):
         slide = titled(by_id["summary"]["title"])
         kpis = summary["kpis"]
@@ -191,7 +239,15 @@ def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
         scale = min(box_w / px_w, box_h / px_h)
         pic_w, pic_h = int(px_w * scale), int(px_h * scale)
         slide.shapes.add_picture(io.BytesIO(png), Emu((width - pic_w) // 2), Inches(1.5), pic_w, pic_h)
-        textbox(slide, Inches(0.5), Inches(7.05), width - Inches(1), Inches(0.4), [chart["section_title"]], size=10)
+        textbox(
+            slide,
+            Inches(0.5),
+            Inches(7.05),
+            width - Inches(1),
+            Inches(0.4),
+            [chart["section_title"]],
+            size=10,
+        )
 
     # 4. initiatives and roadmap
     recs = (by_id.get("recommendations") or {}).get("deck") or {}
@@ -200,7 +256,9 @@ def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
         slide = titled(recs.get("title", ""))
         headers = recs.get("headers", ["", "", "", ""])
         rows, cols = len(initiatives) + 1, 4
-        table = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(1.4), width - Inches(1), Inches(0.5) * rows).table
+        table = slide.shapes.add_table(
+            rows, cols, Inches(0.5), Inches(1.4), width - Inches(1), Inches(0.5) * rows
+        ).table
         for j, head in enumerate(headers):
             table.cell(0, j).text = head
         for i, item in enumerate(initiatives, start=1):
@@ -220,7 +278,9 @@ def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
         if quarters:
             slide = titled(recs.get("roadmap_title", ""))
             rows, cols = len(initiatives) + 1, len(quarters) + 1
-            grid = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(1.4), width - Inches(1), Inches(0.5) * rows).table
+            grid = slide.shapes.add_table(
+                rows, cols, Inches(0.5), Inches(1.4), width - Inches(1), Inches(0.5) * rows
+            ).table
             grid.cell(0, 0).text = headers[0]
             for j, q in enumerate(quarters, start=1):
                 grid.cell(0, j).text = q

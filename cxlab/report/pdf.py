@@ -78,7 +78,9 @@ def static_notebook(nb: NotebookNode, jobs: int = 2) -> NotebookNode:
     """A copy of an executed report notebook whose interactive charts are static SVG (drawn with
     vl-convert, ``jobs`` at a time)."""
     nb = copy.deepcopy(nb)
-    outputs = [o for cell in nb.cells for o in cell.get("outputs", []) if "cx-chart-spec" in (_html_of(o) or "")]
+    outputs = [
+        o for cell in nb.cells for o in cell.get("outputs", []) if "cx-chart-spec" in (_html_of(o) or "")
+    ]
     matches = [(o, list(_SPEC.finditer(_html_of(o) or ""))) for o in outputs]
     flat = [m for _, ms in matches for m in ms]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -99,7 +101,9 @@ def pdf_html(nb: NotebookNode) -> str:
     """The page WeasyPrint lays out: the static variant of the report with the paged-media rules."""
     meta = report_meta(nb)
     header = " · ".join(
-        str(v) for v in (meta.get("client_name"), meta.get("date"), meta.get("confidential"), meta.get("draft")) if v
+        str(v)
+        for v in (meta.get("client_name"), meta.get("date"), meta.get("confidential"), meta.get("draft"))
+        if v
     )
     css = PAGED_CSS.replace("HEADER", _css_string(html.unescape(header)))
     return export_notebook_html(static_notebook(nb), static_charts=True, extra_css=css)
