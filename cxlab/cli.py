@@ -184,7 +184,9 @@ def validate(client_dir: Path, strict: bool) -> None:
 @click.option(
     "--cell-timeout", default=600, show_default=True, help=_help("Seconds allowed per notebook cell.")
 )
-@click.option("--pdf", "pdf", is_flag=True, help=_help("Also write OUT/report.pdf (A4, page numbers, no browser)."))
+@click.option(
+    "--pdf", "pdf", is_flag=True, help=_help("Also write OUT/report.pdf (A4, page numbers, no browser).")
+)
 @click.option(
     "--pptx", "pptx", is_flag=True, help=_help("Also write OUT/report.pptx (an editable PowerPoint deck).")
 )

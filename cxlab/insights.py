@@ -510,3 +510,31 @@ def initiative_impact(dx: Diagnosis, key: str) -> Impact | None:
     if cases is None or cases.empty:
         return None
     return nps_gain(dx, cases)
+
+
+# ------------------------------------------------------------------------------ small-sample trends
+#: the periods a trend may use, finest first
+TREND_PERIODS: tuple[str, ...] = ("M", "Q", "Y")
+#: a period length is kept when at least this share of its points reach ``small_n`` answers
+TREND_MIN_SHARE = 0.8
+
+
+def hot_trend_policy(
+    responses: pd.DataFrame,
+    by: str | None,
+    settings: Any,
+    thresholds: Any,
+    min_share: float = TREND_MIN_SHARE,
+) -> tuple[pd.DataFrame, str]:
+    """The hot trend at the finest period (month → quarter → year) whose points mostly reach the
+    minimum n (``thresholds.small_n``): at least ``min_share`` of the points; the points still below it
+    keep ``small_n = True`` (the chart marks them). Returns the trend and the period letter."""
+    from .indicators import hot_trend
+
+    trend = pd.DataFrame()
+    freq = TREND_PERIODS[0]
+    for freq in TREND_PERIODS:
+        trend = hot_trend(responses, by=by, freq=freq, settings=settings, thresholds=thresholds)
+        if trend.empty or (trend["n"] >= thresholds.small_n).mean() >= min_share:
+            break
+    return trend, freq

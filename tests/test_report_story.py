@@ -7,6 +7,7 @@ Figures are checked against independent computations from the raw files of the d
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -257,3 +258,111 @@ def test_one_minus_sign_in_the_visible_text(report):
     text = visible_text(page)
     assert not re.findall(r"(?<![\w-])-\d", text), re.findall(r".{20}(?<![\w-])-\d.{10}", text)
     assert text.count("−") > 10
+
+
+# ------------------------------------------------------------------------------- labels and charts
+def chart_specs(page: str) -> list[dict]:
+    return [
+        json.loads(m)
+        for m in re.findall(r'<script[^>]*class="cx-chart-spec"[^>]*>(.*?)</script>', page, re.S)
+    ]
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title")
+    return str(title.get("text") if isinstance(title, dict) else title)
+
+
+#: keys of a spec whose strings are names, expressions or settings rather than shown text
+SPEC_NAME_KEYS = {
+    "config",
+    "$schema",
+    "field",
+    "name",
+    "as",
+    "groupby",
+    "calculate",
+    "filter",
+    "test",
+    "data",
+}
+SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
+
+
+def _shown_strings(value, out: list[str], key: str = "") -> None:
+    if key in SPEC_NAME_KEYS:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _shown_strings(v, out, k)
+    elif isinstance(value, list):
+        for v in value:
+            _shown_strings(v, out, key)
+    elif isinstance(value, str):
+        out.append(value)
+
+
+def _english_keys(client_dir: Path) -> set[str]:
+    """The canonical (English) category keys a chart must never show in the Italian report: the
+    client's mapped values, cxlab's touchpoints and survey kinds, comment themes, pillars, quadrants."""
+    from cxlab.questionnaire import PILLARS
+    from cxlab.text import theme_label
+
+    config = yaml.safe_load((client_dir / "client.yaml").read_text(encoding="utf-8"))
+    keys = {
+        v for t in config["tables"].values() for m in (t.get("values") or {}).values() for v in m.values()
+    }
+    keys |= {"hot", "cold", "delivery", "customer service", "relationship", "industry", "touchpoint"}
+    keys |= set(PILLARS) | {"fix_first", "keep_up", "low_priority", "possible_overkill"}
+    keys |= {
+        k
+        for k in ("delivery", "waiting_time", "passed_around", "staff_attitude")
+        if theme_label(k, "it") != k
+    }
+    return keys
+
+
+#: charts another helper owns (issue 18: the flow chart's "end" node); listed, not hidden
+OTHER_OWNERS = {"Come le pratiche passano tra i reparti"}
+
+
+def test_no_raw_or_english_key_in_the_italian_charts_and_tables(report, demo_client_dir_full):
+    page, _ = report
+    english = _english_keys(demo_client_dir_full)
+    bad = []
+    for spec in chart_specs(page):
+        if _title(spec) in OTHER_OWNERS:
+            continue
+        shown: list[str] = []
+        _shown_strings({k: v for k, v in spec.items() if k != "datasets"}, shown)
+        for rows in (spec.get("datasets") or {}).values():
+            for row in rows:
+                shown += [v for v in row.values() if isinstance(v, str)]
+        bad += [(_title(spec), s) for s in shown if SNAKE.match(s) or s in english]
+    assert not bad, bad[:10]
+    cells = [html.unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]
+    assert not [c for c in cells if SNAKE.match(c) or c in english]
+
+
+def test_every_trend_point_reaches_the_minimum_n_or_is_flagged(report, ctx):
+    page, _ = report
+    trend = next(s for s in chart_specs(page) if _title(s) == "NPS dei sondaggi caldi nel tempo")
+    rows = [row for rows in trend["datasets"].values() for row in rows if "n" in row]
+    small_n = ctx.config.thresholds.small_n
+    assert rows and all(row["n"] >= small_n or row["small"] for row in rows)
+    assert sum(row["n"] >= small_n for row in rows) / len(rows) >= 0.8  # month -> quarter reached it
+    text = json.dumps(trend)
+    assert '"fillOpacity"' in text and "datum.small" in text  # below-minimum points are drawn hollow
+    assert any(layer.get("encoding", {}).get("text", {}).get("field") == "n" for layer in trend["layer"])
+    assert "Un punto per trimestre" in html.unescape(_section(page, "indicators"))
+
+
+def test_culture_is_a_heatmap_and_the_driver_rule_is_stated(report):
+    page, _ = report
+    specs = {_title(s): s for s in chart_specs(page)}
+    culture = specs["Cultura del cliente: il punteggio di ogni reparto su ogni pilastro (1–5)"]
+    assert culture["layer"][0]["mark"]["type"] == "rect"
+    drivers = next(s for t, s in specs.items() if t.startswith("Fattori chiave"))
+    labels = [r.get("label") for rows in drivers["datasets"].values() for r in rows]
+    assert "Passaggi per pratica > 2" in labels  # the rule of a case driver, not a bare key
+    assert any("Tema dei commenti: " in str(label) for label in labels)

@@ -50,10 +50,41 @@ def _title_text(spec: dict[str, Any]) -> str:
     return str(title or "")
 
 
+def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` whose inline datasets keep only the columns the chart reads (a field, a
+    tooltip, a ``datum.x`` expression): the keys and raw codes of the analysis frames never reach the
+    page, and the report is smaller."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not datasets:
+        return spec
+    rest = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
+
+    def used(column: str) -> bool:
+        return f'"{column}"' in rest or f"datum.{column}" in rest or f"datum['{column}']" in rest
+
+    pruned: dict[str, Any] = {}
+    for name, rows in datasets.items():
+        if not isinstance(rows, list):
+            pruned[name] = rows
+            continue
+        keep: dict[str, bool] = {}
+        out = []
+        for row in rows:
+            if not isinstance(row, dict):
+                out.append(row)
+                continue
+            for key in row:
+                if key not in keep:
+                    keep[key] = used(key)
+            out.append({k: v for k, v in row.items() if keep[k]})
+        pruned[name] = out
+    return {**spec, "datasets": pruned}
+
+
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False, lang: str = "en") -> str:
     """The report snippet of one chart: a container the page script draws, or an inline SVG; numbers and
     dates on axes and tooltips follow ``lang`` (Italian ``1.234,5``)."""
-    spec = with_locale(as_spec(chart), lang)
+    spec = with_locale(prune_datasets(as_spec(chart)), lang)
     label = html.escape(_title_text(spec), quote=True)
     if static:
         svg = vl_convert.vegalite_to_svg(spec)

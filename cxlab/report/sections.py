@@ -29,7 +29,15 @@ from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
 from .segments_text import describe_segments, segment_label
-from .story import display_value, draft_meta, executive_summary, recommendations_section
+from ..insights import hot_trend_policy
+from .story import (
+    display_value,
+    draft_meta,
+    executive_summary,
+    recommendations_section,
+    table_label,
+    trend_note,
+)
 
 #: the sentences of the methodology appendix for the analyses outside the survey indicators
 METHOD_NOTES: tuple[str, ...] = (
@@ -213,11 +221,13 @@ def indicators_section(ctx: ReportContext, callback_rows: int = 10) -> h.Section
         table = ind.hot_vs_cold(responses, by=None, settings=cfg, thresholds=cfg.thresholds)
         body += _chart(indicators_charts.hot_cold_chart(table, "nps", lang=ctx.lang), ctx)
         if by:
-            trend = ind.hot_trend(responses, by=by, freq="M", settings=cfg, thresholds=cfg.thresholds)
+            # month -> quarter -> year until the points reach the minimum n (small-sample policy)
+            trend, freq = hot_trend_policy(responses, by, cfg, cfg.thresholds)
             if len(trend) and trend["period"].nunique() > 1:
                 body += h.subsection(
                     _t(ctx, "Hot results over time"),
-                    _chart(indicators_charts.hot_trend_chart(trend, "nps", lang=ctx.lang), ctx),
+                    trend_note(ctx, freq, trend)
+                    + _chart(indicators_charts.hot_trend_chart(trend, "nps", lang=ctx.lang), ctx),
                 )
     body += _barometer(ctx)
     body += _survey_practice(ctx)
@@ -267,7 +277,13 @@ def _barometer(ctx: ReportContext) -> str:
         )
     return h.subsection(
         _t(ctx, "Barometer: change between waves"),
-        text_html + _chart(indicators_charts.barometer_chart(table, "nps", lang=ctx.lang), ctx),
+        text_html
+        + _chart(
+            indicators_charts.barometer_chart(
+                table.assign(**{by: [display_value(ctx, by, v) for v in table[by]]}), "nps", lang=ctx.lang
+            ),
+            ctx,
+        ),
     )
 
 
@@ -361,7 +377,11 @@ def _callback(ctx: ReportContext, rows: int) -> str:
             # names stay in the attachments (action_lists.xlsx) unless report.show_names: true
             h.Column("name" if ctx.config.report.show_names else "customer_id", _t(ctx, "Customer")),
             h.Column("answered_at", _t(ctx, "Date"), lambda v: i18n.format_date(v, ctx.lang)),
-            h.Column("touchpoint", _t(ctx, "Touchpoint")),
+            h.Column(
+                "touchpoint",
+                _t(ctx, "Touchpoint"),
+                lambda v: "" if pd.isna(v) else indicators_charts.value_label("touchpoint", v, ctx.lang),
+            ),
             h.Column("value_segment", _t(ctx, "Value segment"), lambda v: _segment_label(v, ctx)),
             h.Column("comment", _t(ctx, "Comment"), lambda v: "" if pd.isna(v) else str(v)[:160]),
         ],
@@ -638,7 +658,7 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
             spread=_n(widest["spread"], ctx, 1),
         )
     )
-    body += _chart(culture_charts.culture_dot_chart(pillars, lang=ctx.lang), ctx)
+    body += _chart(culture_charts.culture_heatmap(pillars, lang=ctx.lang), ctx)
     svo = ctx.dx.culture.self_vs_others
     if svo is not None and len(svo) and svo["by_others"].notna().any():
         body += _chart(culture_charts.self_vs_others_chart(svo, lang=ctx.lang), ctx)
@@ -658,7 +678,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
     body = h.table(
         summary,
         [
-            h.Column("table", _t(ctx, "Table")),
+            h.Column("table", _t(ctx, "Table"), lambda v: table_label(ctx, v)),
             h.Column("file", _t(ctx, "File")),
             h.Column("rows_read", _t(ctx, "Rows read"), lambda v: _n(v, ctx), numeric=True),
             h.Column("rows_kept", _t(ctx, "Rows kept"), lambda v: _n(v, ctx), numeric=True),
@@ -671,7 +691,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
         body += h.table(
             issues,
             [
-                h.Column("table", _t(ctx, "Table")),
+                h.Column("table", _t(ctx, "Table"), lambda v: table_label(ctx, v)),
                 h.Column("column", _t(ctx, "Column")),
                 h.Column("problem", _t(ctx, "Problem")),
                 h.Column("count", _p(ctx, "data quality table", "Count"), lambda v: _n(v, ctx), numeric=True),

@@ -466,3 +466,45 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
         ),
         deck=deck,
     )
+
+
+# ------------------------------------------------------------------------------------- chart notes
+#: the period letters of :func:`cxlab.insights.hot_trend_policy` as the report names them
+PERIOD_NAMES: dict[str, str] = {
+    "M": NP_("period", "month"),
+    "Q": NP_("period", "quarter"),
+    "Y": NP_("period", "year"),
+}
+
+
+def trend_note(ctx: ReportContext, freq: str, trend: pd.DataFrame) -> str:
+    """The small-sample policy of a trend chart, stated: the period chosen, the minimum n, the points
+    below it (drawn hollow) and n beside every point."""
+    small = int(trend["small_n"].astype(bool).sum()) if "small_n" in trend.columns else 0
+    text = _t(
+        ctx,
+        "One point per {period}, the shortest period in which most points reach {min_n} answers; n is "
+        "written beside each point; {small} of {points} points have fewer answers and are drawn hollow.",
+        period=pgettext(ctx.lang, "period", PERIOD_NAMES.get(freq, freq)),
+        min_n=_n(ctx.config.thresholds.small_n, ctx),
+        small=_n(small, ctx),
+        points=_n(len(trend), ctx),
+    )
+    return f'<p class="cx-howto">{h.text(text)}</p>'
+
+
+#: the canonical tables as the data-quality appendix names them
+TABLE_NAMES: dict[str, str] = {
+    "customers": NP_("table", "Customer list"),
+    "transactions": NP_("table", "Sales transactions"),
+    "events": NP_("table", "Case events"),
+    "survey_invitations": NP_("table", "Survey invitations"),
+    "survey_responses": NP_("table", "Survey responses"),
+    "culture": NP_("table", "Culture workshop"),
+}
+
+
+def table_label(ctx: ReportContext, key: object) -> str:
+    """A canonical table name (``survey_responses``) in the report language."""
+    text = str(key)
+    return pgettext(ctx.lang, "table", TABLE_NAMES[text]) if text in TABLE_NAMES else text
