@@ -571,13 +571,15 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
     )
     data["right_label"] = data["shown_label"].where(right, "")
     data["shown_label"] = data["shown_label"].where(~right, "")
-    text = alt.layer(
+    text = (
         alt.Chart(data)
         .mark_text(align="left", dx=7, fontSize=10, color="#333")
-        .encode(**typed_channels(x=x, y="performance:Q", text="shown_label:N")),
+        .encode(**typed_channels(x=x, y="performance:Q", text="shown_label:N"))
+    )
+    text_right = (
         alt.Chart(data)
         .mark_text(align="right", dx=-7, fontSize=10, color="#333")
-        .encode(**typed_channels(x=x, y="performance:Q", text="right_label:N")),
+        .encode(**typed_channels(x=x, y="performance:Q", text="right_label:N"))
     )
     median = float(data["importance"].median()) if len(data) else 0.0
     overall = float(data["overall"].iloc[0]) if "overall" in data.columns and len(data) else 0.0
@@ -593,6 +595,6 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
     )
     r2 = float(data["r2"].iloc[0]) if len(data) else float("nan")
     r2_text = format_number(r2, lang, decimals=2)
-    return alt.LayerChart(layer=[vrule, hrule, points, text]).properties(
+    return alt.LayerChart(layer=[vrule, hrule, points, text, text_right]).properties(
         title=title or _t("drivers_title", lang).format(r2=r2_text), width=420, height=320
     )

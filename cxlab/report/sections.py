@@ -22,6 +22,7 @@ from ..charts import journey as journey_charts
 from ..charts import segments as segments_charts
 from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
+from ..insights import hot_trend_policy
 from ..intake import Note
 from ..questionnaire import PILLARS
 from . import html as h
@@ -29,7 +30,6 @@ from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
 from .segments_text import describe_segments, segment_label
-from ..insights import hot_trend_policy
 from .story import (
     display_value,
     draft_meta,
