@@ -538,3 +538,41 @@ def hot_trend_policy(
         if trend.empty or (trend["n"] >= thresholds.small_n).mean() >= min_share:
             break
     return trend, freq
+
+
+# -------------------------------------------------------------------------------- value × satisfaction
+@dataclass(frozen=True)
+class ValueSatisfaction:
+    """Satisfaction joined to customer value: per value segment the NPS with its promoter / passive /
+    detractor split and the revenue at risk (predicted value of the customers whose latest answer is a
+    detractor's); per segment × touchpoint the NPS with n (``small_n`` flags the cells below the minimum)."""
+
+    segments: (
+        pd.DataFrame
+    )  # value_segment, n, share_promoters, share_passives, share_detractors, score, revenue_at_risk, small_n
+    by_touchpoint: pd.DataFrame | None  # value_segment, touchpoint, n, score, small_n
+    revenue_at_risk: float
+
+
+def value_satisfaction(dx: Diagnosis) -> ValueSatisfaction | None:
+    responses = dx.indicators.responses
+    if responses is None or "value_segment" not in responses.columns or "nps" not in responses.columns:
+        return None
+    answered = responses[responses["nps"].notna() & responses["value_segment"].notna()]
+    if answered.empty:
+        return None
+    s, t = dx.settings.indicators, dx.settings.thresholds
+    table = nps_table(answered, by="value_segment", settings=s, thresholds=t)
+    risk = revenue_at_risk(dx) or {"all": 0.0}
+    table["value_segment"] = table["value_segment"].astype("string")
+    table["revenue_at_risk"] = [float(risk.get(str(v), 0.0)) for v in table["value_segment"]]
+    cols = ["value_segment", "n", "share_promoters", "share_passives", "share_detractors", "score"]
+    segments = table[[*cols, "revenue_at_risk", "small_n"]].reset_index(drop=True)
+    by_touchpoint = None
+    if "touchpoint" in answered.columns and answered["touchpoint"].notna().any():
+        grid = nps_table(answered, by=["value_segment", "touchpoint"], settings=s, thresholds=t)
+        grid = grid[grid["n"] > 0]
+        by_touchpoint = grid[["value_segment", "touchpoint", "n", "score", "small_n"]].reset_index(drop=True)
+        for c in ("value_segment", "touchpoint"):
+            by_touchpoint[c] = by_touchpoint[c].astype("string")
+    return ValueSatisfaction(segments, by_touchpoint, float(risk.get("all", 0.0)))

@@ -366,3 +366,29 @@ def test_culture_is_a_heatmap_and_the_driver_rule_is_stated(report):
     labels = [r.get("label") for rows in drivers["datasets"].values() for r in rows]
     assert "Passaggi per pratica > 2" in labels  # the rule of a case driver, not a bare key
     assert any("Tema dei commenti: " in str(label) for label in labels)
+
+
+# ------------------------------------------------------------------------------ value × satisfaction
+def test_value_and_satisfaction_are_joined(report, ctx, demo_client_dir_full):
+    from cxlab.insights import value_satisfaction
+
+    page, _ = report
+    responses = pd.read_csv(demo_client_dir_full / "data" / "risposte.csv", parse_dates=["answered_at"])
+    table = ctx.dx.segments.table.set_index("customer_id")
+    responses["segment"] = responses["customer_id"].map(table["segment"])
+    answered = responses[responses["nps"].notna() & responses["segment"].notna()]
+    joined = value_satisfaction(ctx.dx)
+    premium = joined.segments.set_index("value_segment").loc["premium"]
+    mine = answered[answered["segment"] == "premium"]["nps"]
+    assert premium["share_promoters"] == pytest.approx((mine >= 9).mean())
+    assert premium["share_passives"] == pytest.approx(((mine >= 7) & (mine <= 8)).mean())
+    assert premium["share_detractors"] == pytest.approx((mine <= 6).mean())
+    # revenue at risk: predicted value of the customers whose latest answer is a detractor's
+    latest = answered.sort_values("answered_at").groupby("customer_id")["nps"].last()
+    detractors = latest[latest <= 6].index
+    assert joined.revenue_at_risk == pytest.approx(table.loc[detractors, "future_value"].sum())
+    section = html.unescape(_section(page, "segments"))
+    assert "Valore e soddisfazione" in section and "Fatturato a rischio" in section
+    titles = [_title(s) for s in chart_specs(page)]
+    assert "NPS per segmento di valore: promotori, passivi, detrattori" in titles
+    assert any(t.startswith("NPS per segmento di valore e punto di contatto") for t in titles)

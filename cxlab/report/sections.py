@@ -37,6 +37,7 @@ from .story import (
     recommendations_section,
     table_label,
     trend_note,
+    value_satisfaction_block,
 )
 
 #: the sentences of the methodology appendix for the analyses outside the survey indicators
@@ -570,6 +571,7 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
             h.Column("service_level", _t(ctx, "Suggested service level")),
         ],
     )
+    body += value_satisfaction_block(ctx)
     return h.Section(
         "segments",
         _t(ctx, "Customer value"),

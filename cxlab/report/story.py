@@ -22,12 +22,14 @@ from typing import Any
 import pandas as pd
 
 from .. import i18n
+from ..charts import segments as segments_charts
 from ..i18n import NP_, gettext, pgettext
-from ..insights import Insight, Kpi, initiative_impact, kpis, select_insights
+from ..insights import Insight, Kpi, initiative_impact, kpis, select_insights, value_satisfaction
 from ..recommend import Recommendation
 from ..recommend.initiatives import Initiative, group_initiatives, roadmap_quarters, top_actions
 from ..text import theme_label
 from . import html as h
+from .charts import chart_html
 from .context import ReportContext
 from .segments_text import segment_label
 
@@ -508,3 +510,36 @@ def table_label(ctx: ReportContext, key: object) -> str:
     """A canonical table name (``survey_responses``) in the report language."""
     text = str(key)
     return pgettext(ctx.lang, "table", TABLE_NAMES[text]) if text in TABLE_NAMES else text
+
+
+# ------------------------------------------------------------------------------ value × satisfaction
+def value_satisfaction_block(ctx: ReportContext) -> str:
+    """Satisfaction joined to value: NPS and the promoter / passive / detractor split per value segment,
+    the revenue at risk, and NPS per segment × touchpoint (empty without segments or NPS)."""
+    joined = value_satisfaction(ctx.dx)
+    if joined is None or joined.segments.empty:
+        return ""
+    seg = joined.segments.set_index("value_segment")
+    worst = str(seg["score"].idxmin())
+    text = _t(
+        ctx,
+        "Revenue at risk: {risk} of predicted value (next 12 months) belongs to customers whose latest "
+        "answer is a detractor's. The lowest NPS is in the {segment} segment ({nps}, n = {n}), which "
+        "holds {segment_risk} of that value.",
+        risk=i18n.format_money(joined.revenue_at_risk, ctx.lang, ctx.currency),
+        segment=segment_label(worst, ctx.lang),
+        nps=_score(seg.loc[worst, "score"], ctx),
+        n=_n(seg.loc[worst, "n"], ctx),
+        segment_risk=i18n.format_money(seg.loc[worst, "revenue_at_risk"], ctx.lang, ctx.currency),
+    )
+    body = h.paragraph(h.text(text))
+    body += chart_html(
+        segments_charts.segment_nps_split_chart(joined.segments, ctx.lang), ctx.static_charts, ctx.lang
+    )
+    if joined.by_touchpoint is not None and len(joined.by_touchpoint):
+        body += chart_html(
+            segments_charts.segment_touchpoint_heatmap(joined.by_touchpoint, ctx.lang),
+            ctx.static_charts,
+            ctx.lang,
+        )
+    return h.subsection(_t(ctx, "Value and satisfaction"), body)
