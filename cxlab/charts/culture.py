@@ -81,6 +81,7 @@ def culture_heatmap(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     data["department"] = data["department"].astype(str)
     order = [translate(PILLARS, p, lang) for p in PILLARS if p in set(data["pillar"])]
     departments = list(data.groupby("department")["score"].mean().sort_values().index)
+    data = data.drop(columns=["pillar"])  # the key; the chart shows pillar_label
     # pillars (long names) as rows, departments (short) as columns, lowest-scoring department first
     y = alt.Y("pillar_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=230))
     x = alt.X(
@@ -132,6 +133,7 @@ def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         value_name="value",
     ).dropna(subset=["value"])
     long["measure_label"] = [_t(m, lang) for m in long["measure"]]
+    long = long.drop(columns=["measure"])  # the key; the chart shows measure_label
     order = list(data.sort_values("gap", ascending=False)["department"])
     labels = [_t(m, lang) for m in ("self_score", "by_others", "of_others")]
     y = alt.Y("department:N", title=None, sort=order)

@@ -124,6 +124,12 @@ def _by_title(by: list[str], lang: str) -> str | None:
     return " · ".join(_t(c, lang) for c in by) if by else None
 
 
+def _without_codes(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``data`` without the raw code columns (``by`` keys such as touchpoint or industry, quadrant keys)
+    once their display labels are built: a chart spec carries what it shows, never a raw key."""
+    return data.drop(columns=[c for c in columns if c in data.columns])
+
+
 def _label(frame: pd.DataFrame, by: list[str], lang: str) -> pd.Series:
     if not by:
         return pd.Series(_t("all", lang), index=frame.index)
@@ -191,6 +197,7 @@ def indicator_chart(
     fmt = _format(unit)
     name = _t(indicator, lang)
     data["label_at"] = data["high"].clip(lower=0) if unit == "points" else data["high"]  # right of the bar
+    data = _without_codes(data, by)
     y = alt.Y("group:N", sort=list(data["group"]), title=_by_title(by, lang))
     tooltip = [
         alt.Tooltip("group:N", title=_t("group", lang)),
@@ -250,6 +257,7 @@ def barometer_chart(
     unit = _unit(data)
     fmt = _format(unit)
     name = _t(indicator, lang)
+    data = _without_codes(data, by)
     colour = alt.Color(
         "significance:N",
         title=_t("significance", lang),
@@ -308,6 +316,7 @@ def hot_cold_chart(
     fmt = _format(unit)
     name = _t(indicator, lang)
     domain = [_t("hot", lang), _t("cold", lang)]
+    data = _without_codes(data, [*by, "survey"])
     y = alt.Y("group:N", sort=list(dict.fromkeys(data["group"])), title=_by_title(by, lang))
     offset = alt.YOffset("survey_label:N", sort=domain)
     colour = alt.Color(
@@ -361,6 +370,7 @@ def hot_trend_chart(
     fmt = _format(unit)
     name = _t(indicator, lang)
     x = alt.X("period:T", title=_t("period", lang))
+    data = _without_codes(data, by)
     colour = alt.Color("group:N", title=_by_title(by, lang) or _t("group", lang))
     band = (
         alt.Chart(data)
@@ -413,6 +423,7 @@ def response_rate_chart(rates: pd.DataFrame, lang: str = "en", title: str | None
     data["group"] = _label(data, by, lang)
     band_low = float(data["band_low"].iloc[0]) if "band_low" in data and len(data) else 0.15
     band_high = float(data["band_high"].iloc[0]) if "band_high" in data and len(data) else 0.25
+    data = _without_codes(data, [*by, "band_position"])
     y = alt.Y("group:N", sort=list(data["group"]), title=_by_title(by, lang))
     band = (
         alt.Chart(
@@ -529,6 +540,7 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
     top = data["importance"].rank(ascending=False, method="first") <= LABELLED_DRIVERS
     data.loc[top, "shown_label"] = data.loc[top, "label"]
     target = str(data["target"].iloc[0]) if "target" in data.columns and len(data) else "nps"
+    data = _without_codes(data, ["driver", "kind", "level", "quadrant", "with_rule", "target"])
     perf_title = _t("performance" if target == "nps" else "performance_mean", lang)
     domain = [_t(q, lang) for q in QUADRANT_COLOURS]
     colour = alt.Color(

@@ -438,6 +438,7 @@ def segment_touchpoint_heatmap(grid: pd.DataFrame, lang: str = "en") -> alt.Laye
         for v, n in zip(data["score"], data["n"], strict=True)
     ]
     order = [_t(k, lang) for k in _segment_order(data["value_segment"].drop_duplicates())]
+    data = data.drop(columns=["value_segment", "touchpoint", "small_n"])  # keys: the chart shows labels
     x = alt.X("touchpoint_label:N", title=_t("touchpoint", lang), axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("segment_label:N", title=_t("segment", lang), sort=order)
     cells = (

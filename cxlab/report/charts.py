@@ -51,9 +51,10 @@ def _title_text(spec: dict[str, Any]) -> str:
 
 
 def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``spec`` whose inline datasets keep only the columns the chart reads (a field, a
-    tooltip, a ``datum.x`` expression): the keys and raw codes of the analysis frames never reach the
-    page, and the report is smaller."""
+    """A copy of ``spec`` whose inline datasets drop the text columns the chart never reads (not a
+    field, a tooltip or a ``datum.x`` expression), so the keys and raw codes of the analysis frames do not
+    reach the page; numbers stay. Not applied to every chart yet: some tests of the handoff charts find
+    their rows by such columns (see the report of issue 21)."""
     datasets = spec.get("datasets")
     if not isinstance(datasets, dict) or not datasets:
         return spec
@@ -73,9 +74,9 @@ def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(row, dict):
                 out.append(row)
                 continue
-            for key in row:
-                if key not in keep:
-                    keep[key] = used(key)
+            for key, value in row.items():
+                if key not in keep or (not keep[key] and not isinstance(value, str)):
+                    keep[key] = not isinstance(value, str) or used(key)
             out.append({k: v for k, v in row.items() if keep[k]})
         pruned[name] = out
     return {**spec, "datasets": pruned}
@@ -84,7 +85,7 @@ def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False, lang: str = "en") -> str:
     """The report snippet of one chart: a container the page script draws, or an inline SVG; numbers and
     dates on axes and tooltips follow ``lang`` (Italian ``1.234,5``)."""
-    spec = with_locale(prune_datasets(as_spec(chart)), lang)
+    spec = with_locale(as_spec(chart), lang)
     label = html.escape(_title_text(spec), quote=True)
     if static:
         svg = vl_convert.vegalite_to_svg(spec)
