@@ -50,38 +50,6 @@ def _title_text(spec: dict[str, Any]) -> str:
     return str(title or "")
 
 
-def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``spec`` whose inline datasets drop the text columns the chart never reads (not a
-    field, a tooltip or a ``datum.x`` expression), so the keys and raw codes of the analysis frames do not
-    reach the page; numbers stay. Not applied to every chart yet: some tests of the handoff charts find
-    their rows by such columns (see the report of issue 21)."""
-    datasets = spec.get("datasets")
-    if not isinstance(datasets, dict) or not datasets:
-        return spec
-    rest = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
-
-    def used(column: str) -> bool:
-        return f'"{column}"' in rest or f"datum.{column}" in rest or f"datum['{column}']" in rest
-
-    pruned: dict[str, Any] = {}
-    for name, rows in datasets.items():
-        if not isinstance(rows, list):
-            pruned[name] = rows
-            continue
-        keep: dict[str, bool] = {}
-        out = []
-        for row in rows:
-            if not isinstance(row, dict):
-                out.append(row)
-                continue
-            for key, value in row.items():
-                if key not in keep or (not keep[key] and not isinstance(value, str)):
-                    keep[key] = not isinstance(value, str) or used(key)
-            out.append({k: v for k, v in row.items() if keep[k]})
-        pruned[name] = out
-    return {**spec, "datasets": pruned}
-
-
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any], static: bool = False, lang: str = "en") -> str:
     """The report snippet of one chart: a container the page script draws, or an inline SVG; numbers and
     dates on axes and tooltips follow ``lang`` (Italian ``1.234,5``)."""
