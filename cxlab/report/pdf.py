@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
 import json
@@ -44,7 +45,7 @@ html { font-size: 10pt; }
 .cx-toc a::after { content: leader('.') " " target-counter(attr(href), page); }
 .cx-main { padding: 0; max-width: none; }
 .cx-chart { max-width: 100%; overflow: hidden; }
-.cx-chart svg { max-width: 100% !important; height: auto !important; }
+.cx-chart svg, .cx-chart img { max-width: 100% !important; height: auto !important; }
 .cx-figures { display: flex; flex-wrap: wrap; gap: .5rem; }
 .cx-figure { width: 31%; }
 .cx-table-wrap { overflow: visible; }
@@ -59,12 +60,30 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+#: charts drawing more data rows than this are printed as PNG (WeasyPrint draws a large SVG slowly: the
+#: 600-point value scatter alone costs seconds); the others stay vector
+MAX_SVG_ROWS = 300
+#: pixels per CSS pixel of those PNGs (2 = about 190 dpi at the printed size)
+PNG_SCALE = 2
+
+
+def _rows(spec: dict[str, Any]) -> int:
+    datasets = spec.get("datasets") or {}
+    return sum(len(rows) for rows in datasets.values() if isinstance(rows, list))
+
+
 def _svg_figure(match: re.Match[str]) -> str:
     import vl_convert  # the Rust renderer shipped with vl-convert-python; no browser, no network
 
     spec = json.loads(match.group("spec"))
-    svg = vl_convert.vegalite_to_svg(spec)
-    return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{svg}</figure>'
+    if _rows(spec) > MAX_SVG_ROWS:
+        png = bytes(vl_convert.vegalite_to_png(spec, scale=PNG_SCALE))
+        width = int.from_bytes(png[16:20], "big") / PNG_SCALE  # IHDR: the width in pixels
+        data = base64.b64encode(png).decode("ascii")
+        body = f'<img class="cx-chart-png" src="data:image/png;base64,{data}" style="width: {width:.0f}px" alt="">'
+    else:
+        body = vl_convert.vegalite_to_svg(spec)
+    return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{body}</figure>'
 
 
 def _html_of(output: dict[str, Any]) -> str | None:
