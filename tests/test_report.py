@@ -262,6 +262,7 @@ def test_widget_output_degrades_to_its_static_view():
 def test_report_shows_only_accepted_recommendations_when_unreviewed_hidden(tmp_path):
     from cxlab.report import open_client
     from cxlab.report.sections import executive_summary, recommendations_section
+    from cxlab.report.story import client_words
 
     client = generate_demo_client(tmp_path / "client", seed=7, customers=200, cases=800)
     ctx = open_client(client)
@@ -278,4 +279,5 @@ def test_report_shows_only_accepted_recommendations_when_unreviewed_hidden(tmp_p
     assert section.html().count("<li><strong>") == 1
     assert dict(section.counts)["pending"] == len(proposed) - 2
     accepted = next(r for r in ctx.review.recommendations if r.id == proposed[1])
-    assert accepted.title.get("it") in executive_summary(ctx).html().replace("&#x27;", "'")
+    title = client_words(ctx, accepted.title.get("it"))  # in the client's own labels
+    assert title in executive_summary(ctx).html().replace("&#x27;", "'")

@@ -155,7 +155,9 @@ def test_recommendations_merge_into_five_to_eight_initiatives(report, ctx):
     assert "action_plan.xlsx" in section  # the full list stays in the attachment
     # every shown recommendation is in exactly one initiative
     text = html.unescape(section)
-    assert all(text.count(f"<strong>{r.title.get('it')}</strong>") == 1 for r in ctx.recommendations)
+    titles = [story.client_words(ctx, r.title.get("it")) for r in ctx.recommendations]
+    assert all(text.count(f"<strong>{t}</strong>") == 1 for t in titles)
+    assert "Construction" not in text and "Edilizia" in text  # the playbook's words, in the client's labels
 
 
 def test_no_two_top_actions_name_the_same_department_pair(report, ctx):

@@ -17,6 +17,7 @@ Words are English msgids translated in ``cxlab/locale/<lang>/LC_MESSAGES/story.p
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -76,6 +77,25 @@ def _pct(value: float | None, ctx: ReportContext, decimals: int = 0) -> str:
 def _score(value: float | None, ctx: ReportContext, decimals: int = 0) -> str:
     """A score that may be negative, with the typographic minus (never a hyphen-minus)."""
     return i18n.format_number(value, ctx.lang, decimals).replace("-", "−")
+
+
+def client_words(ctx: ReportContext, text: str) -> str:
+    """``text`` with the canonical category values of the client's ``values`` mappings written as the
+    client writes them (a playbook sentence quoting "Construction" says "Edilizia" in the client's
+    language); whole words only."""
+    if ctx.lang != ctx.config.language or not text:
+        return text
+    for source in ctx.config.tables.values():
+        for mapping in (getattr(source, "values", None) or {}).values():
+            for own, canonical in mapping.items():
+                if str(canonical) != str(own) and str(canonical) in text:
+                    text = re.sub(rf"(?<!\w){re.escape(str(canonical))}(?!\w)", str(own), text)
+    return text
+
+
+def _rec_text(ctx: ReportContext, value: Any) -> str:
+    """A recommendation's title, action or evidence in the report language, in the client's words."""
+    return client_words(ctx, value.get(ctx.lang))
 
 
 def display_value(ctx: ReportContext, column: str, value: object) -> str:
@@ -328,8 +348,8 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
         owner = _t(ctx, "Owner")
         by_rec = {r.id: i for i in initiatives for r in i.recommendations}
         items = "".join(
-            f"<li><strong>{h.text(r.title.get(ctx.lang))}</strong>{proposal_mark(ctx, r)} — "
-            f"{h.text(r.evidence.get(ctx.lang))} "
+            f"<li><strong>{h.text(_rec_text(ctx, r.title))}</strong>{proposal_mark(ctx, r)} — "
+            f"{h.text(_rec_text(ctx, r.evidence))} "
             f'<span class="cx-owner">{h.text(owner)}: {h.text(r.owner_label(ctx.lang))} · '
             f"{h.text(_p(ctx, 'initiative', INITIATIVE_NAMES.get(by_rec[r.id].key, by_rec[r.id].key)))}</span></li>"
             for r in actions
@@ -418,9 +438,9 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
     owner, effort, when = _t(ctx, "Owner"), _t(ctx, "Effort"), _t(ctx, "When")
     for i in initiatives:
         actions = "".join(
-            f"<li><strong>{h.text(r.title.get(ctx.lang))}</strong>{proposal_mark(ctx, r)} — "
-            f"{h.text(r.action.get(ctx.lang))} "
-            f'<span class="cx-rec-evidence">{h.text(r.evidence.get(ctx.lang))}</span> '
+            f"<li><strong>{h.text(_rec_text(ctx, r.title))}</strong>{proposal_mark(ctx, r)} — "
+            f"{h.text(_rec_text(ctx, r.action))} "
+            f'<span class="cx-rec-evidence">{h.text(_rec_text(ctx, r.evidence))}</span> '
             f'<span class="cx-rec-due">{h.text(r.due)}</span></li>'
             for r in i.recommendations
         )
