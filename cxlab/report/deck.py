@@ -29,7 +29,7 @@ from .export import report_meta
 from .html import SECTION_METADATA
 
 #: how many chart slides at most (the first chart of every section first, then the next ones)
-MAX_CHART_SLIDES = 10
+MAX_CHART_SLIDES = 8
 MIN_CHART_SLIDES = 8
 
 _CHART = re.compile(
@@ -118,7 +118,7 @@ def key_charts(charts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _png(spec: dict[str, Any]) -> bytes:
     import vl_convert
 
-    return bytes(vl_convert.vegalite_to_png(spec, scale=2))
+    return bytes(vl_convert.vegalite_to_png(spec, scale=1.5))
 
 
 def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
