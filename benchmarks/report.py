@@ -2,7 +2,8 @@
 
 Prints
 
-* (a) the wall time of ``cxlab report`` for the demo client in a fresh process (target ≤ 15 s);
+* (a) the wall time of ``cxlab report`` for the demo client in a fresh process (target ≤ 15 s), and
+  what ``--pdf`` and ``--pptx`` add to it (target ≤ 5 s each) with the sizes of the three files;
 * (b) a batch of N demo clients (default 20, different seeds, it/en alternating, demo size):
   ``cxlab batch --jobs 2`` vs ``cxlab batch --jobs 1`` vs the naive loop of command-line tools per
   client (``papermill templates/notebooks/client_report.ipynb out.ipynb -p client_dir X`` then
@@ -14,6 +15,7 @@ Prints
   the batch, and the rest (validation in the worker, notebook I/O, HTML export).
 
     .venv/bin/python benchmarks/report.py [--clients 20] [--customers 600] [--cases 4000] [--no-naive]
+                                          [--single-only]
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TEMPLATE = REPO / "templates" / "notebooks" / "client_report.ipynb"
 TARGET_SINGLE = 15.0
+TARGET_FORMAT_EXTRA = 5.0  # seconds --pdf or --pptx may add to a single report
+TARGET_SIZE_MB = 3.0
 TARGET_BATCH_RATIO = 0.3
 TARGET_NAIVE_SPEEDUP = 4.0
 
@@ -98,6 +102,7 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=4000)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-naive", action="store_true", help="skip the naive papermill + nbconvert loop")
+    ap.add_argument("--single-only", action="store_true", help="only (a): the single report, PDF and PPTX")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the files here (default: a temp dir)")
     args = ap.parse_args()
 
@@ -129,6 +134,23 @@ def main() -> None:
         f"[target ≤ {TARGET_SINGLE:.0f} s: {'met' if single <= TARGET_SINGLE else 'MISSED'}]"
         + ("" if code == 0 else f" (exit code {code})")
     )
+
+    for flag, name in (("--pdf", "report.pdf"), ("--pptx", "report.pptx")):
+        out = work / f"single{flag[1:]}"
+        wall, _, code = run([cxlab, "report", str(demo), "--out", str(out), flag])
+        extra = wall - single
+        size = (out / name).stat().st_size / 1e6 if (out / name).exists() else float("nan")
+        print(
+            f"    with {flag}: {wall:.1f} s, +{extra:.1f} s [target ≤ +{TARGET_FORMAT_EXTRA:.0f} s: "
+            f"{'met' if extra <= TARGET_FORMAT_EXTRA else 'MISSED'}]; {name} {size:.2f} MB"
+            + ("" if code == 0 else f" (exit code {code})")
+        )
+    html_mb = (work / "single" / "report.html").stat().st_size / 1e6
+    print(
+        f"    report.html {html_mb:.2f} MB [target ≤ {TARGET_SIZE_MB:.0f} MB: {'met' if html_mb <= TARGET_SIZE_MB else 'MISSED'}]"
+    )
+    if args.single_only:
+        return
 
     # (b) the batch three ways
     n = args.clients

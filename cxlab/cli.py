@@ -239,6 +239,17 @@ def validate(client_dir: Path, strict: bool) -> None:
     help=_help("Seconds allowed for one client's whole report (0: no limit)."),
 )
 @allow_outside_option
+@click.option(
+    "--pdf", "pdf", is_flag=True, help=_help("Also write OUT/report.pdf (A4, page numbers, no browser).")
+)
+@click.option(
+    "--pptx", "pptx", is_flag=True, help=_help("Also write OUT/report.pptx (an editable PowerPoint deck).")
+)
+@click.option(
+    "--final",
+    is_flag=True,
+    help=_help("Refuse to build while any recommendation is unreviewed (exit 1, with the count)."),
+)
 def report(
     client_dir: Path,
     out: Path,
@@ -247,6 +258,9 @@ def report(
     worked_examples: bool,
     cell_timeout: int,
     client_timeout: int,
+    final: bool = False,
+    pdf: bool = False,
+    pptx: bool = False,
 ) -> None:
     kernel = WarmKernel()
     if (Path(client_dir) / "client.yaml").is_file():
@@ -265,6 +279,9 @@ def report(
             cell_timeout=cell_timeout,
             client_timeout=client_timeout,
             kernel=kernel,
+            final=final,
+            pdf=pdf,
+            pptx=pptx,
         )
     finally:
         kernel.shutdown()
@@ -276,6 +293,9 @@ def report(
             seconds=format_number(result.seconds, user_language(), 1),
         )
     )
+    for extra in (result.pdf, result.pptx):
+        if extra is not None:
+            click.echo(_("written: {path}", path=extra))
     if result.unreviewed:
         click.secho(
             _(

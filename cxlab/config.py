@@ -90,6 +90,14 @@ class Branding:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """What the client report may show (``report:`` in client.yaml)."""
+
+    #: customer names in the report itself; by default they appear only in the attachments
+    show_names: bool = False
+
+
+@dataclass(frozen=True)
 class TableSource:
     """Where one canonical table comes from and how to read it."""
 
@@ -362,6 +370,7 @@ class ClientConfig:
     activities: ActivitySettings = field(default_factory=ActivitySettings)
     segments: SegmentSettings = field(default_factory=SegmentSettings)
     text: TextSettings = field(default_factory=TextSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
     #: folder holding client.yaml; relative file paths are resolved against it
     root: Path = field(default=Path("."), compare=False)
     source: str = field(default=CONFIG_FILE, compare=False)

@@ -141,6 +141,15 @@ def _fixed_part(part: str, fraction: str) -> str:
     return part[:start] + integer + fraction + part[end:]
 
 
+#: the typographic minus sign every figure uses (CLDR's Latin locales give a hyphen-minus)
+MINUS = "\u2212"
+
+
+def _minus(text: str) -> str:
+    """``text`` with a hyphen-minus before a digit replaced by the typographic minus sign."""
+    return text.replace("-", MINUS) if "-" in text else text
+
+
 def format_number(
     value: float | int | None, lang: str = "en", decimals: int = 0, missing: str = MISSING
 ) -> str:
@@ -149,7 +158,7 @@ def format_number(
         return missing
     locale = babel_locale(lang)
     pattern = _fixed(locale.decimal_formats[None].pattern, decimals)
-    return format_decimal(float(value), format=pattern, locale=locale)  # type: ignore[arg-type]  # not missing
+    return _minus(format_decimal(float(value), format=pattern, locale=locale))  # type: ignore[arg-type]
 
 
 def format_percent(share: float | None, lang: str = "en", decimals: int = 0) -> str:
@@ -158,7 +167,7 @@ def format_percent(share: float | None, lang: str = "en", decimals: int = 0) -> 
         return MISSING
     locale = babel_locale(lang)
     pattern = _fixed(locale.percent_formats[None].pattern, decimals)
-    return babel_format_percent(float(share), format=pattern, locale=locale)  # type: ignore[arg-type]
+    return _minus(babel_format_percent(float(share), format=pattern, locale=locale))  # type: ignore[arg-type]
 
 
 def format_signed(value: float | None, lang: str = "en", decimals: int = 1) -> str:
@@ -176,12 +185,14 @@ def format_money(value: float | None, lang: str = "en", currency: str = "EUR", d
         return MISSING
     locale = babel_locale(lang)
     pattern = _fixed(locale.currency_formats["standard"].pattern, decimals)
-    return format_currency(
-        float(value),  # type: ignore[arg-type]  # not missing
-        currency,
-        format=pattern,
-        locale=locale,
-        currency_digits=False,
+    return _minus(
+        format_currency(
+            float(value),  # type: ignore[arg-type]  # not missing
+            currency,
+            format=pattern,
+            locale=locale,
+            currency_digits=False,
+        )
     )
 
 

@@ -51,15 +51,14 @@ FRENCH_REPORT = {
     "Generated on": "Généré le",
     "Confidential": "Confidentiel",
     "Executive summary": "Synthèse",
-    "The key figures of the diagnosis and the actions to start first.": (
-        "Les chiffres clés du diagnostic et les actions à lancer en premier."
+    "What the data shows, how it changed since the last wave, and the actions to start first.": (
+        "Ce que montrent les données, ce qui a changé depuis la dernière vague et les actions à lancer en "
+        "premier."
     ),
     "Priority actions": "Actions prioritaires",
     "Customers": "Clients",
     "Cases analysed": "Dossiers analysés",
     "Handoffs per case": "Transferts par dossier",
-    "NPS points per extra handoff": "Points de NPS par transfert supplémentaire",
-    "Median case lead time": "Durée médiane d'un dossier",
     "Survey indicators": "Indicateurs des enquêtes",
     "Hot NPS": "NPS à chaud",
     "Cold NPS": "NPS à froid",
@@ -95,7 +94,6 @@ FRENCH_REPORT = {
     "Mentions": "Mentions",
     "Customer culture by department": "Culture client par service",
     "Recommendations and action plan": "Recommandations et plan d'action",
-    "Evidence": "Constat",
     "Appendix: data quality": "Annexe : qualité des données",
     "Rows read": "Lignes lues",
     "Appendix: methodology": "Annexe : méthode",
@@ -129,6 +127,7 @@ def french(tmp_path, monkeypatch):
     shutil.copytree(PACKAGE / "locale", locale_dir)
     messages = tmp_path / "locale" / "fr" / "LC_MESSAGES"
     _write_catalog(messages / "report.po", "fr", {**FRENCH_REPORT, **FRENCH_CONTEXT})
+    _write_catalog(messages / "story.po", "fr", FRENCH_REPORT)
     _write_catalog(messages / "core.po", "fr", FRENCH_CORE)
     _write_catalog(messages / "playbook.po", "fr", FRENCH_PLAYBOOK)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
@@ -144,7 +143,7 @@ def french(tmp_path, monkeypatch):
         (
             "it",
             "1.234.567",
-            "-1.234,57",
+            "−1.234,57",
             "23,5%",
             "6.000" + NBSP + "€",
             "3 nov 2026",
@@ -152,11 +151,11 @@ def french(tmp_path, monkeypatch):
             "5,2 h",
             "3,1 giorni",
         ),
-        ("en", "1,234,567", "-1,234.57", "23.5%", "€6,000", "Nov 3, 2026", "−2.5", "5.2 h", "3.1 days"),
+        ("en", "1,234,567", "−1,234.57", "23.5%", "€6,000", "Nov 3, 2026", "−2.5", "5.2 h", "3.1 days"),
         (
             "fr",
             f"1{NNBSP}234{NNBSP}567",
-            f"-1{NNBSP}234,57",
+            f"−1{NNBSP}234,57",
             f"23,5{NBSP}%",
             f"6{NNBSP}000{NBSP}€",
             "3 nov. 2026",
@@ -333,6 +332,7 @@ OWN_CATALOGS = {
     "core.po": ["i18n.py"],
     "report.po": ["report/sections.py"],
     "handoffs.po": ["report/handoffs_text.py"],
+    "story.po": ["report/story.py"],
     "playbook.po": ["recommend/playbook.py"],
     "widgets.po": ["widgets/_base.py", "widgets/recommendation_review.py", "widgets/culture_form.py"],
 }

@@ -52,7 +52,7 @@ def test_indicator_chart_has_interval_layer(responses):
     interval = spec["layer"][2]["encoding"]
     assert interval["x"]["field"] == "low" and interval["x2"]["field"] == "high"
     assert spec["layer"][1]["encoding"]["x"]["field"] == "score"
-    assert {d["group"] for d in data_of(spec, 1)} == {"delivery", "service", "rel"}
+    assert {d["group"] for d in data_of(spec, 1)} == {"Consegna", "service", "rel"}  # cxlab's code translated
     csat = ch.indicator_chart(ind.csat(responses), lang="en").to_dict()
     assert marks(csat) == ["bar", "rule", "text"]  # a share: no zero line
     assert csat["title"] == "CSAT" and csat["layer"][0]["encoding"]["x"]["axis"]["format"] == ".0%"
@@ -89,7 +89,9 @@ def test_hot_cold_chart(responses):
 
 def test_hot_trend_chart(responses):
     spec = ch.hot_trend_chart(ind.hot_trend(responses, freq="M")).to_dict()
-    assert marks(spec) == ["area", "line", "point"]
+    assert marks(spec) == ["area", "line", "point", "text"]  # band, line, points, n beside each point
+    assert "datum.small" in str(spec["layer"][2]["encoding"]["fillOpacity"])  # below small_n: hollow
+    assert spec["layer"][3]["encoding"]["text"]["field"] == "n"
     band = spec["layer"][0]["encoding"]
     assert band["y"]["field"] == "low" and band["y2"]["field"] == "high"
     assert spec["layer"][1]["encoding"]["x"] == {"field": "period", "type": "temporal", "title": "Period"}
@@ -143,7 +145,7 @@ def test_key_driver_quadrant_chart(responses):
     hot = responses["survey"] == "hot"
     kd = ind.key_drivers(responses[hot], drivers[hot])
     spec = ch.key_driver_chart(kd, lang="it").to_dict()
-    assert marks(spec) == ["rule", "rule", "circle", "text"]
+    assert marks(spec) == ["rule", "rule", "circle", "text", "text"]  # labels right of / left of points
     points = spec["layer"][2]["encoding"]
     assert points["x"]["field"] == "importance" and points["y"]["field"] == "performance"
     assert points["color"]["scale"]["domain"] == [

@@ -37,7 +37,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "cxlab.safety",
         "cxlab.i18n",
     ),
-    "diagnosis": ("cxlab.diagnosis", "cxlab.findings", "cxlab.recommend"),
+    "diagnosis": ("cxlab.diagnosis", "cxlab.findings", "cxlab.insights", "cxlab.recommend"),
     "presentation": ("cxlab.charts", "cxlab.widgets", "cxlab.report", "cxlab.jupyter"),
     "entry": ("cxlab.cli", "cxlab.__main__"),
 }

@@ -294,7 +294,7 @@ def test_evidence_is_locale_formatted():
     minimal, _ = CASES["selfservice_fix"]
     (rec,) = evaluate(Findings({**minimal, "selfservice.cases": 1240}), [RULES["selfservice_fix"]])
     assert rec.evidence.en.startswith("60% of the 1,240 self-service attempts")
-    assert rec.evidence.it.endswith("stesso caso: 60% dei 1.240.")  # CLDR Italian: no space
+    assert rec.evidence.it.endswith("stesso caso: 60% su 1.240.")  # CLDR Italian: no space
     assert rec.owner == "Web Portal"
 
 

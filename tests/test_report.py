@@ -153,7 +153,8 @@ def test_report_uses_italian_formats(demo_report):
     # 31/10/2026, which an English reader takes for a month 31)
     assert re.search(r"Dati aggiornati al \d{1,2} [a-z]{3} \d{4}", page)
     assert '"locale":{"number":{"decimal":",","thousands":"."' in page  # chart axes: 1.234,5 too
-    assert "«Construction» (settore) è cambiato di −" in page  # the planted barometer drop, named
+    # the planted barometer drop, named with the client's own label (Edilizia, not the canonical key)
+    assert "«Edilizia» (settore) ha avuto una variazione di −" in page
     assert "Impegno: medio" in page or "Impegno: basso" in page or "Impegno: alto" in page
 
 
@@ -261,6 +262,7 @@ def test_widget_output_degrades_to_its_static_view():
 def test_report_shows_only_accepted_recommendations_when_unreviewed_hidden(tmp_path):
     from cxlab.report import open_client
     from cxlab.report.sections import executive_summary, recommendations_section
+    from cxlab.report.story import client_words
 
     client = generate_demo_client(tmp_path / "client", seed=7, customers=200, cases=800)
     ctx = open_client(client)
@@ -273,7 +275,9 @@ def test_report_shows_only_accepted_recommendations_when_unreviewed_hidden(tmp_p
     )
     ctx = open_client(client)
     section = recommendations_section(ctx)
-    assert section.html().count('<article class="cx-rec">') == 1
+    assert section.html().count('<span class="cx-draft-tag">') == 0  # the accepted one is no proposal
+    assert section.html().count("<li><strong>") == 1
     assert dict(section.counts)["pending"] == len(proposed) - 2
     accepted = next(r for r in ctx.review.recommendations if r.id == proposed[1])
-    assert accepted.title.get("it") in executive_summary(ctx).html().replace("&#x27;", "'")
+    title = client_words(ctx, accepted.title.get("it"))  # in the client's own labels
+    assert title in executive_summary(ctx).html().replace("&#x27;", "'")

@@ -1,4 +1,5 @@
-"""Culture charts: department × pillar dot chart, self vs others dumbbell (Italian / English labels)."""
+"""Culture charts: department × pillar heatmap (and dot chart), self vs others dumbbell (Italian / English
+labels)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _L: dict[str, str] = {
     "of_others": "Rates the others",
     "rating": "Rating",
     "gap": "Gap",
+    "heatmap_title": "Customer culture: each department's score on each pillar (1–5)",
 }
 
 
@@ -70,6 +72,55 @@ def culture_dot_chart(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     return alt.LayerChart(layer=[span, dots]).properties(title=_t("dots_title", lang), width=460, height=180)
 
 
+def culture_heatmap(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """Department × pillar heatmap of the workshop scores (1–5): a cell per department and pillar,
+    coloured from red (1) through neutral (3) to green (5), with the score written in it; departments
+    (columns) ordered from the lowest to the highest mean, pillars as rows. Takes :func:`cxlab.culture.pillar_scores`."""
+    data = scores.copy()
+    data["pillar_label"] = [translate(PILLARS, p, lang) for p in data["pillar"]]
+    data["department"] = data["department"].astype(str)
+    order = [translate(PILLARS, p, lang) for p in PILLARS if p in set(data["pillar"])]
+    departments = list(data.groupby("department")["score"].mean().sort_values().index)
+    data = data.drop(columns=["pillar"])  # the key; the chart shows pillar_label
+    # pillars (long names) as rows, departments (short) as columns, lowest-scoring department first
+    y = alt.Y("pillar_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=230))
+    x = alt.X(
+        "department:N",
+        title=_t("department", lang),
+        sort=departments,
+        axis=alt.Axis(labelAngle=-35, labelLimit=120, orient="top"),
+    )
+    cells = (
+        alt.Chart(data)
+        .mark_rect(stroke="#fff", strokeWidth=1)
+        .encode(
+            **typed_channels(
+                x=x,
+                y=y,
+                color=alt.Color(
+                    "score:Q",
+                    title=_t("score", lang),
+                    scale=alt.Scale(domain=[1, 3, 5], range=["#b42318", "#f2f2f2", "#1a7f37"]),
+                ),
+                tooltip=[
+                    alt.Tooltip("department:N", title=_t("department", lang)),
+                    alt.Tooltip("pillar_label:N", title=_t("pillar", lang)),
+                    alt.Tooltip("score:Q", title=_t("score", lang), format=".2f"),
+                    alt.Tooltip("n_respondents:Q", title=_t("respondents", lang)),
+                ],
+            )
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(fontSize=11)
+        .encode(**typed_channels(x=x, y=y, text=alt.Text("score:Q", format=".1f")))
+    )
+    return alt.LayerChart(layer=[cells, text]).properties(
+        title=_t("heatmap_title", lang), width=alt.Step(46), height=alt.Step(30)
+    )
+
+
 def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """Dumbbell: per department the self-rating, the rating by the others and (when known) the rating it
     gives the others, joined by a line. Takes :func:`cxlab.culture.self_vs_others`."""
@@ -82,6 +133,7 @@ def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         value_name="value",
     ).dropna(subset=["value"])
     long["measure_label"] = [_t(m, lang) for m in long["measure"]]
+    long = long.drop(columns=["measure"])  # the key; the chart shows measure_label
     order = list(data.sort_values("gap", ascending=False)["department"])
     labels = [_t(m, lang) for m in ("self_score", "by_others", "of_others")]
     y = alt.Y("department:N", title=None, sort=order)

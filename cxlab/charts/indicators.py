@@ -70,9 +70,15 @@ LABELS: dict[str, str] = {
     "possible_overkill": "Possible overkill",
     "drivers_title": "Key drivers: importance × performance (R² = {r2})",
     "touchpoint": "Touchpoint",
+    "industry": "Industry",
+    "region": "Region",
+    "channel": "Channel",
+    "value_segment": "Value segment",
+    "client_segment": "Client segment",
     "department": "Department",
     "theme": "Comment theme",
     "case": "Case",
+    "handoffs": "Handoffs per case",
 }
 
 QUADRANT_COLOURS = {
@@ -81,6 +87,16 @@ QUADRANT_COLOURS = {
     "low_priority": POLARITY_COLOURS["neutral"],
     "possible_overkill": PALETTE[1],
 }
+#: display labels of the category values cxlab itself defines (the client's own values pass as they are)
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "survey": {"hot": "Hot (transactional)", "cold": "Cold (relational)"},
+    "touchpoint": {
+        "delivery": "Delivery",
+        "customer service": "Customer service",
+        "relationship": "Relationship (cold survey)",
+    },
+}
+
 #: first measure column of each table kind: the columns before it are the ``by`` columns
 _MEASURE_START = ("indicator", "invitations", "pressure", "pressure_value", "detractors")
 
@@ -95,10 +111,32 @@ def _by_columns(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> list[str]
     return [c for c in cols[:stop] if c not in exclude]
 
 
+def value_label(column: str, value: object, lang: str) -> str:
+    """A category value as the chart shows it: cxlab's own codes (``hot``, ``delivery``) translated, the
+    client's values as they are."""
+    text = str(value)
+    english = VALUE_LABELS.get(column, {}).get(text)
+    return chart_label({text: english}, text, lang) if english else text
+
+
+def _by_title(by: list[str], lang: str) -> str | None:
+    """The axis or legend title of the ``by`` columns, translated (never a raw column name)."""
+    return " · ".join(_t(c, lang) for c in by) if by else None
+
+
+def _without_codes(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``data`` without the raw code columns (``by`` keys such as touchpoint or industry, quadrant keys)
+    once their display labels are built: a chart spec carries what it shows, never a raw key."""
+    return data.drop(columns=[c for c in columns if c in data.columns])
+
+
 def _label(frame: pd.DataFrame, by: list[str], lang: str) -> pd.Series:
     if not by:
         return pd.Series(_t("all", lang), index=frame.index)
-    parts = [frame[c].astype("str").fillna("–") for c in by]
+    parts = [
+        pd.Series([value_label(c, v, lang) for v in frame[c].astype("str").fillna("–")], index=frame.index)
+        for c in by
+    ]
     label = parts[0]
     for p in parts[1:]:
         label = label + " · " + p
@@ -159,7 +197,8 @@ def indicator_chart(
     fmt = _format(unit)
     name = _t(indicator, lang)
     data["label_at"] = data["high"].clip(lower=0) if unit == "points" else data["high"]  # right of the bar
-    y = alt.Y("group:N", sort=list(data["group"]), title=" · ".join(by) if by else None)
+    data = _without_codes(data, by)
+    y = alt.Y("group:N", sort=list(data["group"]), title=_by_title(by, lang))
     tooltip = [
         alt.Tooltip("group:N", title=_t("group", lang)),
         *_estimate_tooltips("score", name, fmt, lang),
@@ -218,6 +257,7 @@ def barometer_chart(
     unit = _unit(data)
     fmt = _format(unit)
     name = _t(indicator, lang)
+    data = _without_codes(data, by)
     colour = alt.Color(
         "significance:N",
         title=_t("significance", lang),
@@ -226,7 +266,7 @@ def barometer_chart(
             range=[POLARITY_COLOURS["negative"], POLARITY_COLOURS["neutral"], POLARITY_COLOURS["positive"]],
         ),
     )
-    y = alt.Y("group:N", sort=list(data["group"]), title=" · ".join(by) if by else None)
+    y = alt.Y("group:N", sort=list(data["group"]), title=_by_title(by, lang))
     x_title = f"{_t('change', lang)} ({name})"
     interval = (
         alt.Chart(data)
@@ -276,7 +316,8 @@ def hot_cold_chart(
     fmt = _format(unit)
     name = _t(indicator, lang)
     domain = [_t("hot", lang), _t("cold", lang)]
-    y = alt.Y("group:N", sort=list(dict.fromkeys(data["group"])), title=" · ".join(by) if by else None)
+    data = _without_codes(data, [*by, "survey"])
+    y = alt.Y("group:N", sort=list(dict.fromkeys(data["group"])), title=_by_title(by, lang))
     offset = alt.YOffset("survey_label:N", sort=domain)
     colour = alt.Color(
         "survey_label:N",
@@ -329,7 +370,8 @@ def hot_trend_chart(
     fmt = _format(unit)
     name = _t(indicator, lang)
     x = alt.X("period:T", title=_t("period", lang))
-    colour = alt.Color("group:N", title=" · ".join(by) if by else _t("group", lang))
+    data = _without_codes(data, by)
+    colour = alt.Color("group:N", title=_by_title(by, lang) or _t("group", lang))
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.15)
@@ -340,25 +382,34 @@ def hot_trend_chart(
         .mark_line()
         .encode(**typed_channels(x=x, y=alt.Y("score:Q", title=name), color=colour))
     )
+    # small-sample policy: a point below the minimum n is hollow, and every point carries its n
+    data["small_label"] = [_t("small_n", lang) if s else "" for s in data["small"]]
     points = (
         alt.Chart(data)
-        .mark_point(filled=True, size=40)
+        .mark_point(size=55, strokeWidth=1.5)
         .encode(
             **typed_channels(
                 x=x,
                 y="score:Q",
                 color=colour,
-                opacity=alt.condition("datum.small", alt.value(0.35), alt.value(1.0)),
+                fill=colour,
+                fillOpacity=alt.condition("datum.small", alt.value(0.0), alt.value(1.0)),
                 tooltip=[
                     alt.Tooltip("period:T", title=_t("period", lang)),
                     alt.Tooltip("group:N", title=_t("group", lang)),
                     *_estimate_tooltips("score", name, fmt, lang),
                     alt.Tooltip("n:Q", title=_t("n", lang), format=","),
+                    alt.Tooltip("small_label:N", title=_t("small_n", lang)),
                 ],
             )
         )
     )
-    return alt.LayerChart(layer=[band, line, points]).properties(
+    counts = (
+        alt.Chart(data)
+        .mark_text(dy=-9, fontSize=9, color="#555")
+        .encode(**typed_channels(x=x, y="score:Q", text=alt.Text("n:Q", format=",")))
+    )
+    return alt.LayerChart(layer=[band, line, points, counts]).properties(
         title=title or _t("trend_title", lang).format(ind=name), width=420, height=240
     )
 
@@ -372,7 +423,8 @@ def response_rate_chart(rates: pd.DataFrame, lang: str = "en", title: str | None
     data["group"] = _label(data, by, lang)
     band_low = float(data["band_low"].iloc[0]) if "band_low" in data and len(data) else 0.15
     band_high = float(data["band_high"].iloc[0]) if "band_high" in data and len(data) else 0.25
-    y = alt.Y("group:N", sort=list(data["group"]), title=" · ".join(by) if by else None)
+    data = _without_codes(data, [*by, "band_position"])
+    y = alt.Y("group:N", sort=list(data["group"]), title=_by_title(by, lang))
     band = (
         alt.Chart(
             pd.DataFrame({"band_low": [band_low], "band_high": [band_high], "band": [_t("band", lang)]})
@@ -454,6 +506,21 @@ def pressure_chart(curve: pd.DataFrame, lang: str = "en", title: str | None = No
     )
 
 
+#: how many drivers (the most important) carry a text label on the quadrant chart
+LABELLED_DRIVERS = 6
+
+
+def _driver_label(kind: str, level: str, rule: str, lang: str) -> str:
+    """A driver as the chart names it, its rule stated: "Handoffs > 2", "Comment theme: Delivery"."""
+    if kind == "case":
+        return f"{_t(level, lang)} {rule}".strip() if rule and rule != "yes" else _t(level, lang)
+    if kind == "theme":
+        from ..text import theme_label  # analysis layer: the theme's label in the report language
+
+        return f"{_t('theme', lang)}: {theme_label(level, lang)}"
+    return f"{_t(kind, lang)}: {value_label(kind, level, lang)}"
+
+
 def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None = None) -> alt.LayerChart:
     """Importance × performance quadrant of :func:`cxlab.indicators.key_drivers`: one point per driver,
     a vertical rule at the median importance and a horizontal one at the overall score; colour =
@@ -461,11 +528,19 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
     _need(drivers, ["driver", "kind", "level", "importance", "performance", "quadrant", "r2"], "key_drivers")
     data = drivers.dropna(subset=["importance", "performance"]).copy()
     data["quadrant_label"] = [_t(q, lang) for q in data["quadrant"].astype("str")]
+    rules = (
+        data["with_rule"].astype("str") if "with_rule" in data.columns else pd.Series("", index=data.index)
+    )
     data["label"] = [
-        f"{_t(k, lang)}: {lv}" if k != "case" else str(lv)
-        for k, lv in zip(data["kind"].astype("str"), data["level"].astype("str"), strict=True)
+        _driver_label(k, lv, rule, lang)
+        for k, lv, rule in zip(data["kind"].astype("str"), data["level"].astype("str"), rules, strict=True)
     ]
+    # collision-free: only the most important drivers are written on the chart, the others in the tooltip
+    data["shown_label"] = ["" for _ in range(len(data))]
+    top = data["importance"].rank(ascending=False, method="first") <= LABELLED_DRIVERS
+    data.loc[top, "shown_label"] = data.loc[top, "label"]
     target = str(data["target"].iloc[0]) if "target" in data.columns and len(data) else "nps"
+    data = _without_codes(data, ["driver", "kind", "level", "quadrant", "with_rule", "target"])
     perf_title = _t("performance" if target == "nps" else "performance_mean", lang)
     domain = [_t(q, lang) for q in QUADRANT_COLOURS]
     colour = alt.Color(
@@ -473,7 +548,13 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
         title=_t("quadrant", lang),
         scale=alt.Scale(domain=domain, range=list(QUADRANT_COLOURS.values())),
     )
-    x = alt.X("importance:Q", title=_t("importance", lang), axis=alt.Axis(format=".0%"))
+    # a square-root scale: one dominant driver no longer squeezes the others into a corner
+    x = alt.X(
+        "importance:Q",
+        title=_t("importance", lang),
+        axis=alt.Axis(format=".0%"),
+        scale=alt.Scale(type="sqrt", zero=True),
+    )
     y = alt.Y("performance:Q", title=perf_title)
     points = (
         alt.Chart(data)
@@ -496,17 +577,28 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
             )
         )
     )
+    # labels of the points in the right third are written to their left, so none runs off the chart
+    right = (
+        data["importance"] >= 0.6 * float(data["importance"].max()) if len(data) else data["importance"] > 0
+    )
+    data["right_label"] = data["shown_label"].where(right, "")
+    data["shown_label"] = data["shown_label"].where(~right, "")
     text = (
         alt.Chart(data)
         .mark_text(align="left", dx=7, fontSize=10, color="#333")
-        .encode(**typed_channels(x="importance:Q", y="performance:Q", text="label:N"))
+        .encode(**typed_channels(x=x, y="performance:Q", text="shown_label:N"))
+    )
+    text_right = (
+        alt.Chart(data)
+        .mark_text(align="right", dx=-7, fontSize=10, color="#333")
+        .encode(**typed_channels(x=x, y="performance:Q", text="right_label:N"))
     )
     median = float(data["importance"].median()) if len(data) else 0.0
     overall = float(data["overall"].iloc[0]) if "overall" in data.columns and len(data) else 0.0
     vrule = (
         alt.Chart(pd.DataFrame({"importance": [median]}))
         .mark_rule(color="#999", strokeDash=[4, 4])
-        .encode(**typed_channels(x="importance:Q"))
+        .encode(**typed_channels(x=x))
     )
     hrule = (
         alt.Chart(pd.DataFrame({"performance": [overall]}))
@@ -515,6 +607,6 @@ def key_driver_chart(drivers: pd.DataFrame, lang: str = "en", title: str | None 
     )
     r2 = float(data["r2"].iloc[0]) if len(data) else float("nan")
     r2_text = format_number(r2, lang, decimals=2)
-    return alt.LayerChart(layer=[vrule, hrule, points, text]).properties(
+    return alt.LayerChart(layer=[vrule, hrule, points, text, text_right]).properties(
         title=title or _t("drivers_title", lang).format(r2=r2_text), width=420, height=320
     )

@@ -4,6 +4,8 @@
     segment_bars(summary, lang="en")                                  # share of customers vs share of value
     segment_table(summary, lang="en", currency="EUR")                 # formatted summary table (DataFrame)
     movement_heatmap(movement, lang="en", normalise=True)             # transition matrix between two dates
+    segment_nps_split_chart(segments, lang="en")                      # promoters / passives / detractors per segment
+    segment_touchpoint_heatmap(grid, lang="en")                       # NPS per segment × touchpoint, n shown
 
 Large clients: above ``max_points`` customers the scatter is drawn as bins (on a log scale of both axes)
 with circle size = customers per bin and colour = segment, so the spec stays small.
@@ -60,6 +62,17 @@ LABELS: dict[str, str] = {
     "csat": "CSAT (4–5)",
     "handoffs_per_case": "Handoffs per case",
     "service_level": "Suggested service level",
+    "split_title": "NPS by value segment: promoters, passives, detractors",
+    "share_of_answers": "Share of answers (%)",
+    "answer_group": "Answer",
+    "promoters": "Promoters (9–10)",
+    "passives": "Passives (7–8)",
+    "detractors": "Detractors (0–6)",
+    "nps_points": "NPS (points)",
+    "answers": "Answers (n)",
+    "heatmap_title": "NPS by value segment and touchpoint (faded: fewer answers than the minimum)",
+    "touchpoint": "Touchpoint",
+    "few_answers": "Few answers",
 }
 
 
@@ -328,4 +341,129 @@ def movement_heatmap(
     )
     return alt.LayerChart(layer=[heat, text]).properties(
         title=title or _t("movement_title", lang), width=300, height=260
+    )
+
+
+_SPLIT = (
+    ("share_promoters", "promoters", "#1a7f37"),
+    ("share_passives", "passives", "#b0b5bb"),
+    ("share_detractors", "detractors", "#b42318"),
+)
+
+
+def _segment_order(values: pd.Series) -> list[str]:
+    present = [str(v) for v in values]
+    return [k for k in [*SEGMENT_ORDER, _NEW] if k in present] + [
+        v for v in present if v not in SEGMENT_ORDER + [_NEW]
+    ]
+
+
+def segment_nps_split_chart(segments: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """Stacked bars per value segment: the shares of promoters, passives and detractors (100 %), with the
+    NPS and n written after each bar. Takes ``cxlab.insights.value_satisfaction(dx).segments``."""
+    _require(segments, ("value_segment", "n", "score", *(c for c, _, _ in _SPLIT)), "value_satisfaction")
+    order = [_t(k, lang) for k in _segment_order(segments["value_segment"])]
+    rows = []
+    for rec in segments.itertuples(index=False):
+        for column, key, _ in _SPLIT:
+            rows.append(
+                {
+                    "segment_label": _t(str(rec.value_segment), lang),
+                    "answer": _t(key, lang),
+                    "share": float(getattr(rec, column)),
+                    "order": [c for c, _, _ in _SPLIT].index(column),
+                }
+            )
+    long = pd.DataFrame(rows)
+    y = alt.Y("segment_label:N", title=_t("segment", lang), sort=order)
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            **typed_channels(
+                y=y,
+                x=alt.X(
+                    "share:Q",
+                    title=_t("share_of_answers", lang),
+                    axis=alt.Axis(format=".0%"),
+                    scale=alt.Scale(domain=[0, 1]),
+                ),
+                color=alt.Color(
+                    "answer:N",
+                    title=_t("answer_group", lang),
+                    scale=alt.Scale(
+                        domain=[_t(k, lang) for _, k, _ in _SPLIT], range=[c for _, _, c in _SPLIT]
+                    ),
+                ),
+                order=alt.Order("order:Q"),
+                tooltip=[
+                    alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+                    alt.Tooltip("answer:N", title=_t("answer_group", lang)),
+                    alt.Tooltip("share:Q", title=_t("share_of_answers", lang), format=".0%"),
+                ],
+            )
+        )
+    )
+    text_data = segments.assign(
+        segment_label=[_t(str(v), lang) for v in segments["value_segment"]],
+        note=[
+            f"NPS {format_number(v, lang, 0)} · n = {format_number(n, lang, 0)}"
+            for v, n in zip(segments["score"], segments["n"], strict=True)
+        ],
+        at=1.0,
+    )[["segment_label", "note", "at"]]
+    notes = (
+        alt.Chart(text_data)
+        .mark_text(align="left", dx=6, fontSize=11, color="#333")
+        .encode(**typed_channels(y=y, x=alt.X("at:Q", scale=alt.Scale(domain=[0, 1])), text="note:N"))
+    )
+    return alt.LayerChart(layer=[bars, notes]).properties(
+        title=_t("split_title", lang), width=330, height=alt.Step(30)
+    )
+
+
+def segment_touchpoint_heatmap(grid: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """NPS per value segment × touchpoint: a cell coloured from red (−100) to green (+100) with the NPS
+    and n written in it; cells below the minimum n drawn faded. Takes
+    ``cxlab.insights.value_satisfaction(dx).by_touchpoint``."""
+    from .indicators import value_label  # cxlab's touchpoint codes as the chart shows them
+
+    _require(grid, ("value_segment", "touchpoint", "n", "score", "small_n"), "value_satisfaction")
+    data = grid.copy()
+    data["segment_label"] = [_t(str(v), lang) for v in data["value_segment"]]
+    data["touchpoint_label"] = [value_label("touchpoint", v, lang) for v in data["touchpoint"]]
+    data["small"] = data["small_n"].astype(bool)
+    data["cell"] = [
+        f"{format_number(v, lang, 0)} (n={format_number(n, lang, 0)})"
+        for v, n in zip(data["score"], data["n"], strict=True)
+    ]
+    order = [_t(k, lang) for k in _segment_order(data["value_segment"].drop_duplicates())]
+    data = data.drop(columns=["value_segment", "touchpoint", "small_n"])  # keys: the chart shows labels
+    x = alt.X("touchpoint_label:N", title=_t("touchpoint", lang), axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("segment_label:N", title=_t("segment", lang), sort=order)
+    cells = (
+        alt.Chart(data)
+        .mark_rect(stroke="#fff", strokeWidth=1)
+        .encode(
+            **typed_channels(
+                x=x,
+                y=y,
+                color=alt.Color(
+                    "score:Q",
+                    title=_t("nps_points", lang),
+                    scale=alt.Scale(domain=[-100, 0, 100], range=["#b42318", "#f2f2f2", "#1a7f37"]),
+                ),
+                opacity=alt.condition("datum.small", alt.value(0.35), alt.value(1.0)),
+                tooltip=[
+                    alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+                    alt.Tooltip("touchpoint_label:N", title=_t("touchpoint", lang)),
+                    alt.Tooltip("score:Q", title=_t("nps_points", lang), format=".0f"),
+                    alt.Tooltip("n:Q", title=_t("answers", lang)),
+                ],
+            )
+        )
+    )
+    text = alt.Chart(data).mark_text(fontSize=11).encode(**typed_channels(x=x, y=y, text="cell:N"))
+    return alt.LayerChart(layer=[cells, text]).properties(
+        title=_t("heatmap_title", lang), width=alt.Step(130), height=alt.Step(32)
     )

@@ -102,8 +102,9 @@ class ReportHTMLExporter(HTMLExporter):
         return [str(template_root())]
 
 
-def export_notebook_html(nb: NotebookNode, static_charts: bool = False) -> str:
-    """The client report of an executed notebook, as one self-contained HTML page."""
+def export_notebook_html(nb: NotebookNode, static_charts: bool = False, extra_css: str = "") -> str:
+    """The client report of an executed notebook, as one self-contained HTML page (``extra_css`` is
+    appended to the report's stylesheet: the PDF's paged-media rules)."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -117,7 +118,7 @@ def export_notebook_html(nb: NotebookNode, static_charts: bool = False) -> str:
                     )
     rerender_charts(nb, static=static_charts)
     folder = template_root() / TEMPLATE_NAME
-    css = (folder / "report.css").read_text(encoding="utf-8")
+    css = (folder / "report.css").read_text(encoding="utf-8") + extra_css
     interactive = _has_interactive_charts(nb)
     resources = {
         "cxlab": {

@@ -96,6 +96,8 @@ class Section:
     figures: tuple[tuple[str, str], ...] = ()
     #: counts the report runner reads back from the executed notebook (e.g. unreviewed recommendations)
     counts: tuple[tuple[str, int], ...] = ()
+    #: plain-text content the PowerPoint deck reads back (insights, KPI tiles, initiatives; JSON-able)
+    deck: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def html(self) -> str:
         lead = f'<p class="cx-lead">{text(self.lead)}</p>' if self.lead else ""
@@ -107,6 +109,8 @@ class Section:
             meta["figures"] = [{"label": label, "value": value} for label, value in self.figures]
         if self.counts:
             meta["counts"] = dict(self.counts)
+        if self.deck:
+            meta["deck"] = self.deck
         return {"text/html": self.html()}, {SECTION_METADATA: meta}
 
 

@@ -94,6 +94,12 @@ class ReportResult:
     unreviewed: int = 0
     #: generated recommendations awaiting the consultant's review (shown or not, per recommendations.yaml)
     pending: int = 0
+    #: report.pdf / report.pptx when asked for (``pdf=True`` / ``pptx=True``)
+    pdf: Path | None = None
+    pptx: Path | None = None
+    #: seconds spent writing the PDF and the PowerPoint deck
+    pdf_seconds: float = 0.0
+    pptx_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -251,6 +257,17 @@ def section_count(nb: nbformat.NotebookNode, name: str) -> int:
     return sum(int((section.get("counts") or {}).get(name, 0)) for section in _sections(nb))
 
 
+def check_final(nb: nbformat.NotebookNode, executed: Path) -> None:
+    """A final report needs every recommendation reviewed: raise naming how many are not."""
+    pending = max(section_count(nb, "pending"), section_count(nb, "unreviewed"))
+    if pending:
+        raise ReportError(
+            "every recommendation reviewed (accepted or rejected in recommendations.yaml) for a final report",
+            file=str(executed),
+            found=f"{pending} recommendation(s) not reviewed yet; no report written",
+        )
+
+
 def build_report(
     client_dir: str | Path,
     out: str | Path,
@@ -261,6 +278,9 @@ def build_report(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     check_data: bool = True,
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
+    final: bool = False,
+    pdf: bool = False,
+    pptx: bool = False,
 ) -> ReportResult:
     """Validate ``client_dir``, execute the report template into ``out`` and write ``out/report.html``.
 
@@ -274,6 +294,11 @@ def build_report(
     Each notebook cell may run ``cell_timeout`` seconds, and the client's notebooks together
     ``client_timeout`` seconds (0: no limit); past either, or when the kernel dies, the kernel is killed
     and the run fails naming the cell and the cause.
+
+    ``final=True`` refuses to write a report while any recommendation is unreviewed (a
+    :class:`ReportError` naming how many): a final report carries no proposal and no draft mark.
+    ``pdf=True`` also writes ``out/report.pdf`` (WeasyPrint, :mod:`cxlab.report.pdf`), ``pptx=True``
+    ``out/report.pptx`` (python-pptx, :mod:`cxlab.report.deck`).
     """
     started = time.perf_counter()
     deadline = time.monotonic() + client_timeout if client_timeout and client_timeout > 0 else None
@@ -311,9 +336,28 @@ def build_report(
             template_path(REPORT_TEMPLATE), executed, params, kernel, cell_timeout, out, deadline
         )
         notebooks.append(executed)
+        if final:
+            check_final(nb, executed)
         html = export_notebook_html(nb, static_charts=static_charts)
         target = out / "report.html"
         write_text(target, html)
+        pdf_path = pptx_path = None
+        pdf_seconds = pptx_seconds = 0.0
+        for stale_extra in ("report.pdf", "report.pptx"):
+            if (out / stale_extra).exists():
+                (out / stale_extra).unlink()
+        if pdf:
+            from .pdf import write_pdf  # WeasyPrint: imported only when a PDF is asked for
+
+            tick = time.perf_counter()
+            pdf_path = write_pdf(nb, out / "report.pdf")
+            pdf_seconds = time.perf_counter() - tick
+        if pptx:
+            from .deck import write_deck  # python-pptx: imported only when a deck is asked for
+
+            tick = time.perf_counter()
+            pptx_path = write_deck(nb, out / "report.pptx")
+            pptx_seconds = time.perf_counter() - tick
         if worked_examples:
             (out / "notebooks").mkdir(exist_ok=True)
             step_params = {"client_dir": str(client_dir), "lang": lang}
@@ -346,4 +390,8 @@ def build_report(
         lang=lang,
         unreviewed=section_count(nb, "unreviewed"),
         pending=section_count(nb, "pending"),
+        pdf=pdf_path,
+        pptx=pptx_path,
+        pdf_seconds=pdf_seconds,
+        pptx_seconds=pptx_seconds,
     )

@@ -20,10 +20,10 @@ from ..charts import culture as culture_charts
 from ..charts import handoffs as handoffs_charts
 from ..charts import indicators as indicators_charts
 from ..charts import journey as journey_charts
-from ..charts import recommend as recommend_charts
 from ..charts import segments as segments_charts
 from ..charts import text as text_charts
 from ..i18n import N_, NP_, gettext, pgettext, translate
+from ..insights import hot_trend_policy
 from ..intake import Note
 from ..questionnaire import PILLARS
 from ..safety import confine, logo_data_uri
@@ -33,6 +33,15 @@ from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
 from .segments_text import describe_segments, segment_label
+from .story import (
+    display_value,
+    draft_meta,
+    executive_summary,
+    recommendations_section,
+    table_label,
+    trend_note,
+    value_satisfaction_block,
+)
 
 #: the sentences of the methodology appendix for the analyses outside the survey indicators
 METHOD_NOTES: tuple[str, ...] = (
@@ -146,55 +155,8 @@ def cover(ctx: ReportContext) -> h.ReportMeta:
             "colour": branding.colour,
             "accent": branding.accent,
             "logo": logo,
+            **draft_meta(ctx),
         }
-    )
-
-
-# -------------------------------------------------------------------------------- executive summary
-def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
-    """Key figures and the top recommendations (the first page a client reads)."""
-    cards: list[tuple[str, str, str]] = []
-    client = ctx.client
-    if client.customers is not None:
-        cards.append((_t(ctx, "Customers"), _n(len(client.customers), ctx), ""))
-    cards.extend(indicator_cards(ctx)[:3])
-    if ctx.cases is not None:
-        cards.append((_t(ctx, "Cases analysed"), _n(len(ctx.cases), ctx), ""))
-        cards.append((_t(ctx, "Handoffs per case"), _n(ctx.cases["handoffs"].mean(), ctx, 1), ""))
-        cards.append(
-            (_t(ctx, "Median case lead time"), _hours(ctx.cases["lead_time_hours"].median(), ctx), "")
-        )
-    slope = _nps_slope(ctx)
-    if slope is not None:
-        cards.append(
-            (
-                _t(ctx, "NPS points per extra handoff"),
-                i18n.format_signed(slope["slope"], ctx.lang, 1),
-                _t(
-                    ctx,
-                    "95%: {low} … {high} · n = {n}",
-                    low=i18n.format_signed(slope["slope_low"], ctx.lang, 1),
-                    high=i18n.format_signed(slope["slope_high"], ctx.lang, 1),
-                    n=_n(slope["n"], ctx),
-                ),
-            )
-        )
-    body = h.figures(cards)
-    recs = ctx.recommendations[:top]
-    if recs:
-        owner = _t(ctx, "Owner")
-        items = "".join(
-            f"<li><strong>{h.text(r.title.get(ctx.lang))}</strong> — {h.text(r.evidence.get(ctx.lang))} "
-            f'<span class="cx-owner">{h.text(owner)}: {h.text(r.owner_label(ctx.lang))}</span></li>'
-            for r in recs
-        )
-        body += h.subsection(_t(ctx, "Priority actions"), f'<ol class="cx-top-recs">{items}</ol>')
-    return h.Section(
-        "summary",
-        _t(ctx, "Executive summary"),
-        body,
-        lead=_t(ctx, "The key figures of the diagnosis and the actions to start first."),
-        figures=tuple((label, value) for label, value, _ in cards),
     )
 
 
@@ -264,11 +226,13 @@ def indicators_section(ctx: ReportContext, callback_rows: int = 10) -> h.Section
         table = ind.hot_vs_cold(responses, by=None, settings=cfg, thresholds=cfg.thresholds)
         body += _chart(indicators_charts.hot_cold_chart(table, "nps", lang=ctx.lang), ctx)
         if by:
-            trend = ind.hot_trend(responses, by=by, freq="M", settings=cfg, thresholds=cfg.thresholds)
+            # month -> quarter -> year until the points reach the minimum n (small-sample policy)
+            trend, freq = hot_trend_policy(responses, by, cfg, cfg.thresholds)
             if len(trend) and trend["period"].nunique() > 1:
                 body += h.subsection(
                     _t(ctx, "Hot results over time"),
-                    _chart(indicators_charts.hot_trend_chart(trend, "nps", lang=ctx.lang), ctx),
+                    trend_note(ctx, freq, trend)
+                    + _chart(indicators_charts.hot_trend_chart(trend, "nps", lang=ctx.lang), ctx),
                 )
     body += _barometer(ctx)
     body += _survey_practice(ctx)
@@ -310,7 +274,7 @@ def _barometer(ctx: ReportContext) -> str:
                 "points ({sig}).",
                 w1=row["wave_from"],
                 w2=row["wave_to"],
-                group=group,
+                group=display_value(ctx, by, group),
                 by=pgettext(ctx.lang, "group column", GROUP_COLUMNS.get(by, by)),
                 change=i18n.format_signed(row["change"], ctx.lang, 1),
                 sig=_t(ctx, "significant at 95%") if row["significant"] else _t(ctx, "not significant"),
@@ -318,7 +282,13 @@ def _barometer(ctx: ReportContext) -> str:
         )
     return h.subsection(
         _t(ctx, "Barometer: change between waves"),
-        text_html + _chart(indicators_charts.barometer_chart(table, "nps", lang=ctx.lang), ctx),
+        text_html
+        + _chart(
+            indicators_charts.barometer_chart(
+                table.assign(**{by: [display_value(ctx, by, v) for v in table[by]]}), "nps", lang=ctx.lang
+            ),
+            ctx,
+        ),
     )
 
 
@@ -409,9 +379,14 @@ def _callback(ctx: ReportContext, rows: int) -> str:
     table = h.table(
         detractors.head(rows),
         [
-            h.Column("name", _t(ctx, "Customer")),
+            # names stay in the attachments (action_lists.xlsx) unless report.show_names: true
+            h.Column("name" if ctx.config.report.show_names else "customer_id", _t(ctx, "Customer")),
             h.Column("answered_at", _t(ctx, "Date"), lambda v: i18n.format_date(v, ctx.lang)),
-            h.Column("touchpoint", _t(ctx, "Touchpoint")),
+            h.Column(
+                "touchpoint",
+                _t(ctx, "Touchpoint"),
+                lambda v: "" if pd.isna(v) else indicators_charts.value_label("touchpoint", v, ctx.lang),
+            ),
             h.Column("value_segment", _t(ctx, "Value segment"), lambda v: _segment_label(v, ctx)),
             h.Column("comment", _t(ctx, "Comment"), lambda v: "" if pd.isna(v) else str(v)[:160]),
         ],
@@ -708,6 +683,7 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
             h.Column("service_level", _t(ctx, "Suggested service level")),
         ],
     )
+    body += value_satisfaction_block(ctx)
     return h.Section(
         "segments",
         _t(ctx, "Customer value"),
@@ -796,7 +772,7 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
             spread=_n(widest["spread"], ctx, 1),
         )
     )
-    body += _chart(culture_charts.culture_dot_chart(pillars, lang=ctx.lang), ctx)
+    body += _chart(culture_charts.culture_heatmap(pillars, lang=ctx.lang), ctx)
     svo = ctx.dx.culture.self_vs_others
     if svo is not None and len(svo) and svo["by_others"].notna().any():
         body += _chart(culture_charts.self_vs_others_chart(svo, lang=ctx.lang), ctx)
@@ -808,50 +784,6 @@ def culture_section(ctx: ReportContext) -> h.Section | None:
     )
 
 
-# ---------------------------------------------------------------------------------- recommendations
-def recommendations_section(ctx: ReportContext) -> h.Section:
-    """The accepted recommendations as an action plan, with the priority matrix."""
-    recs = ctx.recommendations
-    if not recs:
-        return h.Section(
-            "recommendations",
-            _t(ctx, "Recommendations and action plan"),
-            h.paragraph(_fmt_text(ctx, "No recommendation accepted for this client.")),
-        )
-    body = (
-        _chart(recommend_charts.priority_matrix(recs, lang=ctx.lang), ctx)
-        if any(r.impact for r in recs)
-        else ""
-    )
-    evidence, action, owner = _t(ctx, "Evidence"), _t(ctx, "Action"), _t(ctx, "Owner")
-    priority, effort, due = _t(ctx, "Priority"), _t(ctx, "Effort"), _t(ctx, "Due")
-    cards = []
-    for r in recs:
-        cards.append(
-            '<article class="cx-rec">'
-            f"<h3>{h.text(r.title.get(ctx.lang))}</h3>"
-            f'<p class="cx-rec-evidence"><strong>{h.text(evidence)}:</strong> {h.text(r.evidence.get(ctx.lang))}</p>'
-            f"<p><strong>{h.text(action)}:</strong> {h.text(r.action.get(ctx.lang))}</p>"
-            '<p class="cx-rec-meta">'
-            f"{h.text(owner)}: {h.text(r.owner_label(ctx.lang))} · "
-            f"{h.text(priority)}: {h.text(_n(r.priority, ctx, 0))} · "
-            f"{h.text(effort)}: {h.text(pgettext(ctx.lang, 'effort', r.effort))} · "
-            f"{h.text(due)}: {h.text(r.due)}</p>"
-            "</article>"
-        )
-    body += "".join(cards)
-    unreviewed = sum(r.status == "proposed" for r in recs)
-    return h.Section(
-        "recommendations",
-        _t(ctx, "Recommendations and action plan"),
-        body,
-        lead=_t(
-            ctx, "Each recommendation comes from a figure of the diagnosis; priority is impact × urgency."
-        ),
-        counts=(("unreviewed", unreviewed), ("shown", len(recs)), ("pending", len(ctx.review.proposed))),
-    )
-
-
 # ------------------------------------------------------------------------------------- appendices
 def data_quality_section(ctx: ReportContext) -> h.Section:
     """Rows read, kept and dropped per table, and every problem found (the data-quality appendix)."""
@@ -860,7 +792,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
     body = h.table(
         summary,
         [
-            h.Column("table", _t(ctx, "Table")),
+            h.Column("table", _t(ctx, "Table"), lambda v: table_label(ctx, v)),
             h.Column("file", _t(ctx, "File")),
             h.Column("rows_read", _t(ctx, "Rows read"), lambda v: _n(v, ctx), numeric=True),
             h.Column("rows_kept", _t(ctx, "Rows kept"), lambda v: _n(v, ctx), numeric=True),
@@ -873,7 +805,7 @@ def data_quality_section(ctx: ReportContext) -> h.Section:
         body += h.table(
             issues,
             [
-                h.Column("table", _t(ctx, "Table")),
+                h.Column("table", _t(ctx, "Table"), lambda v: table_label(ctx, v)),
                 h.Column("column", _t(ctx, "Column")),
                 h.Column("problem", _t(ctx, "Problem")),
                 h.Column("count", _p(ctx, "data quality table", "Count"), lambda v: _n(v, ctx), numeric=True),
