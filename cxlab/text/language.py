@@ -30,8 +30,8 @@ def _token_scores(vocab: np.ndarray) -> np.ndarray:
     for j, tok in enumerate(vocab):  # loop over the vocabulary only, not over tokens
         if tok in PUNCT:
             continue
-        s_it = 2.0 * (tok in it.stopwords) + 1.0 * (it.valence(tok) != 0 or tok in it.negators)
-        s_en = 2.0 * (tok in en.stopwords) + 1.0 * (en.valence(tok) != 0 or tok in en.negators)
+        s_it = 2.0 * (tok in it.stopwords) + 1.0 * (it.surface_valence(tok) != 0 or tok in it.negators)
+        s_en = 2.0 * (tok in en.stopwords) + 1.0 * (en.surface_valence(tok) != 0 or tok in en.negators)
         if len(tok) >= 3:
             if _VOWEL_END.search(tok):
                 s_it += 0.3
