@@ -130,17 +130,19 @@ def test_default_themes_several_per_comment():
             "I was bounced between Customer Service and Credit for days",
             "Il portale non funziona",
             "Prezzi in linea",
+            "Tutto bene, grazie",
         ]
     )
     m = detect_themes(texts)
     assert set(m.columns) == {
-        "delivery", "billing", "product_quality", "staff_attitude",
+        "delivery", "billing", "price_value", "product_quality", "staff_attitude", "customer_service",
         "waiting_time", "passed_around", "self_service", "returns_refunds",
     }  # fmt: skip
     assert set(m.columns[m.iloc[0]]) == {"billing", "delivery"}
     assert m.loc[1, "passed_around"]
     assert set(m.columns[m.iloc[2]]) == {"self_service"}
-    assert not m.iloc[3].any()
+    assert set(m.columns[m.iloc[3]]) == {"price_value"}
+    assert not m.iloc[4].any()
 
 
 def test_client_themes_extend_or_replace_the_taxonomy():
