@@ -112,7 +112,9 @@ def test_polarity_labels_language_and_missing():
         ["Servizio pessimo", "Great service", "Ordine 4521", "", None, "Sehr schlecht und nicht gut"]
     )
     out = sentiment(texts, None, default_language="it")
-    assert out["polarity"].astype(object).tolist()[:3] == ["negative", "positive", "neutral"]
+    # an order number carries no sentiment word: "no signal", not neutral, and no score
+    assert out["polarity"].astype(object).tolist()[:3] == ["negative", "positive", "no_signal"]
+    assert np.isnan(out["sentiment"].iloc[2]) and out["sentiment_words"].iloc[2] == 0
     assert out["polarity"].isna().tolist() == [False, False, False, True, True, True]
     assert np.isnan(out["sentiment"].iloc[3]) and np.isnan(out["sentiment"].iloc[5])
     assert out["language"].astype(object).tolist()[5] == "other"

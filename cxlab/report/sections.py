@@ -624,6 +624,17 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
             theme=top_theme,
         )
     )
+    no_signal = int((analysed["polarity"] == "no_signal").sum())
+    if no_signal:
+        body += h.paragraph(
+            _fmt_text(
+                ctx,
+                "{share} of the comments ({n}) contain no word that carries sentiment: they are reported "
+                "as “no signal”, not counted as neutral.",
+                share=_pct(no_signal / len(analysed), ctx),
+                n=_n(no_signal, ctx),
+            )
+        )
     if len(summary):
         body += _chart(text_charts.theme_sentiment_chart(summary, lang=ctx.lang), ctx)
         trend = text.theme_trend(analysed, freq="M")

@@ -110,6 +110,7 @@ def theme_summary(
             "negative": (pol == "negative").groupby(long["theme"]).sum(),
             "neutral": (pol == "neutral").groupby(long["theme"]).sum(),
             "positive": (pol == "positive").groupby(long["theme"]).sum(),
+            "no_signal": (pol == "no_signal").groupby(long["theme"]).sum(),
         }
     )
     if "customer_id" in long.columns:
@@ -119,13 +120,13 @@ def theme_summary(
             (long["nps"] <= thresholds.ultra_detractor_max).groupby(long["theme"]).sum()
         )
     out = counts.reindex(keys)
-    for col in ("mentions", "negative", "neutral", "positive", "customers", "ultra_detractors"):
+    for col in ("mentions", "negative", "neutral", "positive", "no_signal", "customers", "ultra_detractors"):
         if col in out.columns:
             out[col] = out[col].fillna(0).astype(np.int64)
     n_comments = len(analysed)
     out["share"] = out["mentions"] / n_comments if n_comments else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        for col in ("negative", "neutral", "positive"):
+        for col in ("negative", "neutral", "positive", "no_signal"):
             out[f"{col}_share"] = np.where(out["mentions"] > 0, out[col] / out["mentions"], np.nan)
 
     if (

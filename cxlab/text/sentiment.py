@@ -32,7 +32,8 @@ NEGATION_WINDOW = 4
 NEGATE_POSITIVE = -0.9
 NEGATE_NEGATIVE = -0.6
 ALPHA = 4.0
-POLARITY_CATEGORIES = ["negative", "neutral", "positive"]
+#: "no_signal": the comment has no word that carries sentiment, so the lexicon cannot tell; it is not neutral
+POLARITY_CATEGORIES = ["negative", "neutral", "positive", "no_signal"]
 
 
 def _vocab_arrays(vocab: np.ndarray) -> dict[str, np.ndarray]:
@@ -187,7 +188,11 @@ def sentiment(
     default_language: str = "other",
 ) -> pd.DataFrame:
     """Sentiment of each comment: columns ``language``, ``sentiment`` (score in [-1, 1]), ``polarity``
-    (negative / neutral / positive) and ``sentiment_words``; same index as ``texts``.
+    (negative / neutral / positive, or no_signal) and ``sentiment_words``; same index as ``texts``.
+
+    A comment in Italian or English with no sentiment word at all (emoji only, "10/10", a bare order
+    number, words the lexicons do not know) gets polarity "no_signal" and a NaN score: it is not neutral,
+    the lexicon has nothing to say about it.
 
     ``language`` is one code for all comments, a Series of codes, or None to detect it (comments with
     no evidence get ``default_language``). Comments in another language and empty comments get a NaN
@@ -204,12 +209,15 @@ def sentiment(
     doc_lang = np.select([langs == "it", langs == "en"], [0, 1], default=-1)
     score, hits = _score(tokens, doc_lang)
     empty = norm.str.strip().eq("").to_numpy() | (doc_lang < 0)
-    score = np.where(empty, np.nan, score)
+    no_signal = ~empty & (hits == 0)
+    score = np.where(empty | no_signal, np.nan, score)
+    pol = polarity(score, neutral_band)
+    pol[no_signal] = "no_signal"
     return pd.DataFrame(
         {
             "language": pd.Categorical(langs, categories=["it", "en", "other"]),
             "sentiment": score,
-            "polarity": polarity(score, neutral_band),
+            "polarity": pol,
             "sentiment_words": np.where(empty, 0, hits).astype(np.int64),
         },
         index=texts.index,
