@@ -128,6 +128,14 @@ class Lexicon:
 
     def _valence(self, token: str) -> float:
         term = self.entry(token)
+        if term is None and self.language == "it" and "issim" in token[3:]:
+            # absolute superlative of an adjective the lexicon has: scarsissima -> scarsa/scarso, x1.4
+            base = token[: token.index("issim", 3)]
+            for ending in ("o", "a", "e", "i"):
+                value = self._valence(base + ending)
+                if value:
+                    return float(np.clip(value * 1.4, -3.5, 3.5))
+            return 0.0
         if term is None:
             return 0.0
         if term.startswith("+"):

@@ -12,6 +12,8 @@ only loops over the *vocabulary*, which is small):
    sentiment word at most ``NEGATION_WINDOW`` tokens after it in the same clause; Italian negative
    concord ("non ... mai") counts once. A flipped positive becomes clearly negative (x -0.9), a flipped
    negative only mildly positive (x -0.6): "not bad" is not praise.
+   A negator with no sentiment word in its reach is itself mildly negative (``BARE_NEGATION``): "non
+   funzionava", "did not arrive" report an expectation not met.
 4. Intensifiers and diminishers in the two tokens before a sentiment word multiply it ("molto", "very",
    "un po'", "abbastanza"); "poco"/"poca" reverse it ("poco chiaro").
 5. Contrast: after "ma", "però", "but", "however" the clause weighs 1.5 and what came before 0.5; a
@@ -31,6 +33,8 @@ from .language import detect_token_languages
 NEGATION_WINDOW = 4
 NEGATE_POSITIVE = -0.9
 NEGATE_NEGATIVE = -0.6
+#: valence of a negator with no sentiment word in its reach ("non funzionava", "never arrived")
+BARE_NEGATION = -0.6
 ALPHA = 4.0
 #: "no_signal": the comment has no word that carries sentiment, so the lexicon cannot tell; it is not neutral
 POLARITY_CATEGORIES = ["negative", "neutral", "positive", "no_signal"]
@@ -151,6 +155,20 @@ def _score(tokens: Tokens, doc_lang: np.ndarray) -> tuple[np.ndarray, np.ndarray
     negated = (last_neg > last_bnd) & (positions - last_neg <= NEGATION_WINDOW) & ~immune
     flipped = np.where(np.isnan(negval), val * np.where(val > 0, NEGATE_POSITIVE, NEGATE_NEGATIVE), negval)
     val = np.where(negated, flipped, val)
+
+    # a negation with no sentiment word in its reach ("non funzionava", "did not arrive", "senza
+    # preavviso") states that an expectation was not met: mildly negative. Negative concord ("non ...
+    # mai") counts once.
+    big = t + 1
+    bnd = punct | contrast | conc
+    next_bnd = np.append(np.minimum.accumulate(np.where(bnd, positions, big)[::-1])[::-1], big)
+    next_nz = np.append(np.minimum.accumulate(np.where(val != 0, positions, big)[::-1])[::-1], big)
+    doc_end = tokens.start + np.bincount(tokens.doc, minlength=tokens.n_docs)[tokens.doc] - 1
+    reach = np.minimum(np.minimum(positions + NEGATION_WINDOW, next_bnd[positions + 1] - 1), doc_end)
+    prev_neg = np.concatenate([[-1], last_neg[:-1]])
+    concord = (prev_neg > last_bnd) & (positions - prev_neg <= NEGATION_WINDOW)
+    bare = neg & (next_nz[positions + 1] > reach) & ~concord
+    val = np.where(bare, BARE_NEGATION, val)
 
     for k in (1, 2):
         j = positions - k
