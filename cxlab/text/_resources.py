@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from importlib import resources
 
 import numpy as np
@@ -215,12 +216,18 @@ def default_taxonomy() -> dict:
     return yaml.safe_load(_data_text("themes.yaml"))
 
 
+def _normalise_one(text: object) -> str:
+    if not isinstance(text, str):
+        text = "" if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA else str(text)
+    t = _NT.sub(" not", text.lower())
+    return _CONCESSIVE_PAIRS.sub(r"\1\2", _APOSTROPHES.sub(" ", t))
+
+
 def normalise(texts: pd.Series) -> pd.Series:
-    """Lower-case comments and make apostrophes, contractions and two-word concessives tokenisable."""
-    s = texts.astype("string").fillna("").str.lower()
-    s = s.str.replace(_NT, " not", regex=True)
-    s = s.str.replace(_APOSTROPHES, " ", regex=True)
-    return s.str.replace(_CONCESSIVE_PAIRS, r"\1\2", regex=True)
+    """Lower-case comments and make apostrophes, contractions and two-word concessives tokenisable
+    (object Series, same index; missing comments become "")."""
+    values = texts.to_numpy(dtype=object, na_value=None)
+    return pd.Series([_normalise_one(t) for t in values], index=texts.index, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -235,18 +242,24 @@ class Tokens:
 
 
 def tokenise(normalised: pd.Series) -> Tokens:
-    """Tokenise normalised comments with one compiled regex and factorise the tokens."""
-    found = normalised.str.findall(TOKEN_RE)
-    # tokens longer than MAX_TOKEN_CHARS (no word is) are dropped: later lookups stay linear in the input
-    found = found.map(lambda xs: [x for x in xs if len(x) <= MAX_TOKEN_CHARS] if isinstance(xs, list) else xs)
-    lengths = found.str.len().fillna(0).to_numpy(dtype=np.int64)
-    flat = found.explode().dropna()
-    codes, vocab = pd.factorize(flat.to_numpy(dtype=object))
-    n = len(normalised)
+    """Tokenise normalised comments with one compiled regex and factorise the tokens. Tokens longer
+    than ``MAX_TOKEN_CHARS`` (no word is) are dropped, so later lookups stay linear in the input."""
+    findall = TOKEN_RE.findall
+    found = [findall(t) if isinstance(t, str) else [] for t in normalised.to_numpy(dtype=object)]
+    n = len(found)
+    lengths = np.fromiter(map(len, found), dtype=np.int64, count=n)
+    flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(lengths.sum()))
     doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    if len(flat):
+        tok_len = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+        if tok_len.max() > MAX_TOKEN_CHARS:
+            keep = tok_len <= MAX_TOKEN_CHARS
+            flat, doc = flat[keep], doc[keep]
+            lengths = np.bincount(doc, minlength=n).astype(np.int64)
+    codes, vocab = pd.factorize(flat)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if n else np.zeros(0, dtype=np.int64)
     return Tokens(
-        codes=codes.astype(np.int64),
+        codes=np.asarray(codes, dtype=np.int64),
         vocab=np.asarray(vocab, dtype=object),
         doc=doc,
         start=offsets[doc] if len(doc) else np.zeros(0, dtype=np.int64),

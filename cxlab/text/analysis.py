@@ -12,8 +12,9 @@ import pandas as pd
 from ..config import IndicatorSettings, TextSettings, Thresholds
 from ..errors import AnalysisError, MissingColumnError
 from ..stats import nps_counts, nps_interval
-from .sentiment import sentiment
-from .themes import detect_themes, taxonomy
+from ._resources import normalise, tokenise
+from .sentiment import sentiment_of_tokens
+from .themes import taxonomy, themes_of_tokens
 
 #: columns of the responses frame carried into the analysed comments when present
 CARRIED = ("response_id", "customer_id", "case_id", "answered_at", "survey", "touchpoint", "wave", "nps")
@@ -42,8 +43,10 @@ def analyse_comments(
     base = responses.loc[keep, [c for c in CARRIED if c in responses.columns]].copy()
     comments = text[keep].astype(object)
     base["comment"] = comments
-    scored = sentiment(comments, None, neutral_band=settings.neutral_band, default_language=language)
-    themes = detect_themes(comments, settings)
+    norm = normalise(comments)
+    tokens = tokenise(norm)  # once, for the language, the sentiment and the themes
+    scored = sentiment_of_tokens(norm, tokens, None, settings.neutral_band, default_language=language)
+    themes = themes_of_tokens(norm, tokens, settings)
     keys = np.asarray(themes.columns, dtype=object)
     joined = [";".join(keys[row]) for row in themes.to_numpy()] if len(themes) else []
     out = pd.concat([base, scored], axis=1)

@@ -217,7 +217,18 @@ def sentiment(
     score and a missing polarity.
     """
     norm = normalise(texts)
-    tokens = tokenise(norm)
+    return sentiment_of_tokens(norm, tokenise(norm), language, neutral_band, default_language)
+
+
+def sentiment_of_tokens(
+    norm: pd.Series,
+    tokens: Tokens,
+    language: pd.Series | str | None = None,
+    neutral_band: float = 0.15,
+    default_language: str = "other",
+) -> pd.DataFrame:
+    """:func:`sentiment` of comments already normalised and tokenised (shared with the themes)."""
+    texts = norm
     if language is None:
         langs = detect_token_languages(tokens, default_language)
     elif isinstance(language, str):
@@ -226,7 +237,8 @@ def sentiment(
         langs = language.astype(object).to_numpy()
     doc_lang = np.select([langs == "it", langs == "en"], [0, 1], default=-1)
     score, hits = _score(tokens, doc_lang)
-    empty = norm.str.strip().eq("").to_numpy() | (doc_lang < 0)
+    blank = np.fromiter((not t.strip() for t in norm.to_numpy(dtype=object)), dtype=bool, count=len(norm))
+    empty = blank | (doc_lang < 0)
     no_signal = ~empty & (hits == 0)
     score = np.where(empty | no_signal, np.nan, score)
     pol = polarity(score, neutral_band)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..config import TextSettings
 from ..errors import ConfigError
-from ._resources import MAX_TOKEN_CHARS, LANGUAGES, Tokens, default_taxonomy, lemma, normalise, tokenise
+from ._resources import LANGUAGES, MAX_TOKEN_CHARS, Tokens, default_taxonomy, lemma, normalise, tokenise
 
 _NON_CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
 #: the most words ``A ... B`` lets between its two parts
@@ -226,13 +226,13 @@ def _term_hits(tokens: Tokens, masks: np.ndarray, term: _Term, ends: np.ndarray)
     return out, len(term.head)
 
 
-def _token_themes(norm: pd.Series, themes: dict[str, Theme]) -> dict[str, np.ndarray]:
+def _token_themes(norm: pd.Series, themes: dict[str, Theme], tokens: Tokens | None = None) -> dict[str, np.ndarray]:
     """Per theme with terms: bool per comment."""
     with_terms = {k: th for k, th in themes.items() if th.terms}
     if not with_terms:
         return {}
     comp = _compiled(tuple((k, th.terms, th.exclude) for k, th in with_terms.items()))
-    tokens = tokenise(norm)
+    tokens = tokenise(norm) if tokens is None else tokens
     t = len(tokens.codes)
     if t == 0:
         return {k: np.zeros(tokens.n_docs, dtype=bool) for k in with_terms}
@@ -260,8 +260,14 @@ def _token_themes(norm: pd.Series, themes: dict[str, Theme]) -> dict[str, np.nda
 def detect_themes(texts: pd.Series, settings: TextSettings | None = None) -> pd.DataFrame:
     """Boolean frame, one column per theme, True when the comment mentions it (same index as texts)."""
     norm = normalise(texts)
+    return themes_of_tokens(norm, None, settings)
+
+
+def themes_of_tokens(norm: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None) -> pd.DataFrame:
+    """:func:`detect_themes` of comments already normalised (and tokenised, shared with the sentiment)."""
+    texts = norm
     themes = taxonomy(settings)
-    by_terms = _token_themes(norm, themes)
+    by_terms = _token_themes(norm, themes, tokens)
     safe = None
     cols = {}
     for key, theme in themes.items():
