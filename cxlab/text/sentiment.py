@@ -40,8 +40,9 @@ ALPHA = 4.0
 POLARITY_CATEGORIES = ["negative", "neutral", "positive", "no_signal"]
 
 
-def _vocab_arrays(vocab: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-language (2, V) arrays of valence, negator, multiplier, contrast and concessive flags."""
+def _vocab_arrays(vocab: np.ndarray, used: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Per-language (2, V) arrays of valence, negator, multiplier, contrast and concessive flags;
+    ``used`` (2, V) bool limits the lookups to the words that occur in comments of that language."""
     n = len(vocab)
     out = {
         "val": np.zeros((2, n)),
@@ -56,7 +57,7 @@ def _vocab_arrays(vocab: np.ndarray) -> dict[str, np.ndarray]:
         lex = lexicon(lang)
         firsts = {p.split(" ", 1)[0] for p in lex.phrases}
         for j, tok in enumerate(vocab):  # vocabulary loop: cheap, a few thousand distinct words
-            if tok in PUNCT:
+            if tok in PUNCT or (used is not None and not used[li, j]):
                 continue
             if tok in lex.negators:
                 out["neg"][li, j] = True
@@ -111,8 +112,11 @@ def _score(tokens: Tokens, doc_lang: np.ndarray) -> tuple[np.ndarray, np.ndarray
     t = len(tokens.codes)
     if t == 0:
         return np.zeros(tokens.n_docs), np.zeros(tokens.n_docs)
-    arr = _vocab_arrays(tokens.vocab)
     tok_lang = doc_lang[tokens.doc]
+    used = np.zeros((2, len(tokens.vocab)), dtype=bool)
+    for li in (0, 1):
+        used[li, tokens.codes[tok_lang == li]] = True
+    arr = _vocab_arrays(tokens.vocab, used)
     li = np.maximum(tok_lang, 0)
     known = tok_lang >= 0
     c = tokens.codes

@@ -198,35 +198,37 @@ def _compiled(themes_key: tuple) -> _Compiled:
     return _Compiled(themes)
 
 
-def _starts(tokens: Tokens, masks: np.ndarray, specs: tuple[int, ...], ends: np.ndarray) -> np.ndarray:
-    """Bool per token position: the word sequence ``specs`` starts there (inside one comment)."""
+def _starts(
+    tokens: Tokens, masks: np.ndarray, specs: tuple[int, ...], ends: np.ndarray, cand: np.ndarray, cand_codes: np.ndarray
+) -> np.ndarray:
+    """Sorted positions where the word sequence ``specs`` starts (inside one comment); ``cand`` are the
+    positions whose word matches some first spec (``cand_codes`` their vocabulary codes)."""
     t = len(tokens.codes)
-    hit = masks[specs[0]][tokens.codes]
+    pos = cand[masks[specs[0]][cand_codes]]
     for k, spec in enumerate(specs[1:], start=1):
-        pos = np.flatnonzero(hit)
-        ok = (pos + k < ends[pos]) & masks[spec][tokens.codes[np.minimum(pos + k, t - 1)]]
-        hit = np.zeros(t, dtype=bool)
-        hit[pos[ok]] = True
-    return hit
+        nxt = np.minimum(pos + k, t - 1)
+        pos = pos[(pos + k < ends[pos]) & masks[spec][tokens.codes[nxt]]]
+    return pos
 
 
-def _term_hits(tokens: Tokens, masks: np.ndarray, term: _Term, ends: np.ndarray) -> tuple[np.ndarray, int]:
-    """(bool per position where ``term`` starts, its length in words before any gap)."""
-    hit = _starts(tokens, masks, term.head, ends)
-    if not term.tail:
-        return hit, len(term.head)
-    tail = _starts(tokens, masks, term.tail, ends)
-    seen = np.concatenate([[0], np.cumsum(tail)])  # seen[p] = tail starts before p
-    pos = np.flatnonzero(hit)
+def _term_hits(
+    tokens: Tokens, masks: np.ndarray, term: _Term, ends: np.ndarray, cand: np.ndarray, cand_codes: np.ndarray
+) -> np.ndarray:
+    """Sorted positions where ``term`` starts."""
+    pos = _starts(tokens, masks, term.head, ends, cand, cand_codes)
+    if not term.tail or not len(pos):
+        return pos
+    tail = _starts(tokens, masks, term.tail, ends, cand, cand_codes)
     lo = pos + len(term.head)
     hi = np.minimum(lo + GAP_TOKENS + 1, ends[pos])
-    ok = (lo < hi) & (seen[np.maximum(hi, lo)] - seen[np.minimum(lo, len(seen) - 1)] > 0)
-    out = np.zeros(len(hit), dtype=bool)
-    out[pos[ok]] = True
-    return out, len(term.head)
+    idx = np.searchsorted(tail, lo)
+    found = np.append(tail, np.iinfo(np.int64).max)[idx]
+    return pos[found < hi]
 
 
-def _token_themes(norm: pd.Series, themes: dict[str, Theme], tokens: Tokens | None = None) -> dict[str, np.ndarray]:
+def _token_themes(
+    norm: pd.Series, themes: dict[str, Theme], tokens: Tokens | None = None
+) -> dict[str, np.ndarray]:
     """Per theme with terms: bool per comment."""
     with_terms = {k: th for k, th in themes.items() if th.terms}
     if not with_terms:
@@ -239,21 +241,26 @@ def _token_themes(norm: pd.Series, themes: dict[str, Theme], tokens: Tokens | No
     masks = comp.vocab_masks(tokens.vocab)
     lengths = np.bincount(tokens.doc, minlength=tokens.n_docs)
     ends = (tokens.start + lengths[tokens.doc]).astype(np.int64)  # one past the comment's last token
+    # positions whose word starts some term or exclusion: each term is then checked on these only
+    firsts = sorted({tm.head[0] for tms in (*comp.terms.values(), *comp.exclude.values()) for tm in tms}
+                    | {tm.tail[0] for tms in (*comp.terms.values(), *comp.exclude.values()) for tm in tms if tm.tail})
+    cand = np.flatnonzero(masks[firsts].any(axis=0)[tokens.codes])
+    cand_codes = tokens.codes[cand]
     out = {}
     for key in with_terms:
-        hit = np.zeros(t, dtype=bool)
-        for term in comp.terms[key]:
-            hit |= _term_hits(tokens, masks, term, ends)[0]
-        if comp.exclude[key] and hit.any():
+        found = [_term_hits(tokens, masks, term, ends, cand, cand_codes) for term in comp.terms[key]]
+        pos = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        if comp.exclude[key] and len(pos):
             # an exclusion covering the first word of a match cancels it: "kind of", "centro commerciale"
             diff = np.zeros(t + 1, dtype=np.int64)
             for term in comp.exclude[key]:
-                ex, size = _term_hits(tokens, masks, term, ends)
-                pos = np.flatnonzero(ex)
-                np.add.at(diff, pos, 1)
-                np.add.at(diff, np.minimum(pos + size, t), -1)
-            hit &= np.cumsum(diff[:t]) == 0
-        out[key] = np.bincount(tokens.doc, weights=hit, minlength=tokens.n_docs) > 0
+                ex = _term_hits(tokens, masks, term, ends, cand, cand_codes)
+                np.add.at(diff, ex, 1)
+                np.add.at(diff, np.minimum(ex + len(term.head), t), -1)
+            pos = pos[np.cumsum(diff[:t])[pos] == 0]
+        hit = np.zeros(tokens.n_docs, dtype=bool)
+        hit[tokens.doc[pos]] = True
+        out[key] = hit
     return out
 
 
