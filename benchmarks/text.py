@@ -130,7 +130,9 @@ def main() -> None:
     sentiment(pd.Series(["Warm-up: camera pulita.", "Warm-up: clean room."]), None, default_language="it")
 
     print("Lexicon alone (no labels) on the real labelled sentences")
-    print(f"{'':3} {'n':>5} {'AUC':>6} {'acc':>6} {'macro-F1':>8} {'acc*':>6} {'F1*':>6} {'no-signal':>9}  target")
+    print(
+        f"{'':3} {'n':>5} {'AUC':>6} {'acc':>6} {'macro-F1':>8} {'acc*':>6} {'F1*':>6} {'no-signal':>9}  target"
+    )
     for lang, df in frames.items():
         r = accuracy_report(df, lang)
         t_auc, t_ns = TARGETS[lang]
@@ -177,7 +179,9 @@ def main() -> None:
     for lang, df in frames.items():
         binary = df[df["polarity"].isin(["positive", "negative"])].reset_index(drop=True)
         curve = learning_curve(binary["text"], binary["polarity"], language=lang, sizes=(50, 100, 200, 500))
-        line = "  ".join(f"{int(r.labels)}: {r.auc_blend:.3f} (model {r.auc_model:.3f})" for r in curve.itertuples())
+        line = "  ".join(
+            f"{int(r.labels)}: {r.auc_blend:.3f} (model {r.auc_model:.3f})" for r in curve.itertuples()
+        )
         target = "  target ≥ 0.93 at 200" if lang == "it" else ""
         print(f"  {lang}: lexicon {curve['auc_lexicon'].iat[0]:.3f} | {line}{target}")
 

@@ -184,6 +184,8 @@ def test_theme_precision_on_hand_checked_real_sentences(lang):
             if theme not in truth:
                 wrong.append((key, theme))
     precision = right / assigned
-    print(f"\n[{lang}] theme precision on 60 hand-checked sentences: {right}/{assigned} = {precision:.2f}; wrong: {wrong}")
+    print(
+        f"\n[{lang}] theme precision on 60 hand-checked sentences: {right}/{assigned} = {precision:.2f}; wrong: {wrong}"
+    )
     assert assigned >= 10  # the themes do fire on real text
     assert precision >= 0.85

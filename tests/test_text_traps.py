@@ -11,7 +11,7 @@ import pytest
 from cxlab.config import config_from_dict
 from cxlab.errors import ConfigError
 from cxlab.text import analyse_comments, detect_language, detect_themes, sentiment, taxonomy
-from cxlab.text._resources import MAX_TOKEN_CHARS, lexicon, tokenise, normalise
+from cxlab.text._resources import MAX_TOKEN_CHARS, lexicon, normalise, tokenise
 
 
 def _themes(text: str) -> set[str]:
@@ -156,7 +156,9 @@ def test_short_italian_with_a_or_i_is_italian(text):
 
 
 def test_non_latin_is_other_and_emoji_only_has_no_signal():
-    out = sentiment(pd.Series(["Очень плохо", "非常好", "😀😀😀", "Ordine 4521"]), None, default_language="it")
+    out = sentiment(
+        pd.Series(["Очень плохо", "非常好", "😀😀😀", "Ordine 4521"]), None, default_language="it"
+    )
     assert out["language"].astype(object).tolist()[:2] == ["other", "other"]
     assert out["polarity"].isna().tolist()[:2] == [True, True]
     assert out["polarity"].astype(object).tolist()[2:] == ["no_signal", "no_signal"]
@@ -171,7 +173,13 @@ def test_theme_summary_counts_no_signal_apart():
     )
     summary = theme_summary(analyse_comments(responses, language="it")).set_index("theme")
     row = summary.loc["delivery"]
-    assert (row["mentions"], row["positive"], row["negative"], row["neutral"], row["no_signal"]) == (3, 1, 1, 0, 1)
+    assert (row["mentions"], row["positive"], row["negative"], row["neutral"], row["no_signal"]) == (
+        3,
+        1,
+        1,
+        0,
+        1,
+    )
 
 
 # ----------------------------------------------------------------------------------- linear time

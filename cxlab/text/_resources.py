@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -218,7 +218,9 @@ def default_taxonomy() -> dict:
 
 def _normalise_one(text: object) -> str:
     if not isinstance(text, str):
-        text = "" if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA else str(text)
+        text = (
+            "" if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA else str(text)
+        )
     t = _NT.sub(" not", text.lower())
     return _CONCESSIVE_PAIRS.sub(r"\1\2", _APOSTROPHES.sub(" ", t))
 

@@ -26,7 +26,9 @@ _VOWEL_END = re.compile(r"[aeiouàèéìòù]$")
 _NON_LATIN = re.compile(r"[^\W\d_a-zà-ÿāăąćčďēęěğīıłńňōőœřśşšţťūůűźżž]")
 #: weight of a word that simplemma's dictionary knows in one of the two languages only
 DICTIONARY_WEIGHT = 0.7
-_SHARED_WORDS = frozenset({"okay", "top", "wifi", "wi-fi", "hotel", "bar", "web", "app", "email", "mail", "online"})
+_SHARED_WORDS = frozenset(
+    {"okay", "top", "wifi", "wi-fi", "hotel", "bar", "web", "app", "email", "mail", "online"}
+)
 
 
 def _token_scores(vocab: np.ndarray) -> np.ndarray:

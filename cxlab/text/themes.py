@@ -34,7 +34,7 @@ from ._resources import LANGUAGES, MAX_TOKEN_CHARS, Tokens, default_taxonomy, le
 _NON_CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
 #: the most words ``A ... B`` lets between its two parts
 GAP_TOKENS = 12
-_LONG_TOKEN = re.compile(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1))
+_LONG_TOKEN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
 #: a group that contains a repeat and is itself repeated: "(a+)+", "(a|aa)*" ... and back-references
 _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*}]|\|)(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,)")
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
@@ -70,7 +70,10 @@ def check_pattern(pattern: str, key: str) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise ConfigError(
-            "a valid regular expression", file="client.yaml", column=f"text.themes.{key}", found=f"{pattern!r} ({exc})"
+            "a valid regular expression",
+            file="client.yaml",
+            column=f"text.themes.{key}",
+            found=f"{pattern!r} ({exc})",
         ) from None
     if _NESTED_REPEAT.search(pattern) or _BACKREF.search(pattern):
         raise ConfigError(
@@ -167,9 +170,7 @@ class _Compiled:
 
     def _term(self, term: str) -> _Term:
         head, _, tail = term.lower().partition("...")
-        return _Term(
-            tuple(self._spec(s) for s in head.split()), tuple(self._spec(s) for s in tail.split())
-        )
+        return _Term(tuple(self._spec(s) for s in head.split()), tuple(self._spec(s) for s in tail.split()))
 
     def vocab_masks(self, vocab: np.ndarray) -> np.ndarray:
         """(n_specs, V) bool: which vocabulary words each spec matches (a loop over the vocabulary only)."""
@@ -199,7 +200,12 @@ def _compiled(themes_key: tuple) -> _Compiled:
 
 
 def _starts(
-    tokens: Tokens, masks: np.ndarray, specs: tuple[int, ...], ends: np.ndarray, cand: np.ndarray, cand_codes: np.ndarray
+    tokens: Tokens,
+    masks: np.ndarray,
+    specs: tuple[int, ...],
+    ends: np.ndarray,
+    cand: np.ndarray,
+    cand_codes: np.ndarray,
 ) -> np.ndarray:
     """Sorted positions where the word sequence ``specs`` starts (inside one comment); ``cand`` are the
     positions whose word matches some first spec (``cand_codes`` their vocabulary codes)."""
@@ -242,9 +248,12 @@ def _token_themes(
     lengths = np.bincount(tokens.doc, minlength=tokens.n_docs)
     ends = (tokens.start + lengths[tokens.doc]).astype(np.int64)  # one past the comment's last token
     # positions whose word starts some term or exclusion: each term is then checked on these only
-    firsts = sorted({tm.head[0] for tms in (*comp.terms.values(), *comp.exclude.values()) for tm in tms}
-                    | {tm.tail[0] for tms in (*comp.terms.values(), *comp.exclude.values()) for tm in tms if tm.tail})
-    cand = np.flatnonzero(masks[firsts].any(axis=0)[tokens.codes])
+    firsts = sorted(
+        {tm.head[0] for tms in (*comp.terms.values(), *comp.exclude.values()) for tm in tms}
+        | {tm.tail[0] for tms in (*comp.terms.values(), *comp.exclude.values()) for tm in tms if tm.tail}
+    )
+    starts_any: np.ndarray = np.asarray(masks[firsts].any(axis=0), dtype=bool)
+    cand = np.flatnonzero(starts_any[tokens.codes])
     cand_codes = tokens.codes[cand]
     out = {}
     for key in with_terms:
@@ -270,7 +279,9 @@ def detect_themes(texts: pd.Series, settings: TextSettings | None = None) -> pd.
     return themes_of_tokens(norm, None, settings)
 
 
-def themes_of_tokens(norm: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None) -> pd.DataFrame:
+def themes_of_tokens(
+    norm: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None
+) -> pd.DataFrame:
     """:func:`detect_themes` of comments already normalised (and tokenised, shared with the sentiment)."""
     texts = norm
     themes = taxonomy(settings)
