@@ -31,7 +31,7 @@ PUNCT = frozenset(".!?;:,")
 #: spaces would otherwise cost time in every lookup): keeps the whole analysis linear in the input size
 MAX_TOKEN_CHARS = 40
 #: secondary lexicons, read after the CX lexicon, whose entries do not override it (see data/SOURCES.md)
-EXTRA_LEXICONS = {"it": ("lexicon_it_general.tsv",), "en": ("lexicon_en_vader.tsv",)}
+EXTRA_LEXICONS = (("it", "lexicon_it_general.tsv"), ("en", "lexicon_en_vader.tsv"))
 
 
 @cache
@@ -188,7 +188,7 @@ def lexicon(language: str) -> Lexicon:
     words, stems, phrases, negated = _parse_lexicon(_data_text(f"lexicon_{language}.tsv"))
     mods = modifiers()[language]
     extra: dict[str, float] = {}
-    for name in EXTRA_LEXICONS.get(language, ()):
+    for name in (file for code, file in EXTRA_LEXICONS if code == language):
         more, _, _, _ = _parse_lexicon(_data_text(name))
         extra.update({k: v for k, v in more.items() if k not in extra})
     # modifiers are not sentiment words ("too", "highly", "poco" act through the next word)
