@@ -28,6 +28,7 @@ training draws per size (seeded), tested on the sentences not drawn.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from cxlab.text import _resources, analyse_comments, sentiment  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "comments"
+DEFAULT_DATA = Path(os.environ.get("CXLAB_DATASETS", ROOT.parent / "shared" / "datasets")) / "comments"
 SETS = {"it": "absita_train_it.csv", "en": "uci_sentences_en.csv"}
 TARGETS = {"it": (0.92, 0.15), "en": (0.88, 0.20)}
 

@@ -18,14 +18,13 @@ rules for it: 18 of 21 Italian and 18 of 18 English assignments were right (0.86
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from shared_data import DATASETS
 
 from cxlab.text import detect_themes
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "comments"
+DATA = DATASETS / "comments"
 
 # id: (first characters of the text, expected themes)
 EXPECTED_IT: dict[int, tuple[str, str]] = {
