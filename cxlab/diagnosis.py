@@ -62,9 +62,9 @@ from .indicators import (
     ultra_promoters,
 )
 from .intake import Client, DataQuality, load_client
+from .intake.comment_labels import read_comment_labels
 from .recommend import AppliedOverrides, generate_recommendations
 from .segments import segment_customers
-from .intake.comment_labels import read_comment_labels
 from .text import analyse_comments, detect_themes, sentiment, theme_summary
 from .text.model import CommentModel, apply_model, train_model
 

@@ -95,7 +95,9 @@ def model_scores(model: CommentModel, texts: pd.Series, lexicon_scores: np.ndarr
     return 2.0 * model.classifier.predict_proba(x)[:, 1] - 1.0
 
 
-def apply_model(analysed: pd.DataFrame, model: CommentModel | None, neutral_band: float = 0.15) -> pd.DataFrame:
+def apply_model(
+    analysed: pd.DataFrame, model: CommentModel | None, neutral_band: float = 0.15
+) -> pd.DataFrame:
     """The analysed comments with ``sentiment`` and ``polarity`` from the blended model; the lexicon's own
     score is kept in ``sentiment_lexicon``. Comments in another language keep no score. Without a model
     the frame is returned unchanged."""
