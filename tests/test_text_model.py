@@ -116,3 +116,29 @@ def test_report_names_the_model_and_its_labels(labelled_client, demo_client_dir)
     assert plain.comments.model is None
     assert "sentiment_lexicon" not in plain.comments.analysed.columns
     assert "the lexicon alone" in comments_section(ReportContext(plain.client, "en", dx=plain)).body
+
+
+def test_labelling_widget_shows_least_sure_and_saves_labels(labelled_client):
+    from cxlab.widgets.comment_labeller import CommentLabeller
+
+    folder, n = labelled_client
+    w = CommentLabeller(folder, batch=5, lang="en")
+    assert w.model_name and w.labelled == n
+    assert len(w.items) == 5
+    already = set(read_comment_labels(folder)["comment"])
+    assert not {item["comment"] for item in w.items} & already  # labelled comments are not shown again
+    sure = [abs(item["sentiment"]) if item["sentiment"] is not None else -1 for item in w.items]
+    assert sure == sorted(sure)  # least sure first
+    first = w.items[0]["comment"]
+    # a page action, as the front end sends it
+    w._on_page_message(
+        w, {"action": "label", "comment": first, "polarity": "negative", "themes": ["delivery"]}, []
+    )
+    assert w.status == "ok" and first not in {item["comment"] for item in w.items}
+    saved = read_comment_labels(folder).set_index("comment")
+    assert saved.loc[first, "polarity"] == "negative" and saved.loc[first, "themes"] == "delivery"
+    w._on_page_message(w, {"action": "label", "comment": "x", "polarity": "great"}, [])
+    assert w.status == "error"  # a bad label is a message in the widget, not a traceback
+    w.refresh()
+    assert w.labelled == n + 1  # retrained with the new label
+    assert "labelled so far" in w.to_html()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidValueError, MissingColumnError
+from .write import write_text
 
 LABELS_FILE = "comment_labels.csv"
 COLUMNS = ("comment", "polarity", "themes")
@@ -57,6 +58,4 @@ def write_comment_labels(root: Path | str, labels: pd.DataFrame) -> Path:
     old = read_comment_labels(root)
     merged = new if old is None else pd.concat([old, new], ignore_index=True)
     merged = merged.drop_duplicates("comment", keep="last")
-    path = labels_path(root)
-    merged.to_csv(path, index=False, encoding="utf-8")
-    return path
+    return write_text(labels_path(root), merged.to_csv(index=False))
