@@ -42,7 +42,8 @@ class CommentLabeller(CxWidget):
     """Label the least-sure comments of a client; the labels train its comment model."""
 
     _esm = asset("comment_labeller.js")
-    _css = asset("cxlab.css").read_text(encoding="utf-8") + asset("comment_labeller.css").read_text(
+    #: the shared widget styles followed by this widget's own (anywidget takes the CSS text as well as a path)
+    _css = asset("cxlab.css").read_text(encoding="utf-8") + asset("comment_labeller.css").read_text(  # type: ignore[assignment]
         encoding="utf-8"
     )
 
