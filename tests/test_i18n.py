@@ -333,7 +333,12 @@ OWN_CATALOGS = {
     "core.po": ["i18n.py"],
     "report.po": ["report/sections.py"],
     "playbook.po": ["recommend/playbook.py"],
-    "widgets.po": ["widgets/_base.py", "widgets/recommendation_review.py", "widgets/culture_form.py"],
+    "widgets.po": [
+        "widgets/_base.py",
+        "widgets/recommendation_review.py",
+        "widgets/culture_form.py",
+        "widgets/comment_labeller.py",
+    ],
 }
 
 
