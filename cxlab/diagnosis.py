@@ -64,9 +64,11 @@ from .indicators import (
     ultra_promoters,
 )
 from .intake import Client, DataQuality, load_client
+from .intake.comment_labels import read_comment_labels
 from .recommend import AppliedOverrides, generate_recommendations
 from .segments import segment_customers
-from .text import analyse_comments, detect_themes, theme_summary
+from .text import analyse_comments, detect_themes, sentiment, theme_summary
+from .text.model import CommentModel, apply_model, train_model
 
 T = TypeVar("T")
 
@@ -465,13 +467,25 @@ class Comments(_Topic):
     topic = "comments"
 
     @depends_on(settings=("text", "language"))
+    def model(self) -> CommentModel | None:
+        """The per-client sentiment model trained on the consultant's labels (``comment_labels.csv`` in
+        the client folder, :mod:`cxlab.text.model`); None without enough labels: the lexicon runs alone."""
+        labels = read_comment_labels(self.dx.client.root)
+        if labels is None:
+            return None
+        s = self._settings
+        lexicon_scores = sentiment(labels["comment"], None, s.text.neutral_band, default_language=s.language)
+        return train_model(labels["comment"], labels["polarity"], lexicon_scores["sentiment"].to_numpy())
+
+    @depends_on(settings=("text", "language"), uses=("comments.model",))
     def analysed(self) -> pd.DataFrame | None:
-        """One row per comment with polarity and themes (:func:`cxlab.text.analyse_comments`); None
-        without comments."""
+        """One row per comment with polarity and themes (:func:`cxlab.text.analyse_comments`), the
+        sentiment blended with the per-client model when there is one; None without comments."""
         responses = self._table("survey_responses")
         if responses is None or "comment" not in responses.columns:
             return None
         analysed = analyse_comments(responses, self._settings.text, self._settings.language)
+        analysed = apply_model(analysed, self.model, self._settings.text.neutral_band)
         return analysed if len(analysed) else None
 
     @depends_on(settings=("text", "indicators", "thresholds", "language"), uses=("comments.analysed",))

@@ -334,7 +334,12 @@ OWN_CATALOGS = {
     "handoffs.po": ["report/handoffs_text.py"],
     "story.po": ["report/story.py"],
     "playbook.po": ["recommend/playbook.py"],
-    "widgets.po": ["widgets/_base.py", "widgets/recommendation_review.py", "widgets/culture_form.py"],
+    "widgets.po": [
+        "widgets/_base.py",
+        "widgets/recommendation_review.py",
+        "widgets/culture_form.py",
+        "widgets/comment_labeller.py",
+    ],
 }
 
 

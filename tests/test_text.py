@@ -64,8 +64,8 @@ def test_negation_flips_positive_strongly_and_negative_mildly():
     assert _score("Not bad.", "en") == pytest.approx(_norm(-1.8 * -0.6))
     # negative concord: "non ... mai" is one negation
     assert _score("Non sono mai puntuali.", "it") == pytest.approx(_norm(-1.8))
-    # negation does not cross a clause boundary
-    assert _score("Non lo so, ottimo.", "it") == pytest.approx(_norm(2.5))
+    # negation does not cross a clause boundary (the bare "non lo so" is a mild -0.6 of its own)
+    assert _score("Non lo so, ottimo.", "it") == pytest.approx(_norm(2.5 - 0.6))
     # outside the window (more than 4 tokens after the negator) no flip
     assert _score("Non capisco il perché del vostro ottimo lavoro", "it") > 0
 
@@ -112,7 +112,9 @@ def test_polarity_labels_language_and_missing():
         ["Servizio pessimo", "Great service", "Ordine 4521", "", None, "Sehr schlecht und nicht gut"]
     )
     out = sentiment(texts, None, default_language="it")
-    assert out["polarity"].astype(object).tolist()[:3] == ["negative", "positive", "neutral"]
+    # an order number carries no sentiment word: "no signal", not neutral, and no score
+    assert out["polarity"].astype(object).tolist()[:3] == ["negative", "positive", "no_signal"]
+    assert np.isnan(out["sentiment"].iloc[2]) and out["sentiment_words"].iloc[2] == 0
     assert out["polarity"].isna().tolist() == [False, False, False, True, True, True]
     assert np.isnan(out["sentiment"].iloc[3]) and np.isnan(out["sentiment"].iloc[5])
     assert out["language"].astype(object).tolist()[5] == "other"
@@ -130,17 +132,19 @@ def test_default_themes_several_per_comment():
             "I was bounced between Customer Service and Credit for days",
             "Il portale non funziona",
             "Prezzi in linea",
+            "Tutto bene, grazie",
         ]
     )
     m = detect_themes(texts)
     assert set(m.columns) == {
-        "delivery", "billing", "product_quality", "staff_attitude",
+        "delivery", "billing", "price_value", "product_quality", "staff_attitude", "customer_service",
         "waiting_time", "passed_around", "self_service", "returns_refunds",
     }  # fmt: skip
     assert set(m.columns[m.iloc[0]]) == {"billing", "delivery"}
     assert m.loc[1, "passed_around"]
     assert set(m.columns[m.iloc[2]]) == {"self_service"}
-    assert not m.iloc[3].any()
+    assert set(m.columns[m.iloc[3]]) == {"price_value"}
+    assert not m.iloc[4].any()
 
 
 def test_client_themes_extend_or_replace_the_taxonomy():

@@ -15,6 +15,10 @@ import pytest
 from cxlab.text import detect_themes, sentiment
 
 DATA = Path(__file__).resolve().parent / "data"
+ORIGINAL_THEMES = [
+    "delivery", "billing", "product_quality", "staff_attitude",
+    "waiting_time", "passed_around", "self_service", "returns_refunds",
+]  # fmt: skip
 
 
 def _load(kind: str, lang: str) -> pd.DataFrame:
@@ -46,7 +50,9 @@ def test_sentiment_accuracy_on_eval_set(lang):
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_theme_micro_f1_on_eval_set(lang):
     df = _load("eval", lang)
-    pred = detect_themes(df["text"])
+    # the sets were labelled with the eight original themes: price_value and customer_service are not
+    # scored here (their precision is checked on real sentences in test_text_themes_real.py)
+    pred = detect_themes(df["text"])[ORIGINAL_THEMES]
     truth = pd.DataFrame(
         {k: df["themes"].str.split(";").apply(lambda xs, k=k: k in xs) for k in pred.columns}
     )

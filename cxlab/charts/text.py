@@ -24,6 +24,7 @@ LABELS: dict[str, str] = {
     "negative": "Negative",
     "neutral": "Neutral",
     "positive": "Positive",
+    "no_signal": "No signal",
     "mentions": "Mentions",
     "share": "Share of comments",
     "mean_sentiment": "Mean sentiment (−1…1)",
@@ -33,7 +34,9 @@ LABELS: dict[str, str] = {
     "sentiment_title": "What customers talk about, and how",
     "trend_title": "Themes over time",
 }
-POLARITY_ORDER = ["negative", "neutral", "positive"]
+POLARITY_ORDER = ["negative", "neutral", "positive", "no_signal"]
+#: comments with no sentiment word: shown apart from neutral, in a pale grey
+NO_SIGNAL_COLOUR = "#d9dde0"
 
 
 def _t(key: str, lang: str) -> str:
@@ -46,14 +49,16 @@ def theme_sentiment_chart(summary: pd.DataFrame, lang: str = "en", title: str | 
     _need(summary, ["theme", "label", "negative", "neutral", "positive", "mentions"], "theme_summary")
     data = summary[summary["mentions"] > 0]
     order = list(data["label"])
+    shown = [p for p in POLARITY_ORDER if p in data.columns and (p != "no_signal" or data[p].sum() > 0)]
+    colours = {**POLARITY_COLOURS, "no_signal": NO_SIGNAL_COLOUR}
     long = data.melt(
         id_vars=["label", "mentions"] + [c for c in ("mean_sentiment", "nps") if c in data.columns],
-        value_vars=POLARITY_ORDER,
+        value_vars=shown,
         var_name="polarity",
         value_name="comments",
     )
     long["polarity_label"] = [_t(p, lang) for p in long["polarity"]]
-    long["polarity_order"] = long["polarity"].map({p: i for i, p in enumerate(POLARITY_ORDER)})
+    long["polarity_order"] = long["polarity"].map({p: i for i, p in enumerate(shown)})
     tooltip = [
         alt.Tooltip("label:N", title=_t("theme", lang)),
         alt.Tooltip("polarity_label:N", title=_t("polarity", lang)),
@@ -75,10 +80,10 @@ def theme_sentiment_chart(summary: pd.DataFrame, lang: str = "en", title: str | 
                     "polarity_label:N",
                     title=_t("polarity", lang),
                     scale=alt.Scale(
-                        domain=[_t(p, lang) for p in POLARITY_ORDER],
-                        range=[POLARITY_COLOURS[p] for p in POLARITY_ORDER],
+                        domain=[_t(p, lang) for p in shown],
+                        range=[colours[p] for p in shown],
                     ),
-                    sort=[_t(p, lang) for p in POLARITY_ORDER],
+                    sort=[_t(p, lang) for p in shown],
                 ),
                 order=alt.Order("polarity_order:Q"),
                 tooltip=tooltip,

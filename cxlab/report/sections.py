@@ -712,6 +712,34 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
             theme=top_theme,
         )
     )
+    model = ctx.dx.comments.model
+    if model is not None:
+        body += h.paragraph(
+            _fmt_text(
+                ctx,
+                "Sentiment: the lexicon blended with a model ({model}) trained on {n} comments labelled by "
+                "the consultant ({pos} positive, {neg} negative).",
+                model=model.name,
+                n=_n(model.n_labels, ctx),
+                pos=_n(model.n_positive, ctx),
+                neg=_n(model.n_negative, ctx),
+            )
+        )
+    else:
+        body += h.paragraph(
+            _fmt_text(ctx, "Sentiment: the lexicon alone (no comments labelled by the consultant yet).")
+        )
+    no_signal = int((analysed["polarity"] == "no_signal").sum())
+    if no_signal:
+        body += h.paragraph(
+            _fmt_text(
+                ctx,
+                "{share} of the comments ({n}) contain no word that carries sentiment: they are reported "
+                "as “no signal”, not counted as neutral.",
+                share=_pct(no_signal / len(analysed), ctx),
+                n=_n(no_signal, ctx),
+            )
+        )
     if len(summary):
         body += _chart(text_charts.theme_sentiment_chart(summary, lang=ctx.lang), ctx)
         trend = text.theme_trend(analysed, freq="M")

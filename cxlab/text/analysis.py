@@ -12,8 +12,9 @@ import pandas as pd
 from ..config import IndicatorSettings, TextSettings, Thresholds
 from ..errors import AnalysisError, MissingColumnError
 from ..stats import nps_counts, nps_interval
-from .sentiment import sentiment
-from .themes import detect_themes, taxonomy
+from ._resources import normalise, tokenise
+from .sentiment import sentiment_of_tokens
+from .themes import taxonomy, themes_of_tokens
 
 #: columns of the responses frame carried into the analysed comments when present
 CARRIED = ("response_id", "customer_id", "case_id", "answered_at", "survey", "touchpoint", "wave", "nps")
@@ -42,8 +43,10 @@ def analyse_comments(
     base = responses.loc[keep, [c for c in CARRIED if c in responses.columns]].copy()
     comments = text[keep].astype(object)
     base["comment"] = comments
-    scored = sentiment(comments, None, neutral_band=settings.neutral_band, default_language=language)
-    themes = detect_themes(comments, settings)
+    norm = normalise(comments)
+    tokens = tokenise(norm)  # once, for the language, the sentiment and the themes
+    scored = sentiment_of_tokens(norm, tokens, None, settings.neutral_band, default_language=language)
+    themes = themes_of_tokens(norm, tokens, settings)
     keys = np.asarray(themes.columns, dtype=object)
     joined = [";".join(keys[row]) for row in themes.to_numpy()] if len(themes) else []
     out = pd.concat([base, scored], axis=1)
@@ -110,6 +113,7 @@ def theme_summary(
             "negative": (pol == "negative").groupby(long["theme"]).sum(),
             "neutral": (pol == "neutral").groupby(long["theme"]).sum(),
             "positive": (pol == "positive").groupby(long["theme"]).sum(),
+            "no_signal": (pol == "no_signal").groupby(long["theme"]).sum(),
         }
     )
     if "customer_id" in long.columns:
@@ -119,13 +123,13 @@ def theme_summary(
             (long["nps"] <= thresholds.ultra_detractor_max).groupby(long["theme"]).sum()
         )
     out = counts.reindex(keys)
-    for col in ("mentions", "negative", "neutral", "positive", "customers", "ultra_detractors"):
+    for col in ("mentions", "negative", "neutral", "positive", "no_signal", "customers", "ultra_detractors"):
         if col in out.columns:
             out[col] = out[col].fillna(0).astype(np.int64)
     n_comments = len(analysed)
     out["share"] = out["mentions"] / n_comments if n_comments else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        for col in ("negative", "neutral", "positive"):
+        for col in ("negative", "neutral", "positive", "no_signal"):
             out[f"{col}_share"] = np.where(out["mentions"] > 0, out[col] / out["mentions"], np.nan)
 
     if (

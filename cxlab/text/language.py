@@ -1,9 +1,11 @@
 """Offline language detection for comments: Italian, English or "other".
 
-Each comment gets an Italian and an English score from stop words (weight 2), lexicon words (1),
+Each comment gets an Italian and an English score from stop words (weight 2), lexicon words (1), words
+that simplemma's dictionary knows in one of the two languages only (1: short comments such as "camera a
+posto" have no stop word but a known word),
 accented vowels (1, Italian), word endings (0.3: Italian words end in a vowel, English ones often do
 not) and English letter groups (th, wh, sh, ck, ght, -ing: 0.5); stop words of German, French,
-Spanish, Portuguese and Dutch give an "other" score. The highest score wins; a comment with no
+Spanish, Portuguese and Dutch, and letters of a non-Latin script, give an "other" score. The highest score wins; a comment with no
 evidence at all (e.g. "ok", "10/10") gets ``default``.
 """
 
@@ -14,12 +16,19 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._resources import PUNCT, Tokens, lexicon, modifiers, normalise, tokenise
+from ._resources import PUNCT, Tokens, known_word, lexicon, modifiers, normalise, tokenise
 
 LANGUAGE_CATEGORIES = ["it", "en", "other"]
 _EN_GROUPS = re.compile(r"th|wh|sh|ck|ght|ing$|w|y$|k")
 _ACCENTS = re.compile(r"[àèéìòù]")
 _VOWEL_END = re.compile(r"[aeiouàèéìòù]$")
+#: letters outside the Latin script (Cyrillic, Greek, CJK, Arabic...): such comments are "other"
+_NON_LATIN = re.compile(r"[^\W\d_a-zà-ÿāăąćčďēęěğīıłńňōőœřśşšţťūůűźżž]")
+#: weight of a word that simplemma's dictionary knows in one of the two languages only
+DICTIONARY_WEIGHT = 0.7
+_SHARED_WORDS = frozenset(
+    {"okay", "top", "wifi", "wi-fi", "hotel", "bar", "web", "app", "email", "mail", "online"}
+)
 
 
 def _token_scores(vocab: np.ndarray) -> np.ndarray:
@@ -30,8 +39,8 @@ def _token_scores(vocab: np.ndarray) -> np.ndarray:
     for j, tok in enumerate(vocab):  # loop over the vocabulary only, not over tokens
         if tok in PUNCT:
             continue
-        s_it = 2.0 * (tok in it.stopwords) + 1.0 * (it.valence(tok) != 0 or tok in it.negators)
-        s_en = 2.0 * (tok in en.stopwords) + 1.0 * (en.valence(tok) != 0 or tok in en.negators)
+        s_it = 2.0 * (tok in it.stopwords) + 1.0 * (it.surface_valence(tok) != 0 or tok in it.negators)
+        s_en = 2.0 * (tok in en.stopwords) + 1.0 * (en.surface_valence(tok) != 0 or tok in en.negators)
         if len(tok) >= 3:
             if _VOWEL_END.search(tok):
                 s_it += 0.3
@@ -40,7 +49,14 @@ def _token_scores(vocab: np.ndarray) -> np.ndarray:
             if _EN_GROUPS.search(tok):
                 s_en += 0.5
         s_it += 1.0 * bool(_ACCENTS.search(tok))
-        out[:, j] = (s_it, s_en, 2.0 * (tok in other))
+        # dictionary evidence for words no stop-word list holds: "posto", "bagni", "rumori", "love"
+        # (words of two letters or fewer and loan words used in both languages are no evidence)
+        in_it, in_en = known_word(tok, "it"), known_word(tok, "en")
+        if in_it != in_en and len(tok) >= 3 and tok not in _SHARED_WORDS:
+            s_it += DICTIONARY_WEIGHT * in_it
+            s_en += DICTIONARY_WEIGHT * in_en
+        non_latin = 2.0 * bool(_NON_LATIN.search(tok))
+        out[:, j] = (s_it, s_en, 2.0 * (tok in other) + non_latin)
     return out
 
 

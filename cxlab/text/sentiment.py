@@ -12,6 +12,8 @@ only loops over the *vocabulary*, which is small):
    sentiment word at most ``NEGATION_WINDOW`` tokens after it in the same clause; Italian negative
    concord ("non ... mai") counts once. A flipped positive becomes clearly negative (x -0.9), a flipped
    negative only mildly positive (x -0.6): "not bad" is not praise.
+   A negator with no sentiment word in its reach is itself mildly negative (``BARE_NEGATION``): "non
+   funzionava", "did not arrive" report an expectation not met.
 4. Intensifiers and diminishers in the two tokens before a sentiment word multiply it ("molto", "very",
    "un po'", "abbastanza"); "poco"/"poca" reverse it ("poco chiaro").
 5. Contrast: after "ma", "però", "but", "however" the clause weighs 1.5 and what came before 0.5; a
@@ -31,12 +33,16 @@ from .language import detect_token_languages
 NEGATION_WINDOW = 4
 NEGATE_POSITIVE = -0.9
 NEGATE_NEGATIVE = -0.6
+#: valence of a negator with no sentiment word in its reach ("non funzionava", "never arrived")
+BARE_NEGATION = -0.6
 ALPHA = 4.0
-POLARITY_CATEGORIES = ["negative", "neutral", "positive"]
+#: "no_signal": the comment has no word that carries sentiment, so the lexicon cannot tell; it is not neutral
+POLARITY_CATEGORIES = ["negative", "neutral", "positive", "no_signal"]
 
 
-def _vocab_arrays(vocab: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-language (2, V) arrays of valence, negator, multiplier, contrast and concessive flags."""
+def _vocab_arrays(vocab: np.ndarray, used: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Per-language (2, V) arrays of valence, negator, multiplier, contrast and concessive flags;
+    ``used`` (2, V) bool limits the lookups to the words that occur in comments of that language."""
     n = len(vocab)
     out = {
         "val": np.zeros((2, n)),
@@ -51,7 +57,7 @@ def _vocab_arrays(vocab: np.ndarray) -> dict[str, np.ndarray]:
         lex = lexicon(lang)
         firsts = {p.split(" ", 1)[0] for p in lex.phrases}
         for j, tok in enumerate(vocab):  # vocabulary loop: cheap, a few thousand distinct words
-            if tok in PUNCT:
+            if tok in PUNCT or (used is not None and not used[li, j]):
                 continue
             if tok in lex.negators:
                 out["neg"][li, j] = True
@@ -106,8 +112,11 @@ def _score(tokens: Tokens, doc_lang: np.ndarray) -> tuple[np.ndarray, np.ndarray
     t = len(tokens.codes)
     if t == 0:
         return np.zeros(tokens.n_docs), np.zeros(tokens.n_docs)
-    arr = _vocab_arrays(tokens.vocab)
     tok_lang = doc_lang[tokens.doc]
+    used = np.zeros((2, len(tokens.vocab)), dtype=bool)
+    for li in (0, 1):
+        used[li, tokens.codes[tok_lang == li]] = True
+    arr = _vocab_arrays(tokens.vocab, used)
     li = np.maximum(tok_lang, 0)
     known = tok_lang >= 0
     c = tokens.codes
@@ -151,6 +160,20 @@ def _score(tokens: Tokens, doc_lang: np.ndarray) -> tuple[np.ndarray, np.ndarray
     flipped = np.where(np.isnan(negval), val * np.where(val > 0, NEGATE_POSITIVE, NEGATE_NEGATIVE), negval)
     val = np.where(negated, flipped, val)
 
+    # a negation with no sentiment word in its reach ("non funzionava", "did not arrive", "senza
+    # preavviso") states that an expectation was not met: mildly negative. Negative concord ("non ...
+    # mai") counts once.
+    big = t + 1
+    bnd = punct | contrast | conc
+    next_bnd = np.append(np.minimum.accumulate(np.where(bnd, positions, big)[::-1])[::-1], big)
+    next_nz = np.append(np.minimum.accumulate(np.where(val != 0, positions, big)[::-1])[::-1], big)
+    doc_end = tokens.start + np.bincount(tokens.doc, minlength=tokens.n_docs)[tokens.doc] - 1
+    reach = np.minimum(np.minimum(positions + NEGATION_WINDOW, next_bnd[positions + 1] - 1), doc_end)
+    prev_neg = np.concatenate([[-1], last_neg[:-1]])
+    concord = (prev_neg > last_bnd) & (positions - prev_neg <= NEGATION_WINDOW)
+    bare = neg & (next_nz[positions + 1] > reach) & ~concord
+    val = np.where(bare, BARE_NEGATION, val)
+
     for k in (1, 2):
         j = positions - k
         ok = (j > last_bnd) & (j >= tokens.start)
@@ -187,14 +210,29 @@ def sentiment(
     default_language: str = "other",
 ) -> pd.DataFrame:
     """Sentiment of each comment: columns ``language``, ``sentiment`` (score in [-1, 1]), ``polarity``
-    (negative / neutral / positive) and ``sentiment_words``; same index as ``texts``.
+    (negative / neutral / positive, or no_signal) and ``sentiment_words``; same index as ``texts``.
+
+    A comment in Italian or English with no sentiment word at all (emoji only, "10/10", a bare order
+    number, words the lexicons do not know) gets polarity "no_signal" and a NaN score: it is not neutral,
+    the lexicon has nothing to say about it.
 
     ``language`` is one code for all comments, a Series of codes, or None to detect it (comments with
     no evidence get ``default_language``). Comments in another language and empty comments get a NaN
     score and a missing polarity.
     """
     norm = normalise(texts)
-    tokens = tokenise(norm)
+    return sentiment_of_tokens(norm, tokenise(norm), language, neutral_band, default_language)
+
+
+def sentiment_of_tokens(
+    norm: pd.Series,
+    tokens: Tokens,
+    language: pd.Series | str | None = None,
+    neutral_band: float = 0.15,
+    default_language: str = "other",
+) -> pd.DataFrame:
+    """:func:`sentiment` of comments already normalised and tokenised (shared with the themes)."""
+    texts = norm
     if language is None:
         langs = detect_token_languages(tokens, default_language)
     elif isinstance(language, str):
@@ -203,13 +241,17 @@ def sentiment(
         langs = language.astype(object).to_numpy()
     doc_lang = np.select([langs == "it", langs == "en"], [0, 1], default=-1)
     score, hits = _score(tokens, doc_lang)
-    empty = norm.str.strip().eq("").to_numpy() | (doc_lang < 0)
-    score = np.where(empty, np.nan, score)
+    blank = np.fromiter((not t.strip() for t in norm.to_numpy(dtype=object)), dtype=bool, count=len(norm))
+    empty = blank | (doc_lang < 0)
+    no_signal = ~empty & (hits == 0)
+    score = np.where(empty | no_signal, np.nan, score)
+    pol = polarity(score, neutral_band)
+    pol[no_signal] = "no_signal"
     return pd.DataFrame(
         {
             "language": pd.Categorical(langs, categories=["it", "en", "other"]),
             "sentiment": score,
-            "polarity": polarity(score, neutral_band),
+            "polarity": pol,
             "sentiment_words": np.where(empty, 0, hits).astype(np.int64),
         },
         index=texts.index,
