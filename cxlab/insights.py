@@ -216,7 +216,7 @@ def barometer_drop(dx: Diagnosis) -> Insight | None:
 
 def premium_nps(dx: Diagnosis) -> Insight | None:
     responses, table = dx.indicators.responses, dx.segments.table
-    if responses is None or table is None or "value_segment" not in responses.columns:
+    if responses is None or table is None or not {"value_segment", "nps"} <= set(responses.columns):
         return None
     answered = responses[responses["nps"].notna()]
     if answered.empty:
@@ -257,7 +257,7 @@ def revenue_at_risk(dx: Diagnosis) -> dict[str, float] | None:
     """The predicted future value of customers whose latest NPS answer is a detractor's, in total and per
     value segment (``None`` without segments or NPS answers)."""
     responses, table = dx.indicators.responses, dx.segments.table
-    if responses is None or table is None or "customer_id" not in responses.columns:
+    if responses is None or table is None or not {"customer_id", "nps"} <= set(responses.columns):
         return None
     answered = responses[responses["nps"].notna() & responses["customer_id"].notna()]
     if answered.empty or "future_value" not in table.columns:

@@ -138,7 +138,7 @@ def _strip(s: pd.Series) -> pd.Series:
     return s.where(~empty) if empty.any() else s
 
 
-def _string_chunks(text: Any) -> list[tuple[Any, np.ndarray, np.ndarray]] | None:
+def string_chunks(text: Any) -> list[tuple[Any, np.ndarray, np.ndarray]] | None:
     """Arrow text as (chunk, its value offsets, the bytes they index), NumPy views without a copy; None
     for any type but string and large_string."""
     views = []
@@ -167,7 +167,7 @@ def _is_trimmed(s: pd.Series) -> bool:
     with a printable ASCII byte. Reads only two bytes a value (≈4× faster than stripping); False when unsure
     (a non-ASCII first or last byte may be Unicode whitespace)."""
     text = _arrow_text(s)
-    chunks = _string_chunks(text) if text is not None else None
+    chunks = string_chunks(text) if text is not None else None
     if chunks is None:
         return False
     for chunk, offsets, data in chunks:
@@ -306,7 +306,7 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
         return None
     width, fields, literals, iso = layout
     iso_width = sum(_FIELD_WIDTHS.get(token, 1) for token in iso)
-    chunks = _string_chunks(text)
+    chunks = string_chunks(text)
     if chunks is None:
         return None
     parsed = []

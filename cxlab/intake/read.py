@@ -56,7 +56,7 @@ from .checks import (
     duplicate_lines,
     returns_note,
 )
-from .convert import WARNINGS_LOCK, _string_chunks, convert_columns
+from .convert import WARNINGS_LOCK, convert_columns, string_chunks
 from .validate import (
     DataQuality,
     Issue,
@@ -314,7 +314,8 @@ def _swallowing_value(frame: pd.DataFrame, sep: str, width: int) -> str | None:
             continue
         has_break = values.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
         for value in values[has_break]:
-            rows = [ln for ln in str(value).split("\n")[1:] if ln.strip()]
+            # splitlines: a lone "\r" inside the value is a line end too (csv.reader refuses it inside a row)
+            rows = [ln for ln in str(value).splitlines()[1:] if ln.strip()]
             if any(len(fields) >= width for fields in csv.reader(rows, delimiter=sep)):
                 return str(value)
     return None
@@ -387,7 +388,7 @@ def _has_line_breaks(frame: pd.DataFrame) -> bool:
         if values.dtype != "str":
             continue
         text = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) else None
-        chunks = _string_chunks(text) if text is not None else None
+        chunks = string_chunks(text) if text is not None else None
         if chunks is None:
             if values.str.contains("\n", regex=False).any():
                 return True
