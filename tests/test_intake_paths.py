@@ -305,10 +305,31 @@ def test_fixed_width_dates_take_the_fast_path_only_when_every_value_fits():
     fits = pa.array(["31/12/2025 08:30:00", None, "01/02/2024 23:59:59"] * 1000, pa.large_string())
     parsed = cxlab.intake.convert._fixed_width_dates(fits, "%d/%m/%Y %H:%M:%S")
     assert parsed is not None
-    assert str(parsed[0]) == "2025-12-31T08:30:00" and np.isnat(parsed[1])
+    assert parsed[0] == np.datetime64("2025-12-31T08:30:00") and np.isnat(parsed[1])
+    assert parsed.dtype == np.dtype("datetime64[ns]") and len(parsed) == 3000
+    assert parsed[2999] == np.datetime64("2024-02-01T23:59:59")
     assert (
         cxlab.intake.convert._fixed_width_dates(pa.array(["1/2/2025 10:11:12"]), "%d/%m/%Y %H:%M:%S") is None
     )
     assert (
         cxlab.intake.convert._fixed_width_dates(fits, "%d/%m/%y %H:%M:%S") is None
     )  # two-digit years: not fixed
+
+
+def test_fixed_width_dates_in_blocks_match_pandas_across_block_edges_and_sentinels():
+    """The block-wise fast path (a scratch buffer reused per 65,536 rows) gives pandas' own values on every
+    row, over block and chunk edges, with blanks and a 31/12/9999 sentinel (NaT: outside pandas' range)."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(7)
+    seconds = pd.Timestamp("2024-01-01").value // 10**9 + rng.integers(0, 400 * 86400, 70_001)
+    stamps = pd.Series(pd.to_datetime(seconds, unit="s").strftime("%d/%m/%Y %H:%M"), dtype=object)
+    stamps[[0, 65_535, 65_536, 70_000]] = None
+    stamps[40_000] = "31/12/9999 23:59"
+    chunks = [pa.array(part.tolist(), pa.large_string()) for part in (stamps[:30_000], stamps[30_000:])]
+    parsed = cxlab.intake.convert._fixed_width_dates(pa.chunked_array(chunks), "%d/%m/%Y %H:%M")
+    assert parsed is not None and len(parsed) == 70_001
+    expected = pd.to_datetime(stamps.where(stamps.index != 40_000), format="%d/%m/%Y %H:%M").to_numpy()
+    assert np.isnat(parsed[[0, 65_535, 65_536, 70_000, 40_000]]).all()
+    same = (parsed == expected) | (np.isnat(parsed) & np.isnat(expected))
+    assert same.all(), np.flatnonzero(~same)[:5]

@@ -60,9 +60,10 @@ def check_date_range(result: pd.DataFrame, table: Table, rec: Recorder, floor: d
         if col.kind != "datetime" or col.name not in result.columns:
             continue
         values = result[col.name]
-        early = (values < limit).to_numpy(dtype=bool)
-        if not early.any():
+        first = values.min()
+        if pd.isna(first) or first >= limit:  # the usual case: one pass, no mask
             continue
+        early = (values < limit).to_numpy(dtype=bool)
         action: Action = "dropped" if col.required else "blanked"
         rec.add(
             early,
@@ -114,7 +115,8 @@ def default_analysis_date(tables: dict[str, pd.DataFrame], today: pd.Timestamp |
         top = values.max()
         if pd.notna(top):
             latest_any = top if latest_any is None else max(latest_any, top)
-        upto = values[values < today + pd.Timedelta(days=1)].max()
+        tomorrow = today + pd.Timedelta(days=1)
+        upto = top if pd.isna(top) or top < tomorrow else values[values < tomorrow].max()
         if pd.notna(upto):
             last = upto if last is None else max(last, upto)
     if last is None:
@@ -133,9 +135,10 @@ def drop_after(
         report = quality.tables.get(name)
         if frame is None or report is None or col not in frame.columns:
             continue
-        late = (frame[col] >= limit).to_numpy(dtype=bool)
-        if not late.any():
+        last = frame[col].max()
+        if pd.isna(last) or last < limit:  # the usual case: one pass, no mask
             continue
+        late = (frame[col] >= limit).to_numpy(dtype=bool)
         numbers = report.row_numbers
         rows = (
             tuple(int(r) for r in np.asarray(numbers)[np.flatnonzero(late)[:5]])
