@@ -41,6 +41,7 @@ _DATE_FORMATS = (
     "%d-%m-%Y",
 )
 _MONTH_FIRST_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
+_ISO_START = re.compile(r"-?\d{4}")
 _OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z)$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 WARNINGS_LOCK = threading.Lock()
@@ -179,8 +180,12 @@ def _is_trimmed(s: pd.Series) -> bool:
         if len(data) == 0:  # all blank
             continue
         # a blank (null) value has no bytes: its "first" and "last" bytes are its neighbours', checked anyway
-        first = data[np.minimum(offsets[:-1], len(data) - 1)]
-        last = data[np.maximum(offsets[1:] - 1, 0)]
+        if chunk.null_count:
+            first = data[np.minimum(offsets[:-1], len(data) - 1)]
+            last = data[np.maximum(offsets[1:] - 1, 0)]
+        else:  # every value holds a byte: its offsets index the data as they are
+            first = data[offsets[:-1]]
+            last = data[offsets[1:] - 1]
         # uint8 wrap-around: bytes outside 0x21..0x7e (whitespace, controls, non-ASCII) land at >= 0x5e
         if ((first - 0x21) >= 0x5E).any() or ((last - 0x21) >= 0x5E).any():
             return False
@@ -314,6 +319,9 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
     chunks = string_chunks(text)
     if chunks is None:
         return None
+    same_width = width == iso_width
+    literal_at = np.array([position for position, _ in literals], dtype=np.intp)
+    literal_bytes = np.array([byte for _, byte in literals], dtype=np.uint8)
     result = np.empty(len(text), dtype="datetime64[ns]")
     scratch = np.empty(0, dtype=np.uint8)
     done = 0
@@ -333,19 +341,24 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
             block_valid = valid[first:last] if valid is not None else None
             values = data[offsets[first] : offsets[last]]
             count = len(values) // width
-            # each field and separator is one strided view over the rows: ≈4 ms a million, where slicing
-            # a (rows, width) byte matrix copies a few bytes a row at ≈25 ms
-            if any((_byte_field(values, position, 1, width) != byte).any() for position, byte in literals):
+            # the separators: one gather of their columns from the (rows, width) byte matrix; each field
+            # is then moved as one strided view over the rows (slicing the matrix copies at ≈25 ms)
+            if literals and (values.reshape(count, width)[:, literal_at] != literal_bytes).any():
                 return None
             if len(scratch) < count * iso_width:
                 scratch = np.empty(min(len(chunk), _DATE_BLOCK) * iso_width, dtype=np.uint8)
             out = scratch[: count * iso_width]
+            if same_width:  # one copy, then only the fields and separators that move (the date's)
+                out[...] = values
             at = 0
             for token in iso:
                 size = _FIELD_WIDTHS.get(token, 1)
                 if token in fields:
-                    _byte_field(out, at, size, iso_width)[...] = _byte_field(values, fields[token], size, width)
-                else:
+                    if not (same_width and fields[token] == at):
+                        _byte_field(out, at, size, iso_width)[...] = _byte_field(
+                            values, fields[token], size, width
+                        )
+                elif not (same_width and (at, ord(token)) in literals):
                     _byte_field(out, at, 1, iso_width)[...] = ord(token)
                 at += size
             iso_offsets = np.arange(0, (count + 1) * iso_width, iso_width, dtype=np.int64)
@@ -450,7 +463,10 @@ def _choose_date_format(sample: pd.Series, src: TableSource) -> tuple[str, bool]
         )
     best_fmt, best_ok = formats[0], -1
     for fmt in formats:
-        ok = int(_parse_with(sample, fmt, with_offset).notna().sum())
+        if fmt == "ISO8601" and not sample.str.match(_ISO_START).any():
+            ok = 0  # ISO 8601 starts with a four-digit year (31/12/2025 does not): no parsing needed to know
+        else:
+            ok = int(_parse_with(sample, fmt, with_offset).notna().sum())
         if ok > best_ok:
             best_fmt, best_ok = fmt, ok
         if ok == len(sample):
