@@ -259,3 +259,46 @@ def test_two_stray_quotes_that_pair_up_lose_no_row(tmp_path: Path) -> None:
     assert len(client.survey_responses) == 20
     issue = next(i for i in client.quality.issues if i.expected == "quotes in pairs")
     assert issue.rows == (5,)
+
+
+def _stray_quote_folder(tmp_path: Path, name: str, lines: list[str], encoding: str = "utf-8") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "r.csv").write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    (folder / "client.yaml").write_text(
+        "name: q\ntables:\n  survey_responses:\n    file: r.csv\n", encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.mark.parametrize("pair", [False, True], ids=["to_the_end", "paired_further_down"])
+def test_a_stray_quote_is_repaired_on_the_c_parser_path_too(tmp_path: Path, pair: bool) -> None:
+    """A line with an extra field makes the Arrow parser refuse the file, and the C parser reads it:
+    there too a stray quote loses no row (it used to stop the file with "EOF inside string", or swallow
+    the rows up to a second stray quote), and the extra-field line keeps its own line number."""
+    lines = ["response_id,answered_at,survey,nps,comment"]
+    lines += [f"R{i:02d},2026-03-{i + 1:02d},hot,{i % 11},ok" for i in range(20)]
+    lines[4] = 'R03,2026-03-04,hot,3,"first broken'
+    if pair:
+        lines[9] = 'R08,2026-03-09,hot,8,second broken"'
+    lines[15] = "R14,2026-03-15,hot,3,ok,extra"
+    client = load_client(_stray_quote_folder(tmp_path, "q", lines))
+    responses = client.survey_responses
+    assert len(responses) == 20 - 1  # only the extra-field line is dropped
+    assert "R14" not in set(responses["response_id"])
+    assert responses.set_index("response_id").loc["R03", "comment"] == "first broken"
+    issues = {i.expected: i for i in client.quality.issues}
+    assert (issues["quotes in pairs"].rows, issues["quotes in pairs"].count) == ((5,), 1)
+    ragged = issues["the same number of fields on every line"]
+    assert (ragged.rows, ragged.count) == ((16,), 1)
+
+
+def test_a_stray_quote_in_a_windows_file_is_repaired(tmp_path: Path) -> None:
+    lines = ["response_id,answered_at,survey,nps,comment"]
+    lines += [f"R{i:02d},2026-03-{i + 1:02d},hot,{i % 11},Caffè {i}" for i in range(12)]
+    lines[3] = 'R02,2026-03-03,hot,2,"Società'
+    lines[8] = "R07,2026-03-08,hot,7,ok,extra"
+    client = load_client(_stray_quote_folder(tmp_path, "w", lines, encoding="cp1252"))
+    comments = client.survey_responses.set_index("response_id")["comment"]
+    assert len(comments) == 11 and comments["R02"] == "Società" and comments["R11"] == "Caffè 11"
+    assert next(i for i in client.quality.issues if i.expected == "quotes in pairs").rows == (4,)

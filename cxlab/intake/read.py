@@ -220,24 +220,13 @@ def _read_text_table(
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         if src.encoding is None and encoding == "utf-8" and "UTF8" in str(exc):
             options["encoding"] = encoding = "cp1252"
-        # ragged lines, odd quoting: the C parser skips the bad lines and tells us which
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                frame = pd.read_csv(
-                    io.BytesIO(raw),
-                    engine="c",
-                    on_bad_lines="warn",
-                    skip_blank_lines=True,
-                    quotechar='"',
-                    **options,
-                )
-            except pd.errors.EmptyDataError:
-                raise EmptyFileError("a header row and data rows", file=file, found="an empty file") from None
-            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-                raise FileFormatError(
-                    "a readable delimited text file", file=file, found=str(exc).splitlines()[0]
-                ) from None
+        # ragged lines, odd quoting: the C parser skips the bad lines and tells us which; a stray quote is
+        # repaired here as on the Arrow path (one running to the end of the file, or swallowing rows)
+        reader = _CReader(options, file)
+        frame, raw, line_notes["quote"] = reader.read_repairing(raw, sep, skip)
+        frame, raw, swallowed = _repair_quotes(frame, raw, options, sep, read=reader.read)
+        line_notes["quote"] = sorted(line_notes["quote"] + swallowed)
+        caught = reader.caught
     bad = sorted(
         int(m.group(1)) + skip for w in caught for m in re.finditer(r"Skipping line (\d+)", str(w.message))
     )
@@ -276,12 +265,83 @@ def _mixed_utf8(raw: bytes) -> tuple[bytes, list[int]] | None:
     return b"\n".join(fixed), bad
 
 
+class _CReader:
+    """The C parser's read of a file's bytes, skipping lines with extra fields (``caught``: the warnings
+    that name them, for the last read), for files the Arrow parser refuses."""
+
+    def __init__(self, options: dict[str, Any], file: str) -> None:
+        self.options, self.file = options, file
+        self.caught: list[Any] = []
+
+    def read(self, raw: bytes) -> pd.DataFrame:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                frame = pd.read_csv(
+                    io.BytesIO(raw),
+                    engine="c",
+                    on_bad_lines="warn",
+                    skip_blank_lines=True,
+                    quotechar='"',
+                    **self.options,
+                )
+            except pd.errors.EmptyDataError:
+                raise EmptyFileError("a header row and data rows", file=self.file, found="an empty file") from None
+        self.caught = list(caught)
+        return frame
+
+    def read_repairing(self, raw: bytes, sep: str, skip: int) -> tuple[pd.DataFrame, bytes, list[int]]:
+        """:meth:`read`, dropping each stray quote that runs to the end of the file (the parser stops
+        with "EOF inside string"): the frame, the bytes read and the 1-based lines repaired."""
+        repaired: list[int] = []
+        encoding = str(self.options.get("encoding") or "utf-8")
+        for _attempt in range(50):
+            try:
+                return self.read(raw), raw, repaired
+            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+                found = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+                fixed = _drop_open_quote(raw, encoding, sep, int(found.group(1)) + 1 + skip) if found else None
+                if fixed is None:
+                    raise FileFormatError(
+                        "a readable delimited text file", file=self.file, found=str(exc).splitlines()[0]
+                    ) from None
+                raw, line = fixed
+                repaired.append(line)
+        raise FileFormatError("quotes in pairs", file=self.file, found="more than 50 unmatched quotes")
+
+
+def _drop_open_quote(raw: bytes, encoding: str, sep: str, near: int) -> tuple[bytes, int] | None:
+    """The bytes without the quote that opens a field and is never closed on its line (an odd number
+    of quotes on it), on line ``near`` (1-based, as the parser counts) or the closest line after or
+    before it; and that line. None when no such quote is found."""
+    text = raw.decode(encoding)
+    lines = text.split("\n")
+    order = [near - 1 + step for step in range(0, 4)] + [near - 1 - step for step in range(1, 4)]
+    for index in order:
+        if not 0 <= index < len(lines) or lines[index].count('"') % 2 == 0:
+            continue
+        line = lines[index]
+        at = max(line.rfind(sep + '"') + len(sep) if sep + '"' in line else -1, 0 if line.startswith('"') else -1)
+        if at < 0:
+            continue
+        lines[index] = line[:at] + line[at + 1 :]
+        return "\n".join(lines).encode(encoding), index + 1
+    return None
+
+
 def _repair_quotes(
-    frame: pd.DataFrame, raw: bytes, options: dict[str, Any], sep: str
+    frame: pd.DataFrame,
+    raw: bytes,
+    options: dict[str, Any],
+    sep: str,
+    read: Callable[[bytes], pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, bytes, list[int]]:
     """An unmatched quote makes the parser read the following lines as one value: find such values (a
-    line break followed by whole rows), drop the stray quote, read again. Returns the frame, the bytes
-    read and the 1-based lines whose quote was dropped (their rows are then all kept, and named)."""
+    line break followed by whole rows), drop the stray quote, read again (with ``read``, else the Arrow
+    parser). Returns the frame, the bytes read and the 1-based lines whose quote was dropped (their rows
+    are then all kept, and named)."""
+    if read is None:
+        read = lambda data: pd.read_csv(io.BytesIO(data), engine="pyarrow", **options)  # noqa: E731
     repaired: list[int] = []
     width = len(frame.columns)
     encoding = str(options.get("encoding") or "utf-8")
@@ -301,7 +361,7 @@ def _repair_quotes(
             break
         repaired.append(text.count("\n", 0, at) + 1)
         raw = (text[:at] + text[at + 1 :]).encode(encoding)
-        frame = pd.read_csv(io.BytesIO(raw), engine="pyarrow", **options)
+        frame = read(raw)
     return frame, raw, repaired
 
 
