@@ -302,3 +302,28 @@ def test_a_stray_quote_in_a_windows_file_is_repaired(tmp_path: Path) -> None:
     comments = client.survey_responses.set_index("response_id")["comment"]
     assert len(comments) == 11 and comments["R02"] == "Società" and comments["R11"] == "Caffè 11"
     assert next(i for i in client.quality.issues if i.expected == "quotes in pairs").rows == (4,)
+
+
+@pytest.mark.parametrize("declared", ["utf-8", "UTF8", "utf-8-sig"])
+@pytest.mark.parametrize("other_accents", [True, False], ids=["utf8_accents", "ascii_rest"])
+def test_a_declared_utf8_file_with_a_windows_line_is_still_read_line_by_line(
+    tmp_path: Path, declared: str, other_accents: bool
+) -> None:
+    """``encoding: utf-8`` in client.yaml does not skip the per-line check: the one cp1252 line is read
+    as Windows-1252 and named, every other line as UTF-8 (it used to stop the file, or garble it)."""
+    names = [f"Caffè {i}" if other_accents else f"Shop {i}" for i in range(8)]
+    lines = [b"customer_id,name"] + [f"K{i},{n}".encode() for i, n in enumerate(names)]
+    lines[5] = "K4,Società Più".encode("cp1252")  # line 6 of the file
+    folder = tmp_path / "declared"
+    folder.mkdir()
+    bom = b"\xef\xbb\xbf" if declared == "utf-8-sig" else b""
+    (folder / "c.csv").write_bytes(bom + b"\n".join(lines) + b"\n")
+    (folder / "client.yaml").write_text(
+        f"name: d\ntables:\n  customers:\n    file: c.csv\n    encoding: {declared}\n", encoding="utf-8"
+    )
+    client = load_client(folder)
+    expected = [*names[:4], "Società Più", *names[5:]]
+    assert client.customers["name"].tolist() == expected
+    assert client.customers["customer_id"].tolist()[0] == "K0"  # no BOM glued to the first header
+    issue = next(i for i in client.quality.issues if i.expected == "one text encoding per file (UTF-8)")
+    assert (issue.count, issue.rows, issue.action) == (1, (6,), "note")

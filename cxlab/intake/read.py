@@ -22,6 +22,7 @@ amounts are ``float64`` with NaN for blanks; ``is_customer_contact`` is bool.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import io
@@ -202,11 +203,14 @@ def _read_text_table(
             return typed, pd.RangeIndex(header_row + 1, header_row + 1 + len(typed)), []
     raw = path.read_bytes()
     line_notes: dict[str, list[int]] = {}
-    if src.encoding is None and encoding != "utf-8-sig":
-        mixed = _mixed_utf8(raw)
+    # a declared UTF-8 file is checked line by line too: one Windows line in it is read, and named
+    declared_utf8 = src.encoding is not None and codecs.lookup(src.encoding).name in ("utf-8", "utf-8-sig")
+    if (src.encoding is None and encoding != "utf-8-sig") or declared_utf8:
+        mixed = _mixed_utf8(raw, whole_windows=not declared_utf8)
         if mixed is not None:  # UTF-8 with a few Windows lines: each line in its own encoding
             raw, line_notes["encoding"] = mixed
-            encoding = "utf-8"
+            if not declared_utf8:
+                encoding = "utf-8"
     options = dict(
         sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""], skiprows=skip
     )
@@ -241,10 +245,11 @@ def _read_text_table(
     return frame, row_numbers, bad
 
 
-def _mixed_utf8(raw: bytes) -> tuple[bytes, list[int]] | None:
+def _mixed_utf8(raw: bytes, whole_windows: bool = True) -> tuple[bytes, list[int]] | None:
     """A file that is UTF-8 but for a few lines in a Windows encoding (one cp1252 'à' typed into a UTF-8
     export): the file with those lines re-encoded as UTF-8, and their 1-based line numbers. None when the
-    whole file is UTF-8, or when no line holds UTF-8 beyond ASCII (a Windows file: read as one)."""
+    whole file is UTF-8, or (``whole_windows``: the encoding was detected, not declared) when no line holds
+    UTF-8 beyond ASCII (a Windows file: read as one)."""
     try:
         raw.decode("utf-8")
         return None
@@ -260,7 +265,7 @@ def _mixed_utf8(raw: bytes) -> tuple[bytes, list[int]] | None:
         except UnicodeDecodeError:
             bad.append(number)
             fixed.append(line.decode("cp1252", errors="replace").encode("utf-8"))
-    if not utf8_seen:
+    if not utf8_seen and whole_windows:
         return None
     return b"\n".join(fixed), bad
 
