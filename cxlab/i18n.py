@@ -9,7 +9,7 @@ Babel locale identifier (``"en_GB"``, ``"de_CH"``) for the ``format_*`` function
 Adding a language: copy ``locale/it/LC_MESSAGES/*.po`` to ``locale/<lang>/LC_MESSAGES/``, set the
 ``Language:`` header and translate the msgstr lines (a missing one falls back to English). The new language
 is then accepted by ``client.yaml``'s ``language:``, ``cxlab report --lang`` and the widgets. To list the
-msgids of the code, ``pybabel extract --no-default-keywords -k gettext:2 -k pgettext:2c,3 -k N_ -k NP_:1c,2 -k _t:2
+msgids of the code, ``pybabel extract --no-default-keywords -k gettext:2 -k ngettext:2,3 -k pgettext:2c,3 -k N_ -k NP_:1c,2 -k _t:2
 -k _p:2c,3 -k _fmt_text:2 -k T:1 -o cxlab.pot cxlab``.
 """
 
@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gettext as _gettext
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,7 @@ def _catalog(lang: str) -> dict[tuple[str | None, str], str]:
         with po_file.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
-            if message.id and message.string and not message.fuzzy:
+            if message.id and message.string and not message.fuzzy and not message.pluralizable:
                 messages[(message.context, str(message.id))] = str(message.string)
     return messages
 
@@ -78,12 +79,42 @@ def _catalog(lang: str) -> dict[tuple[str | None, str], str]:
 def clear_cache() -> None:
     """Forget the catalogs read so far (after :data:`LOCALE_DIR` or a .po file changed)."""
     _catalog.cache_clear()
+    _plural_catalog.cache_clear()
     babel_locale.cache_clear()
 
 
 def gettext(lang: str, message: str, /, **values: object) -> str:
     """``message`` (English, with ``{name}`` placeholders) in ``lang``; English when the catalog lacks it."""
     text = _catalog(lang).get((None, message), message)
+    return text.format(**values) if values else text
+
+
+@functools.cache
+def _plural_catalog(lang: str) -> dict[str, tuple[tuple[str, ...], Callable[[int], int]]]:
+    """The plural entries (msgid_plural) of ``lang``'s catalogs: singular msgid -> (forms, the rule
+    choosing a form for a count, from the catalog's Plural-Forms header)."""
+    entries: dict[str, tuple[tuple[str, ...], Callable[[int], int]]] = {}
+    for po_file in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as handle:
+            catalog = read_po(handle)
+        choose = _gettext.c2py(catalog.plural_expr)
+        for message in catalog:
+            forms = message.string
+            if message.pluralizable and not message.fuzzy and isinstance(forms, tuple | list) and all(forms):
+                entries[str(message.id[0])] = (tuple(str(form) for form in forms), choose)
+    return entries
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int, /, **values: object) -> str:
+    """The form of ``singular``/``plural`` (English msgids, gettext's msgid/msgid_plural) for the count
+    ``n`` in ``lang``, by the language's plural rule (its catalog's Plural-Forms; English: 1 -> singular),
+    with ``values`` filled in; English when the catalog lacks it."""
+    found = _plural_catalog(lang).get(singular)
+    if found is None:
+        text = singular if n == 1 else plural
+    else:
+        forms, choose = found
+        text = forms[min(int(choose(int(n))), len(forms) - 1)]
     return text.format(**values) if values else text
 
 

@@ -45,7 +45,7 @@ def test_every_gallery_client_validates_and_reports(
     assert made.exit_code == 0, made.output
     text = _report_text(out)
     expected_in_report = {
-        "returns": "return lines",
+        "returns": "return line",
         "future": "2042-01-14",
         "sentinel": "31/12/9999",
         "cp1252": "Windows-1252",
@@ -75,7 +75,7 @@ def test_a_cancelled_order_is_netted_and_never_premium(gallery: dict[str, Path])
     quality = dx.client.quality
     assert not [i for i in quality.issues if i.column == "amount"]
     returns = raw[raw["amount"] < 0]
-    note = next(n for n in quality.notes if "return lines" in n)
+    note = next(n for n in quality.notes if "return line" in n)
     assert note.values["count"] == len(returns)
     assert note.values["total"] == pytest.approx(returns["amount"].sum())
 
@@ -327,3 +327,32 @@ def test_a_declared_utf8_file_with_a_windows_line_is_still_read_line_by_line(
     assert client.customers["customer_id"].tolist()[0] == "K0"  # no BOM glued to the first header
     issue = next(i for i in client.quality.issues if i.expected == "one text encoding per file (UTF-8)")
     assert (issue.count, issue.rows, issue.action) == (1, (6,), "note")
+
+
+@pytest.mark.parametrize(
+    ("returns", "english", "italian"),
+    [
+        (1, "1 return line (a negative amount", "1 riga di reso (un importo negativo"),
+        (3, "3 return lines (negative amounts", "3 righe di reso (importi negativi"),
+    ],
+)
+def test_the_returns_note_reads_right_for_one_and_many(
+    tmp_path: Path, returns: int, english: str, italian: str
+) -> None:
+    """The count sentence takes its singular or plural form from the count (ngettext, Italian catalog's
+    Plural-Forms), instead of "1 return lines"."""
+    from cxlab.i18n import ngettext
+
+    rows = [f"K{i % 2},2026-01-{i + 1:02d},{'-' if i < returns else ''}{10 + i}.00" for i in range(8)]
+    folder = tmp_path / f"returns{returns}"
+    folder.mkdir()
+    (folder / "s.csv").write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "client.yaml").write_text(
+        "name: r\nanalysis_date: 2026-02-01\ntables:\n  transactions:\n    file: s.csv\n", encoding="utf-8"
+    )
+    note = next(n for n in load_client(folder).quality.notes if "return line" in n)
+    assert note.startswith(english) and note.translated("it").startswith(italian)
+    customers = len({i % 2 for i in range(returns)})
+    assert note.values["count"] == returns and note.values["customers"] == customers
+    assert ngettext("en", "{n} line", "{n} lines", 1, n=1) == "1 line"
+    assert ngettext("it", "{n} line", "{n} lines", 0, n=0) == "0 lines"  # no catalog entry: English rule

@@ -41,8 +41,10 @@ def returns_note(transactions: pd.DataFrame) -> list[Note]:
     customers = transactions.loc[returns, "customer_id"].nunique() if "customer_id" in transactions else 0
     return [
         Note(
-            "{count} return lines (negative amounts or declared returns) of {customers} customers, "
-            "{total} in all: netted against their sales, not counted as purchases",
+            "{count} return line (a negative amount or a declared return), {total}: netted against the "
+            "sales of its customer, not counted as a purchase",
+            "{count} return lines (negative amounts or declared returns), {total} in all: netted against "
+            "the sales of the customers concerned ({customers}), not counted as purchases",
             count=int(returns.sum()),
             customers=int(customers),
             total=round(float(amount[returns].sum()), 2),

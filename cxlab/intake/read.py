@@ -291,7 +291,9 @@ class _CReader:
                     **self.options,
                 )
             except pd.errors.EmptyDataError:
-                raise EmptyFileError("a header row and data rows", file=self.file, found="an empty file") from None
+                raise EmptyFileError(
+                    "a header row and data rows", file=self.file, found="an empty file"
+                ) from None
         self.caught = list(caught)
         return frame
 
@@ -305,7 +307,9 @@ class _CReader:
                 return self.read(raw), raw, repaired
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
                 found = re.search(r"EOF inside string starting at row (\d+)", str(exc))
-                fixed = _drop_open_quote(raw, encoding, sep, int(found.group(1)) + 1 + skip) if found else None
+                fixed = (
+                    _drop_open_quote(raw, encoding, sep, int(found.group(1)) + 1 + skip) if found else None
+                )
                 if fixed is None:
                     raise FileFormatError(
                         "a readable delimited text file", file=self.file, found=str(exc).splitlines()[0]
@@ -326,7 +330,9 @@ def _drop_open_quote(raw: bytes, encoding: str, sep: str, near: int) -> tuple[by
         if not 0 <= index < len(lines) or lines[index].count('"') % 2 == 0:
             continue
         line = lines[index]
-        at = max(line.rfind(sep + '"') + len(sep) if sep + '"' in line else -1, 0 if line.startswith('"') else -1)
+        at = max(
+            line.rfind(sep + '"') + len(sep) if sep + '"' in line else -1, 0 if line.startswith('"') else -1
+        )
         if at < 0:
             continue
         lines[index] = line[:at] + line[at + 1 :]

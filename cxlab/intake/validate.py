@@ -17,7 +17,7 @@ import pandas as pd
 from ..config import TableSource
 from ..errors import CxlabError, MissingColumnError, MissingValueError
 from ..errors import format_problem as _format_problem
-from ..i18n import format_number, gettext
+from ..i18n import format_number, gettext, ngettext
 from ..schema import Column, Table
 
 Action = Literal["dropped", "blanked", "filled", "note"]
@@ -37,17 +37,23 @@ class Note(str):
 
     msgid: str
     values: dict[str, Any]
+    #: the English plural msgid, the form chosen by the value ``count`` (:func:`~cxlab.i18n.ngettext`)
+    msgid_plural: str | None
 
-    def __new__(cls, msgid: str, /, **values: Any) -> Note:
-        note = super().__new__(cls, msgid.format(**_figures(values, "en")))
-        note.msgid, note.values = msgid, values
+    def __new__(cls, msgid: str, msgid_plural: str | None = None, /, **values: Any) -> Note:
+        english = msgid if msgid_plural is None or values.get("count") == 1 else msgid_plural
+        note = super().__new__(cls, english.format(**_figures(values, "en")))
+        note.msgid, note.msgid_plural, note.values = msgid, msgid_plural, values
         return note
 
-    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # pickled with its id and values
-        return (self.msgid,), self.values
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str | None], dict[str, Any]]:  # pickled with its ids
+        return (self.msgid, self.msgid_plural), self.values
 
     def translated(self, lang: str) -> str:
-        return gettext(lang, self.msgid, **_figures(self.values, lang))
+        figures = _figures(self.values, lang)
+        if self.msgid_plural is not None:
+            return ngettext(lang, self.msgid, self.msgid_plural, int(self.values["count"]), **figures)
+        return gettext(lang, self.msgid, **figures)
 
 
 def _figures(values: dict[str, Any], lang: str) -> dict[str, Any]:
