@@ -333,3 +333,58 @@ def test_fixed_width_dates_in_blocks_match_pandas_across_block_edges_and_sentine
     assert np.isnat(parsed[[0, 65_535, 65_536, 70_000, 40_000]]).all()
     same = (parsed == expected) | (np.isnat(parsed) & np.isnat(expected))
     assert same.all(), np.flatnonzero(~same)[:5]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "dayfirst"),
+    [("%d/%m/%Y %H:%M:%S", True), ("%d.%m.%Y", True), ("%d/%m/%Y %H:%M", False)],
+)
+def test_a_large_day_first_column_converts_as_the_string_path_does(
+    fmt: str, dayfirst: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The direct day-first path (large column, one fixed-width format) gives the string path's values
+    and records: blanks dropped as missing, a sentinel 31/12/9999 and an impossible 31/04 counted (they
+    send the column to the string path), and with ``dayfirst: false`` days <= 12 read month-first."""
+    from cxlab.config import TableSource
+    from cxlab.errors import InvalidValueError, MissingValueError, ValueRangeError
+    from cxlab.intake.validate import PendingIssues
+    from cxlab.schema import TABLES
+
+    convert = cxlab.intake.convert
+    rng = np.random.default_rng(3)
+    seconds = pd.Timestamp("2025-01-01").value // 10**9 + rng.integers(0, 300 * 86400, 20_000)
+    days = pd.to_datetime(seconds, unit="s")
+    if not dayfirst:
+        days = days[days.day <= 12]  # every value also reads month-first
+    values = list(days.strftime(fmt))
+    values[5] = values[77] = None  # blanks as a reader gives them (no bytes)
+    clean = pd.Series(values, dtype="str")
+    col = TABLES["events"].column("timestamp")
+    src = TableSource(file="e.csv", dayfirst=dayfirst)
+    assert (convert._day_first_fixed(clean, src) is not None) == dayfirst
+
+    def recorded(pending: PendingIssues) -> list[tuple]:
+        return [
+            (c[1], c[2], c[3], int(np.asarray(c[0]).sum())) for c in pending.calls if np.asarray(c[0]).any()
+        ]
+
+    cases = [(clean, [])]
+    if fmt == "%d/%m/%Y %H:%M:%S":
+        for broken, error in (
+            ("31/12/9999 10:00:00", ValueRangeError),
+            ("31/04/2025 10:00:00", InvalidValueError),
+        ):
+            raw = pd.Series([*values[:9], broken, *values[10:]], dtype="str")
+            cases.append((raw, [("timestamp", "dropped", error, 1)]))
+    for raw, extra in cases:
+        fast, slow = PendingIssues(), PendingIssues()
+        got = convert._convert_column(raw, col, src, fast, "Europe/Rome")
+        with monkeypatch.context() as patch:
+            patch.setattr(convert, "_day_first_fixed", lambda *_: None)
+            expected = convert._convert_column(raw, col, src, slow, "Europe/Rome")
+        assert got.equals(expected)
+        assert recorded(fast) == recorded(slow) == [*extra, ("timestamp", "dropped", MissingValueError, 2)]
+        if not dayfirst:  # month-first: 03/05 is the 5th of March
+            assert got[0] == pd.Timestamp(
+                days[0].year, days[0].day, days[0].month, days[0].hour, days[0].minute
+            )

@@ -595,6 +595,8 @@ def _convert_column(
         elif src.date_format in (None, "ISO8601") and (iso := _arrow_iso(raw)) is not None:
             # the string path would choose ISO 8601 (first in line) and read every value with it
             text = values = iso
+        elif (day_first := _day_first_fixed(raw, src)) is not None:
+            text = values = day_first  # the same: dd/mm/yyyy [hh:mm[:ss]] in every value
         else:
             stripped = _strip(raw)
             text = _declared_missing(stripped, col, src)
@@ -661,6 +663,34 @@ def _convert_column(
     missing = text.isna().to_numpy()
     record_blanks(missing, col, rec)
     return text.fillna(col.fill) if col.fill is not None and missing.any() else text
+
+
+def _day_first_fixed(raw: pd.Series, src: TableSource) -> pd.Series | None:
+    """A large arrow-backed column whose every value (or blank) is in one fixed-width day-first format
+    (``31/12/2025 08:30:00``, ``31.12.2025``), parsed as the string path would, without its passes: such
+    text has nothing to strip and is no missing-value marker; it is not ISO 8601 (no leading year) and
+    fits no other format of that width, so the string path would choose this format for the whole
+    column. None for anything else (the string path decides): month-first files (``dayfirst: false``:
+    a column whose days are all ≤ 12 reads month-first there), a value of another shape, an impossible
+    day (31/04: the ISO cast refuses it)."""
+    if not src.dayfirst or len(raw) < 10_000 or src.date_format == "ISO8601":
+        return None
+    text = _arrow_text(raw)
+    if text is None:
+        return None
+    head = text.slice(0, 4096).drop_null()
+    if not len(head):
+        return None
+    size = len(str(head[0].as_py()).encode())
+    for fmt in (src.date_format,) if src.date_format else _DATE_FORMATS[1:]:
+        layout = _fixed_layout(fmt)
+        if layout is None or layout[0] != size:
+            continue
+        parsed = _fixed_width_dates(text, fmt)
+        # a value outside pandas' range (31/12/9999) is NaT there: the string path counts it
+        if parsed is not None and int(np.isnat(parsed).sum()) == text.null_count:
+            return pd.Series(parsed, index=raw.index)
+    return None
 
 
 _TRUE_SET = pa.array(sorted(_TRUE))
