@@ -327,6 +327,7 @@ KEYWORDS = {
     "_p": ((2, "c"), 3),
     "_fmt_text": (2,),
     "T": None,
+    "TP": (1, 2),
 }
 #: the catalogs of the report, playbook, widgets and units, and the code that holds their msgids
 OWN_CATALOGS = {
@@ -349,8 +350,8 @@ def _extracted(files: list[str]) -> set[tuple[str | None, str]]:
     for name in files:
         with (PACKAGE / name).open("rb") as handle:
             for _line, message, _comments, context in extract("python", handle, keywords=KEYWORDS):
-                assert isinstance(message, str), f"{name}: a plural form {message!r} (cxlab has none)"
-                found.add((context, message))
+                # a plural entry (ngettext, TP) is the pair (msgid, msgid_plural), as the catalog reads it
+                found.add((context, message if isinstance(message, str) else str(tuple(message))))
     return found
 
 

@@ -88,4 +88,16 @@ def test_one_premium_customer_reads_in_the_singular() -> None:
     for lang in ("en", "it"):
         text = rec.evidence.get(lang)
         assert "1 premium customers" not in text and "1 clienti" not in text
-    assert rec.evidence.get("en").startswith("Premium customers: 1 (")
+    # ngettext: the singular form for one, the plural for more, in both languages
+    assert rec.evidence.get("en").startswith("1 premium customer (") and " brings " in rec.evidence.get("en")
+    assert rec.evidence.get("it").startswith("1 cliente premium (") and " rappresenta " in rec.evidence.get(
+        "it"
+    )
+    many = Findings(
+        {"segments.premium_customers": 3, "segments.premium_share": 0.03, "segments.premium_value_share": 0.4}
+    )
+    (rec,) = evaluate(many, [RULES["segment_premium_service"]], as_of=AS_OF)
+    assert rec.evidence.get("en").startswith("3 premium customers (") and " bring " in rec.evidence.get("en")
+    assert rec.evidence.get("it").startswith("3 clienti premium (") and " rappresentano " in rec.evidence.get(
+        "it"
+    )

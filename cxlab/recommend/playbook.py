@@ -13,9 +13,9 @@ ping-pong, chasers, a significant barometer drop) outranks a general culture or 
 
 from __future__ import annotations
 
-from ..i18n import gettext
+from ..i18n import gettext, ngettext
 from .rules import Condition as C
-from .rules import Rule, Text
+from .rules import PluralText, Rule, Text
 from .rules import Scale as S
 
 
@@ -25,6 +25,14 @@ def T(english: str) -> Text:
     :class:`~cxlab.recommend.rules.Text` stores the two languages of ``recommendations.yaml`` (a
     consultant's re-wording is saved per language), so both are filled in here from the catalogs."""
     return Text(it=gettext("it", english), en=english)
+
+
+def TP(english: str, english_plural: str, count: str) -> PluralText:
+    """A rule sentence that counts the figure ``count``: its English singular and plural msgids, the form
+    chosen per language by the count (``ngettext``; the Italian forms in ``playbook.po``)."""
+    return PluralText(
+        it=ngettext("it", english, english_plural, 1), en=english, plural=english_plural, count=count
+    )
 
 
 BUILTIN_RULES: tuple[Rule, ...] = (
@@ -479,9 +487,12 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         ),
         when=(C("segments.premium_value_share", ">=", 0.3), C("segments.premium_customers", ">=", 1)),
         title=T("A dedicated service level for premium customers"),
-        evidence=T(
-            "Premium customers: {segments.premium_customers} ({segments.premium_share} of customers), "
-            "with {segments.premium_value_share} of current value."
+        evidence=TP(
+            "{segments.premium_customers} premium customer ({segments.premium_share} of customers) brings "
+            "{segments.premium_value_share} of current value.",
+            "{segments.premium_customers} premium customers ({segments.premium_share} of customers) bring "
+            "{segments.premium_value_share} of current value.",
+            "segments.premium_customers",
         ),
         action=T(
             "Give premium customers a named account contact, priority in the queues and a proactive "

@@ -18,7 +18,7 @@ from typing import Literal
 
 from ..errors import ConfigError
 from ..findings import KEY_PATTERN, FindingValue, format_value
-from ..i18n import available_languages, gettext
+from ..i18n import available_languages, gettext, ngettext
 from ..labels import labels_by_language
 
 Op = Literal[">", ">=", "<", "<=", "==", "!="]
@@ -100,6 +100,26 @@ class Text:
 
     def placeholders(self) -> set[str]:
         return set(PLACEHOLDER.findall(self.it)) | set(PLACEHOLDER.findall(self.en))
+
+
+@dataclass(frozen=True)
+class PluralText(Text):
+    """A sentence that counts something: ``en`` is its English singular and ``plural`` its plural (the
+    gettext msgid and msgid_plural), the form chosen in each language by the figure ``count``
+    (:func:`~cxlab.i18n.ngettext`: "1 premium customer", "3 premium customers"). ``it`` holds the Italian
+    singular, for display before the figures are known; :meth:`filled` gives a plain :class:`Text`."""
+
+    plural: str = ""
+    count: str = ""
+
+    def fill(self, figures: Mapping[str, FindingValue], lang: str) -> str:
+        n = figures[self.count]
+        if isinstance(n, bool) or not isinstance(n, int | float) or not math.isfinite(n):
+            return super().fill(figures, lang)
+        return fill(ngettext(lang, self.en, self.plural, int(n)), figures, lang)
+
+    def placeholders(self) -> set[str]:
+        return super().placeholders() | set(PLACEHOLDER.findall(self.plural)) | {self.count}
 
 
 def fill(template: str, figures: Mapping[str, FindingValue], lang: str) -> str:
