@@ -722,15 +722,14 @@ def _bool_few(text: Any) -> np.ndarray | None:
     head = pc.unique(text.slice(0, 4096)).drop_null().to_pylist()
     if not head or len(head) > 3 or not set(head) <= _TRUE | _FALSE - {""}:
         return None
-    is_true = covered = None
+    is_true = None
+    matched = text.null_count  # the spellings differ, so each row matches at most one: counts add up
     for value in head:
         same = pc.equal(text, value)
-        covered = same if covered is None else pc.or_kleene(covered, same)
+        matched += pc.sum(same).as_py() or 0
         if value in _TRUE:
             is_true = same if is_true is None else pc.or_kleene(is_true, same)
-    assert covered is not None
-    # a blank (null) compares as null: covered; any other value is False
-    if pc.any(pc.invert(covered)).as_py():
+    if matched != len(text):  # a row holds another value
         return None
     if is_true is None:
         return np.zeros(len(text), dtype=bool)
