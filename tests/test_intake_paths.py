@@ -388,3 +388,24 @@ def test_a_large_day_first_column_converts_as_the_string_path_does(
             assert got[0] == pd.Timestamp(
                 days[0].year, days[0].day, days[0].month, days[0].hour, days[0].minute
             )
+
+
+def test_a_large_yes_no_column_converts_by_its_few_spellings_and_still_reports_others() -> None:
+    """The equality fast path (sì/no in the first rows) gives the per-value path's answer: blanks False,
+    and one unknown spelling far down ("forse") sends the column to the per-value path, which blanks and
+    counts it."""
+    from cxlab.config import TableSource
+    from cxlab.intake.validate import PendingIssues
+    from cxlab.schema import TABLES
+
+    col = TABLES["events"].column("is_customer_contact")
+    values = ["sì", "no", None, "no"] * 5000
+    got = cxlab.intake.convert._convert_column(
+        pd.Series(values, dtype="str"), col, TableSource(file="e.csv"), PendingIssues(), "Europe/Rome"
+    )
+    assert got.dtype == bool and int(got.sum()) == 5000 and bool(got[0]) and not got[2]
+    pending = PendingIssues()
+    odd = pd.Series([*values[:-1], "forse"], dtype="str")
+    got = cxlab.intake.convert._convert_column(odd, col, TableSource(file="e.csv"), pending, "Europe/Rome")
+    blanked = [(c[2], int(np.asarray(c[0]).sum()), int(np.flatnonzero(c[0])[0])) for c in pending.calls]
+    assert blanked == [("blanked", 1, 19_999)] and int(got.sum()) == 5000
