@@ -12,7 +12,7 @@ import pandas as pd
 from ..config import IndicatorSettings, TextSettings, Thresholds
 from ..errors import AnalysisError, MissingColumnError
 from ..stats import nps_counts, nps_interval
-from ._resources import normalise, tokenise
+from ._resources import tokenise
 from .sentiment import sentiment_of_tokens
 from .themes import taxonomy, themes_of_tokens
 
@@ -43,10 +43,9 @@ def analyse_comments(
     base = responses.loc[keep, [c for c in CARRIED if c in responses.columns]].copy()
     comments = text[keep].astype(object)
     base["comment"] = comments
-    norm = normalise(comments)
-    tokens = tokenise(norm)  # once, for the language, the sentiment and the themes
-    scored = sentiment_of_tokens(norm, tokens, None, settings.neutral_band, default_language=language)
-    themes = themes_of_tokens(norm, tokens, settings)
+    tokens = tokenise(comments)  # once, for the language, the sentiment and the themes
+    scored = sentiment_of_tokens(comments, tokens, None, settings.neutral_band, default_language=language)
+    themes = themes_of_tokens(comments, tokens, settings)
     keys = np.asarray(themes.columns, dtype=object)
     joined = [";".join(keys[row]) for row in themes.to_numpy()] if len(themes) else []
     out = pd.concat([base, scored], axis=1)

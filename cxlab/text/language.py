@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._resources import PUNCT, Tokens, known_word, lexicon, modifiers, normalise, tokenise
+from ._resources import PUNCT, Tokens, known_word, lexicon, modifiers, tokenise
 
 LANGUAGE_CATEGORIES = ["it", "en", "other"]
 _EN_GROUPS = re.compile(r"th|wh|sh|ck|ght|ing$|w|y$|k")
@@ -78,7 +78,7 @@ def detect_language(texts: pd.Series, default: str = "other") -> pd.Series:
     ``default`` is used for comments with no evidence either way (empty, a number, "ok"); pass the
     client's language to analyse such comments with its lexicon.
     """
-    tokens = tokenise(normalise(texts))
+    tokens = tokenise(texts)
     labels = detect_token_languages(tokens, default)
     return pd.Series(
         pd.Categorical(labels, categories=LANGUAGE_CATEGORIES), index=texts.index, name="language"

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._resources import LANGUAGES, PUNCT, Tokens, lexicon, normalise, tokenise
+from ._resources import LANGUAGES, PUNCT, Tokens, lexicon, tokenise
 from .language import detect_token_languages
 
 NEGATION_WINDOW = 4
@@ -220,19 +220,17 @@ def sentiment(
     no evidence get ``default_language``). Comments in another language and empty comments get a NaN
     score and a missing polarity.
     """
-    norm = normalise(texts)
-    return sentiment_of_tokens(norm, tokenise(norm), language, neutral_band, default_language)
+    return sentiment_of_tokens(texts, tokenise(texts), language, neutral_band, default_language)
 
 
 def sentiment_of_tokens(
-    norm: pd.Series,
+    texts: pd.Series,
     tokens: Tokens,
     language: pd.Series | str | None = None,
     neutral_band: float = 0.15,
     default_language: str = "other",
 ) -> pd.DataFrame:
-    """:func:`sentiment` of comments already normalised and tokenised (shared with the themes)."""
-    texts = norm
+    """:func:`sentiment` of comments already tokenised (by :func:`tokenise`, shared with the themes)."""
     if language is None:
         langs = detect_token_languages(tokens, default_language)
     elif isinstance(language, str):
@@ -241,7 +239,8 @@ def sentiment_of_tokens(
         langs = language.astype(object).to_numpy()
     doc_lang = np.select([langs == "it", langs == "en"], [0, 1], default=-1)
     score, hits = _score(tokens, doc_lang)
-    blank = np.fromiter((not t.strip() for t in norm.to_numpy(dtype=object)), dtype=bool, count=len(norm))
+    values = texts.to_numpy(dtype=object, na_value=None)
+    blank = np.fromiter((not (isinstance(t, str) and t.strip()) for t in values), dtype=bool, count=len(values))
     empty = blank | (doc_lang < 0)
     no_signal = ~empty & (hits == 0)
     score = np.where(empty | no_signal, np.nan, score)

@@ -275,17 +275,16 @@ def _token_themes(
 
 def detect_themes(texts: pd.Series, settings: TextSettings | None = None) -> pd.DataFrame:
     """Boolean frame, one column per theme, True when the comment mentions it (same index as texts)."""
-    norm = normalise(texts)
-    return themes_of_tokens(norm, None, settings)
+    return themes_of_tokens(texts, None, settings)
 
 
 def themes_of_tokens(
-    norm: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None
+    texts: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None
 ) -> pd.DataFrame:
-    """:func:`detect_themes` of comments already normalised (and tokenised, shared with the sentiment)."""
-    texts = norm
+    """:func:`detect_themes` of comments already tokenised (by :func:`tokenise`, shared with the
+    sentiment); the text is :func:`normalise`d only when the client has regular-expression patterns."""
     themes = taxonomy(settings)
-    by_terms = _token_themes(norm, themes, tokens)
+    by_terms = _token_themes(texts, themes, tokens)
     safe = None
     cols = {}
     for key, theme in themes.items():
@@ -293,7 +292,7 @@ def themes_of_tokens(
         rx = theme.regex
         if rx is not None:
             if safe is None:  # over-long tokens removed, as for the term matching
-                safe = norm.str.replace(_LONG_TOKEN, " ", regex=True)
+                safe = normalise(texts).str.replace(_LONG_TOKEN, " ", regex=True)
             found = found | safe.str.contains(rx, regex=True).fillna(False).to_numpy(dtype=bool)
         cols[key] = np.asarray(found, dtype=bool)
     return pd.DataFrame(cols, index=texts.index)
