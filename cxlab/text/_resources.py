@@ -58,6 +58,14 @@ def _data_text(name: str) -> str:
 
 
 _VALENCE_CACHE: dict[tuple[str, str], float] = {}
+#: shortest stem that can match (stems of three letters or fewer are never used as prefixes)
+_STEM_KEY = 4
+
+
+def clear_caches() -> None:
+    """Forget the per-word results kept between calls (valences): what a fresh report kernel starts
+    with. The lexicons and simplemma's dictionaries stay loaded."""
+    _VALENCE_CACHE.clear()
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class Lexicon:
     stopwords: frozenset[str]
     max_stem: int = 0  # length of the longest stem: bounds the prefix search
     extra: dict[str, float] = field(default_factory=dict)  # secondary lexicons (lemmas), CX lexicon wins
+    #: stems by their first ``_STEM_KEY`` letters, longest first: one dict lookup finds a word's stems
+    stem_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def entry(self, token: str) -> str | None:
         """The lexicon term a token matches: exact word, light English inflections, longest stem, then the
@@ -105,9 +115,10 @@ class Lexicon:
                     and token[: -len(suffix)] in self.words
                 ):
                     return token[: -len(suffix)]
-        for k in range(min(len(token), self.max_stem), 3, -1):
-            if token[:k] in self.stems:
-                return token[:k] + "*"
+        # the longest stem of at least _STEM_KEY letters that starts the token
+        for stem in self.stem_index.get(token[:_STEM_KEY], ()):
+            if len(stem) <= len(token) and token.startswith(stem):
+                return stem + "*"
         return None
 
     def valence(self, token: str) -> float:
@@ -194,6 +205,10 @@ def lexicon(language: str) -> Lexicon:
     # modifiers are not sentiment words ("too", "highly", "poco" act through the next word)
     for k in (*mods["intensifiers"], *mods["negators"], *mods["contrast"]):
         extra.pop(str(k), None)
+    index: dict[str, list[str]] = {}
+    for stem in sorted(stems, key=len, reverse=True):
+        if len(stem) >= _STEM_KEY:
+            index.setdefault(stem[:_STEM_KEY], []).append(stem)
     return Lexicon(
         language=language,
         words=words,
@@ -207,6 +222,7 @@ def lexicon(language: str) -> Lexicon:
         stopwords=frozenset(mods["stopwords"]),
         max_stem=max(map(len, stems), default=0),
         extra=extra,
+        stem_index={k: tuple(v) for k, v in index.items()},
     )
 
 
@@ -307,13 +323,15 @@ def _join_concessives(
     seconds = [index[w] for w in _CONCESSIVE_SECOND if w in index]
     if not firsts or not seconds or len(codes) < 2:
         return codes, vocab, doc
-    pos = np.flatnonzero(
-        np.isin(codes[:-1], firsts) & np.isin(codes[1:], seconds) & (doc[:-1] == doc[1:])
-    )
+    is_first = np.zeros(len(vocab), dtype=bool)
+    is_first[firsts] = True
+    is_second = np.zeros(len(vocab), dtype=bool)
+    is_second[seconds] = True
+    pos = np.flatnonzero(is_first[codes[:-1]])  # few: "anche", "even"
+    pos = pos[is_second[codes[pos + 1]] & (doc[pos] == doc[pos + 1])]
     if not len(pos):
         return codes, vocab, doc
     words = list(vocab)
-    codes = codes.copy()
     for p in pos:  # few: one per concessive clause
         joined = str(vocab[codes[p]]) + str(vocab[codes[p + 1]])
         if joined not in index:
@@ -322,9 +340,7 @@ def _join_concessives(
         codes[p] = index[joined]
     keep = np.ones(len(codes), dtype=bool)
     keep[pos + 1] = False
-    codes, doc = codes[keep], doc[keep]
-    used = np.bincount(codes, minlength=len(words)) > 0  # drop words that no longer occur (linear)
-    remap = np.cumsum(used) - 1
+    # the vocabulary may keep a word that no longer occurs ("se"): harmless, every lookup goes by code
     all_words = np.empty(len(words), dtype=object)
     all_words[:] = words
-    return remap[codes].astype(np.int64), all_words[used], doc
+    return codes[keep], all_words, doc[keep]

@@ -80,14 +80,57 @@ def _phrases(
     tokens: Tokens, tok_lang: np.ndarray, cand_all: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(positions, values, negated values) of the ``size``-word phrases found in the batch; ``cand_all``
-    are the positions whose word starts some phrase of its comment's language."""
+    are the positions whose word starts some phrase of its comment's language. Phrases are matched as
+    integer keys of their words' vocabulary codes (no string is built per position)."""
     t = len(tokens.codes)
-    pos_all, val_all, neg_all = [], [], []
     none = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     head = cand_all[cand_all <= t - size]
     if not len(head):
         return none
     head = head[tokens.doc[head] == tokens.doc[head + size - 1]]
+    v = len(tokens.vocab)
+    if v ** size >= 2**62:  # keys would overflow int64 (a vocabulary of over a million words)
+        return _phrases_by_string(tokens, tok_lang, head, size)
+    code_of = {w: i for i, w in enumerate(tokens.vocab)}
+    pos_all, val_all, neg_all = [], [], []
+    for li, lang in enumerate(LANGUAGES):
+        lex = lexicon(lang)
+        cand = head[tok_lang[head] == li]
+        if not len(cand):
+            continue
+        keys, vals, negs = [], [], []
+        for phrase, value in lex.phrases.items():
+            words = phrase.split(" ")
+            if len(words) != size or not all(w in code_of for w in words):
+                continue
+            key = 0
+            for w in words:
+                key = key * v + code_of[w]
+            keys.append(key)
+            vals.append(value)
+            negs.append(lex.negated.get(phrase, np.nan))
+        if not keys:
+            continue
+        order = np.argsort(keys)
+        table = np.asarray(keys, dtype=np.int64)[order]
+        cand_keys = tokens.codes[cand].astype(np.int64)
+        for k in range(1, size):
+            cand_keys = cand_keys * v + tokens.codes[cand + k]
+        at = np.minimum(np.searchsorted(table, cand_keys), len(table) - 1)
+        hit = table[at] == cand_keys
+        pos_all.append(cand[hit])
+        val_all.append(np.asarray(vals, dtype=float)[order][at[hit]])
+        neg_all.append(np.asarray(negs, dtype=float)[order][at[hit]])
+    if not pos_all:
+        return none
+    return np.concatenate(pos_all), np.concatenate(val_all), np.concatenate(neg_all)
+
+
+def _phrases_by_string(
+    tokens: Tokens, tok_lang: np.ndarray, head: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_phrases` with string keys, for vocabularies too large for integer keys."""
+    pos_all, val_all, neg_all = [], [], []
     for li, lang in enumerate(LANGUAGES):
         lex = lexicon(lang)
         table = {k: v for k, v in lex.phrases.items() if k.count(" ") == size - 1}
@@ -104,7 +147,7 @@ def _phrases(
         val_all.append(vals[hit])
         neg_all.append(key_series[hit].map(lex.negated).to_numpy(dtype=float))
     if not pos_all:
-        return none
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     return np.concatenate(pos_all), np.concatenate(val_all), np.concatenate(neg_all)
 
 
