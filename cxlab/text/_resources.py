@@ -35,22 +35,42 @@ EXTRA_LEXICONS = (("it", "lexicon_it_general.tsv"), ("en", "lexicon_en_vader.tsv
 
 
 @cache
-def _lemmatiser():  # simplemma imported lazily: its dictionaries load on first use
+def _simplemma():  # imported lazily; each language's dictionary loads on its first use only
     import simplemma
 
     return simplemma
 
 
+@cache
+def _lemmatiser():
+    """simplemma's default (non-greedy) lemmatiser without its own result cache: ``lemma`` keeps one
+    entry per distinct word, which :func:`clear_caches` can empty."""
+    sm = _simplemma()
+    from simplemma.strategies import DefaultStrategy
+
+    return sm.Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(greedy=False))
+
+
+_LEMMA_CACHE: dict[tuple[str, str], str] = {}
+
+
 def lemma(token: str, language: str) -> str:
-    """The dictionary form of ``token`` (simplemma's offline data; the token itself when unknown)."""
+    """The dictionary form of ``token`` (simplemma's offline data; the token itself when unknown),
+    computed once per distinct word and language."""
     if len(token) > MAX_TOKEN_CHARS or not token.isalpha():
         return token
-    return str(_lemmatiser().lemmatize(token, lang=language))
+    key = (language, token)
+    found = _LEMMA_CACHE.get(key)
+    if found is None:
+        if len(_LEMMA_CACHE) > 500_000:  # bounded: one entry per distinct word ever seen
+            _LEMMA_CACHE.clear()
+        found = _LEMMA_CACHE[key] = str(_lemmatiser().lemmatize(token, language))
+    return found
 
 
 def known_word(token: str, language: str) -> bool:
     """True when ``token`` is a word form in simplemma's dictionary of ``language``."""
-    return len(token) <= MAX_TOKEN_CHARS and bool(_lemmatiser().is_known(token, lang=language))
+    return len(token) <= MAX_TOKEN_CHARS and bool(_simplemma().is_known(token, lang=language))
 
 
 def _data_text(name: str) -> str:
@@ -66,6 +86,7 @@ def clear_caches() -> None:
     """Forget the per-word results kept between calls (valences): what a fresh report kernel starts
     with. The lexicons and simplemma's dictionaries stay loaded."""
     _VALENCE_CACHE.clear()
+    _LEMMA_CACHE.clear()
 
 
 @dataclass(frozen=True)
