@@ -161,7 +161,9 @@ def main() -> None:
         )
     print("  * = on the comments with a sentiment signal only")
 
-    print("\nSpeed: analyse_comments (language + sentiment + themes), one process, per-word caches emptied before each run")
+    print(
+        "\nSpeed: analyse_comments (language + sentiment + themes), one process, per-word caches emptied before each run"
+    )
     short = pd.concat([frames["it"]["text"], frames["en"]["text"]], ignore_index=True)
     rng = np.random.default_rng(3)
     short = short.iloc[rng.integers(0, len(short), args.speed_n)].reset_index(drop=True)

@@ -26,9 +26,20 @@ JS = (REPO / "widgets" / "comment_labeller.js").read_text(encoding="utf-8")
 STATE = {
     "lang": "en",
     "items": [
-        {"id": "1", "comment": "Pacco <img src=x onerror=window.pwned=1> arrivato rotto", "sentiment": -0.05,
-         "polarity": "neutral", "themes": []},
-        {"id": "2", "comment": "Consegna veloce", "sentiment": None, "polarity": "no_signal", "themes": ["delivery"]},
+        {
+            "id": "1",
+            "comment": "Pacco <img src=x onerror=window.pwned=1> arrivato rotto",
+            "sentiment": -0.05,
+            "polarity": "neutral",
+            "themes": [],
+        },
+        {
+            "id": "2",
+            "comment": "Consegna veloce",
+            "sentiment": None,
+            "polarity": "no_signal",
+            "themes": ["delivery"],
+        },
     ],
     "themes": [{"key": "delivery", "label": "Delivery"}, {"key": "billing", "label": "Billing"}],
     "labelled": 7,

@@ -78,8 +78,30 @@ def test_tokenise_raw_or_normalised_and_concessives():
     st.lists(
         st.lists(
             st.sampled_from(
-                ["camera", "posto", "bagni", "rumori", "love", "rooms", "the", "il", "ok", "top", "wifi",
-                 "très", "bien", "hotel", "ottimo", "bad", "sporco", "clean", "ab", "xyz", ",", "é"]
+                [
+                    "camera",
+                    "posto",
+                    "bagni",
+                    "rumori",
+                    "love",
+                    "rooms",
+                    "the",
+                    "il",
+                    "ok",
+                    "top",
+                    "wifi",
+                    "très",
+                    "bien",
+                    "hotel",
+                    "ottimo",
+                    "bad",
+                    "sporco",
+                    "clean",
+                    "ab",
+                    "xyz",
+                    ",",
+                    "é",
+                ]
             ),
             max_size=6,
         ).map(" ".join),

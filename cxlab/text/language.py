@@ -113,9 +113,7 @@ def detect_token_languages(tokens: Tokens, default: str) -> np.ndarray:
         idx = np.flatnonzero(need)
         table[:2, idx] += _dictionary_scores(tokens.vocab[idx])
         scores = table[:, tokens.codes]
-        per_doc = np.vstack(
-            [np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores]
-        )
+        per_doc = np.vstack([np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores])
     return _labels(per_doc, default)
 
 

@@ -89,7 +89,7 @@ def _phrases(
         return none
     head = head[tokens.doc[head] == tokens.doc[head + size - 1]]
     v = len(tokens.vocab)
-    if v ** size >= 2**62:  # keys would overflow int64 (a vocabulary of over a million words)
+    if v**size >= 2**62:  # keys would overflow int64 (a vocabulary of over a million words)
         return _phrases_by_string(tokens, tok_lang, head, size)
     code_of = {w: i for i, w in enumerate(tokens.vocab)}
     pos_all, val_all, neg_all = [], [], []
@@ -323,7 +323,9 @@ def sentiment_of_tokens(
     doc_lang = np.select([langs == "it", langs == "en"], [0, 1], default=-1)
     score, hits = _score(tokens, doc_lang)
     values = texts.to_numpy(dtype=object, na_value=None)
-    blank = np.fromiter((not (isinstance(t, str) and t.strip()) for t in values), dtype=bool, count=len(values))
+    blank = np.fromiter(
+        (not (isinstance(t, str) and t.strip()) for t in values), dtype=bool, count=len(values)
+    )
     empty = blank | (doc_lang < 0)
     no_signal = ~empty & (hits == 0)
     score = np.where(empty | no_signal, np.nan, score)
