@@ -48,7 +48,7 @@ def _by_tokenise(texts: pd.Series) -> list[list[str]]:
 _ALPHABET = st.sampled_from(list("abcnotseéàİß½²-'’`.,;:!?( )0_\t\n") + [" ", " ", "n't", "don't", "l'"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(_ALPHABET, max_size=40).map("".join), min_size=1, max_size=6))
 def test_tokenise_equals_the_regex_on_whole_comments(parts):
     texts = pd.Series(parts, dtype=object)
@@ -73,7 +73,7 @@ def test_tokenise_raw_or_normalised_and_concessives():
     assert _by_tokenise(texts)[1][:2] == ["eventhough", "it"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(
         st.lists(
