@@ -179,6 +179,13 @@ def test_every_shape_reports_and_runs_the_worked_examples(gallery, reported, nam
         assert "05_comments.ipynb: skipped, the client has no comment column in survey_responses" in skipped
     elif name == "no_customer":
         assert "channel mix of arrival can" not in html
+    elif name == "many_teams":  # the charts show the busiest teams; the note names the full table's file
+        assert (
+            "the others are grouped as “other”. The full table is in the attachment handoff_matrix.csv."
+            in html
+        )
+        matrix = pd.read_csv(out / "handoff_matrix.csv", encoding="utf-8-sig")  # every pair
+        assert matrix["count"].sum() == expected_figures(gallery[name][0])["handoffs"] and len(matrix) > 1000
     elif name == "events_only":  # says why satisfaction is missing and skips the steps it has no data for
         assert "the client has no survey responses" in html
         assert "02_indicators.ipynb: skipped, the client has no survey_responses table" in skipped

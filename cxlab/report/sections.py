@@ -28,6 +28,7 @@ from ..intake import Note
 from ..questionnaire import PILLARS
 from ..safety import confine, logo_data_uri
 from . import handoffs_text as ht
+from .attachments import HANDOFF_MATRIX
 from . import html as h
 from .charts import chart_html
 from .context import ReportContext
@@ -444,7 +445,9 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
             set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
         )
         if departments > top_n:
-            body += h.paragraph(h.text(ht.top_note(top_n, departments, None, ctx.lang)))
+            # the report's run writes every pair to this attachment (write_attachments)
+            attachment = f"{HANDOFF_MATRIX}.csv"
+            body += h.paragraph(h.text(ht.top_note(top_n, departments, attachment, ctx.lang)))
         body += _chart(handoffs_charts.handoff_heatmap(matrix, "count", lang=ctx.lang, top=top_n), ctx)
         how_to_read = _fmt_text(
             ctx,
