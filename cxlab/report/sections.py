@@ -28,8 +28,8 @@ from ..intake import Note
 from ..questionnaire import PILLARS
 from ..safety import confine, logo_data_uri
 from . import handoffs_text as ht
-from .attachments import HANDOFF_MATRIX
 from . import html as h
+from .attachments import HANDOFF_MATRIX
 from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
@@ -550,8 +550,15 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
     if ctx.cases is None:
         return None
     cfg = ctx.config
+    # the busiest stages and one "other" stage computed as a stage (distinct cases, its own NPS)
     stages = journey.journey_map(
-        ctx.client.events, ctx.linked, cfg.activities, cfg.indicators, cfg.thresholds
+        ctx.client.events,
+        ctx.linked,
+        cfg.activities,
+        cfg.indicators,
+        cfg.thresholds,
+        top=cfg.activities.top_departments,
+        other=journey_charts.other_stages_label(ctx.lang),
     )
     body = _chart(
         journey_charts.journey_map_chart(stages, lang=ctx.lang, top=cfg.activities.top_departments), ctx
