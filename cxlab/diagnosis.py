@@ -197,6 +197,8 @@ class TopHandoff:
     median_wait_h: float
     wait_share: float
     nps_change: float | None
+    #: the share of all cases that cross the handoff (the volume behind a priority)
+    case_share: float | None = None
 
     @property
     def label(self) -> str:
@@ -358,6 +360,7 @@ class Handoffs(_Topic):
             median_wait_h=float(row["median_wait_h"]),
             wait_share=float(row["total_wait_h"]) / total_wait,
             nps_change=change,
+            case_share=float(row["share_of_cases"]) if "share_of_cases" in row.index else None,
         )
 
 
