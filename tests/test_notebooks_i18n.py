@@ -116,6 +116,8 @@ def test_english_is_the_source_unchanged_and_a_blank_line_layout_is_kept() -> No
     nb = nbformat.read(str(TEMPLATES[0]), as_version=4)
     assert localize_notebook(nb, "en").cells == nb.cells
     markdown = "## How it works\n\n  \n### How to read it / what to look for\n"
-    assert translate_markdown(markdown, "it") == "## Come funziona\n\n  \n### Come leggerlo / che cosa cercare\n"
+    assert (
+        translate_markdown(markdown, "it") == "## Come funziona\n\n  \n### Come leggerlo / che cosa cercare\n"
+    )
     # a block nobody translated stays English (and the tests above catch it)
     assert translate_markdown("A sentence no catalog has.", "it") == "A sentence no catalog has."

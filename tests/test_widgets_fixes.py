@@ -140,3 +140,55 @@ def test_every_label_exists_in_english_and_italian(module: str) -> None:
         return found
 
     assert keys(labels["en"]) == keys(labels["it"])
+
+
+def _page(widget, action: str) -> None:
+    """What a click in the page does: a custom message to the kernel."""
+    widget._on_page_message(widget, {"action": action}, [])
+
+
+def test_error_messages_are_in_the_widget_language(tmp_path: Path) -> None:
+    """An Italian widget's error names file, column and value in Italian (it was the English message);
+    the English widget keeps the one message form of cxlab.errors."""
+    from cxlab.widgets import CultureForm
+    from cxlab.widgets.culture_form import FORM
+
+    (tmp_path / "client.yaml").write_text("name: Rossi\nlanguage: it\n", encoding="utf-8")
+    italian = CultureForm(tmp_path, file="data/ws.csv", lang="it")
+    _page(italian, "submit")
+    assert italian.status == "error"
+    assert italian.message == (
+        "modulo del workshop: colonna 'department': atteso: il reparto di chi risponde; trovato: nessuna scelta"
+    )
+    italian.department, italian.respondent = "Sales", "x"
+    italian.answers = {**italian.answers, "q01_what_we_do": 7}
+    _page(italian, "submit")
+    assert (
+        italian.message
+        == "modulo del workshop: colonna 'q01_what_we_do': atteso: un punteggio da 1 a 5; trovato: 7"
+    )
+
+    english = CultureForm(tmp_path, file="data/ws.csv", lang="en")
+    _page(english, "submit")
+    assert (
+        english.message
+        == f"{FORM}: column 'department': expected the respondent's department; found nothing chosen"
+    )
+    assert not (tmp_path / "data" / "ws.csv").exists()
+
+
+def test_error_text_translates_rows_and_keys() -> None:
+    from cxlab.errors import ConfigError, InvalidValueError
+    from cxlab.widgets._base import error_text
+
+    rows = InvalidValueError(
+        "a score from 1 to 5", file="w.csv", column="score", rows=range(2, 10), found="'9'"
+    )
+    assert error_text(rows, "it") == (
+        "w.csv: colonna 'score', righe 2, 3, 4, 5, 6 (e altre 3): atteso: un punteggio da 1 a 5; trovato: '9'"
+    )
+    assert error_text(rows, "en") == str(rows)
+    key = ConfigError("one of share, absolute", file="client.yaml", column="segments.mode", found="'x'")
+    assert error_text(key, "it") == (
+        "client.yaml: chiave 'segments.mode': atteso: uno tra share, absolute; trovato: 'x'"
+    )
