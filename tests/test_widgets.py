@@ -620,7 +620,7 @@ def test_review_adds_custom_recommendations(client: Path) -> None:
     w._on_page_message(w, {"action": "add", "id": "x2", "text": "x", "owner": "Sales", "priority": 30}, [])
     assert w.status == "error" and "from 1 to 25" in w.message
     w._on_page_message(w, {"action": "add", "id": "x3", "text": "", "owner": "Sales", "priority": 3}, [])
-    assert w.status == "error" and "un testo non vuoto" in w.message
+    assert w.status == "error" and "non-empty text" in w.message
     w.save()
     custom = yaml.safe_load((client / "recommendations.yaml").read_text(encoding="utf-8"))["custom"]
     assert custom == [
