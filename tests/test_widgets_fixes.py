@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -192,3 +193,35 @@ def test_error_text_translates_rows_and_keys() -> None:
     assert error_text(key, "it") == (
         "client.yaml: chiave 'segments.mode': atteso: uno tra share, absolute; trovato: 'x'"
     )
+
+
+def test_a_custom_recommendation_without_evidence_prints_no_empty_evidence(
+    demo_client_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 22: custom recommendations printed an empty "Evidence:"; the evidence shows only when there
+    is some, in the recommendations section and in the summary's priority actions."""
+    from cxlab.report import open_client, story
+
+    client = tmp_path / "client"
+    shutil.copytree(demo_client_dir, client)
+    (client / "recommendations.yaml").write_text(
+        "unreviewed: show\n"
+        "custom:\n"
+        "  - id: pricing_review\n"
+        "    title: {it: Rivedere il listino, en: Review the price list}\n"
+        "    text: {it: Rivedere il listino con Vendite., en: Review the price list with Sales.}\n"
+        "    owner: Sales\n"
+        "    priority: 25\n",
+        encoding="utf-8",
+    )
+    ctx = open_client(client)
+    recs = [r for r in ctx.recommendations if r.id == "pricing_review"]
+    assert recs and not recs[0].evidence.get(ctx.lang)
+    section = story.recommendations_section(ctx).body
+    card = section[section.index("Rivedere il listino") :].split("</li>", 1)[0]
+    assert "cx-rec-evidence" not in card and "Rivedere il listino con Vendite." in card
+    assert '<span class="cx-rec-evidence"></span>' not in section
+    assert '<span class="cx-rec-evidence">' in section  # the generated ones keep theirs
+    summary = story.executive_summary(ctx).body
+    line = summary[summary.index("<strong>Rivedere il listino") :].split("</li>", 1)[0]
+    assert re.search(r"</strong>(<[^>]+>[^<]*</[^>]+>)? — <span class=\"cx-owner\">", line), line
