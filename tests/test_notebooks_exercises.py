@@ -48,7 +48,9 @@ def test_expected_answers_match_independent_figures(dx: Diagnosis) -> None:
     assert exercises.hot_nps(dx) == round(_nps(hot))
     nps = dx.indicators.nps.set_index("survey")
     assert exercises.hot_interval_below_cold(dx) == (nps.at["hot", "high"] < nps.at["cold", "low"])
-    by_touchpoint = indicators.nps(responses, by="touchpoint", settings=dx.settings, thresholds=dx.settings.thresholds)
+    by_touchpoint = indicators.nps(
+        responses, by="touchpoint", settings=dx.settings, thresholds=dx.settings.thresholds
+    )
     solid = {
         t: _nps(g["nps"])
         for t, g in responses.groupby("touchpoint", observed=True)
@@ -71,7 +73,9 @@ def test_every_exercise_has_an_answer_cell_and_a_check_cell() -> None:
         assert len(answers) == len(checks)
         for answer, checked in zip(answers, checks, strict=True):
             name = answer.source.split("=", 1)[0].strip()
-            assert answer.source.split("=", 1)[1].split("#")[0].strip() == "None"  # unanswered in the template
+            assert (
+                answer.source.split("=", 1)[1].split("#")[0].strip() == "None"
+            )  # unanswered in the template
             assert f"check({name}," in checked.source.replace("\n    ", "") or f"({name}," in checked.source
         if checks:
             counted[path.stem] = len(checks)

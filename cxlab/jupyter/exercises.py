@@ -68,7 +68,10 @@ def check(answer: Any, expected: Any, *, lang: str = "en", tolerance: float = 0.
     if answer is None:
         where = f"`{name}`" if name else gettext(lang, "the cell above")
         return Verdict(
-            None, gettext(lang, "Not answered yet: write your answer in {where} and run this cell again.", where=where)
+            None,
+            gettext(
+                lang, "Not answered yet: write your answer in {where} and run this cell again.", where=where
+            ),
         )
     if isinstance(expected, bool):
         ok = isinstance(answer, bool) and answer is expected
@@ -84,7 +87,8 @@ def check(answer: Any, expected: Any, *, lang: str = "en", tolerance: float = 0.
     if ok:
         return Verdict(True, gettext(lang, "Right: {answer}.", answer=shown))
     return Verdict(
-        False, gettext(lang, "Not right yet ({answer}): read the output again and try once more.", answer=answer)
+        False,
+        gettext(lang, "Not right yet ({answer}): read the output again and try once more.", answer=answer),
     )
 
 
