@@ -63,6 +63,43 @@ def test_expected_answers_match_independent_figures(dx: Diagnosis) -> None:
     assert exercises.largest_value_segment(dx) == value.idxmax()
 
 
+def test_expected_answers_of_steps_5_to_7(dx: Diagnosis) -> None:
+    from cxlab import recommend, text
+
+    cfg = dx.settings
+    analysed = dx.comments.analysed
+    assert exercises.comments_analysed(dx) == int(
+        dx.client.survey_responses["comment"].fillna("").str.strip().ne("").sum()
+    )
+    summary = text.theme_summary(
+        analysed, dx.client.survey_responses, cfg.text, cfg.indicators, cfg.thresholds
+    )
+    negative = {
+        theme: int(
+            sum(
+                theme in themes and p == "negative"
+                for themes, p in zip(analysed["themes"], analysed["polarity"], strict=True)
+            )
+        )
+        for theme in summary["theme"]
+    }
+    assert exercises.most_negative_theme(summary) == max(negative, key=negative.get)
+    culture_table = dx.client.culture
+    own = (
+        culture_table[culture_table["rated_department"].isna() | (culture_table["rated_department"] == "")]
+        if "rated_department" in culture_table
+        else culture_table
+    )
+    assert exercises.lowest_culture_department(dx) == str(
+        own.groupby("department", observed=True)["score"].mean().idxmin()
+    )
+    spread = dx.culture.pillars.groupby("pillar", observed=True)["score"].agg(lambda s: s.max() - s.min())
+    assert exercises.widest_pillar(dx) == spread.idxmax()
+    states = recommend.rule_status(dx.findings)["state"]
+    assert exercises.rules_triggered(dx) == int((states == "triggered").sum()) > 0
+    assert exercises.highest_priority(dx) == max(r.priority for r in dx.recommendations.recommendations)
+
+
 def test_every_exercise_has_an_answer_cell_and_a_check_cell() -> None:
     counted = {}
     for path in TEMPLATES:
@@ -79,4 +116,10 @@ def test_every_exercise_has_an_answer_cell_and_a_check_cell() -> None:
             assert f"check({name}," in checked.source.replace("\n    ", "") or f"({name}," in checked.source
         if checks:
             counted[path.stem] = len(checks)
-    assert counted == {"02_indicators": 3, "04_segments": 2}
+    assert counted == {
+        "02_indicators": 3,
+        "04_segments": 2,
+        "05_comments": 2,
+        "06_culture": 2,
+        "07_recommendations": 2,
+    }

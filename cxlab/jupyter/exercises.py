@@ -136,3 +136,48 @@ def largest_value_segment(dx: Diagnosis) -> str | None:
     if table is None or not len(table):
         return None
     return str(table.groupby(table["segment"].astype(str), observed=True)["value"].sum().idxmax())
+
+
+def most_negative_theme(summary: Any) -> str | None:
+    """Step 5: the theme (its key, the ``theme`` column) with the most negative comments."""
+    if summary is None or not len(summary):
+        return None
+    return str(summary.sort_values("negative", ascending=False, kind="stable")["theme"].iat[0])
+
+
+def comments_analysed(dx: Diagnosis) -> int | None:
+    """Step 5: how many comments were analysed."""
+    analysed = dx.comments.analysed
+    return None if analysed is None else len(analysed)
+
+
+def lowest_culture_department(dx: Diagnosis) -> str | None:
+    """Step 6: the department with the lowest overall self-assessment."""
+    departments = dx.culture.departments
+    if departments is None or not len(departments):
+        return None
+    return str(departments.sort_values("score", kind="stable")["department"].iat[0])
+
+
+def widest_pillar(dx: Diagnosis) -> str | None:
+    """Step 6: the pillar (its key, the ``pillar`` column) with the widest spread between departments."""
+    from ..culture import department_spread
+
+    pillars = dx.culture.pillars
+    if pillars is None or not len(pillars):
+        return None
+    spread = department_spread(pillars)
+    return str(spread.sort_values("spread", ascending=False, kind="stable")["pillar"].iat[0])
+
+
+def rules_triggered(dx: Diagnosis) -> int:
+    """Step 7: how many rules of the playbook fired."""
+    from ..recommend import rule_status
+
+    return int((rule_status(dx.findings)["state"] == "triggered").sum())
+
+
+def highest_priority(dx: Diagnosis) -> float | None:
+    """Step 7: the highest priority (1–25) of any recommendation."""
+    priorities = [r.priority for r in dx.recommendations.recommendations]
+    return max(priorities) if priorities else None
