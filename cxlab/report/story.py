@@ -98,6 +98,15 @@ def _rec_text(ctx: ReportContext, value: Any) -> str:
     return client_words(ctx, value.get(ctx.lang))
 
 
+def _evidence(ctx: ReportContext, rec: Recommendation, css: str = "") -> str:
+    """A recommendation's evidence and a space, or nothing for one without evidence (a custom
+    recommendation may have none: no empty evidence is printed)."""
+    text = _rec_text(ctx, rec.evidence).strip() if rec.evidence is not None else ""
+    if not text:
+        return ""
+    return (f'<span class="{css}">{h.text(text)}</span>' if css else h.text(text)) + " "
+
+
 def display_value(ctx: ReportContext, column: str, value: object) -> str:
     """A category as the client writes it: the client's own label from the ``values`` mapping of
     ``client.yaml`` when the report is in the client's language (Construction -> Edilizia), else the value."""
@@ -349,7 +358,7 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
         by_rec = {r.id: i for i in initiatives for r in i.recommendations}
         items = "".join(
             f"<li><strong>{h.text(_rec_text(ctx, r.title))}</strong>{proposal_mark(ctx, r)} — "
-            f"{h.text(_rec_text(ctx, r.evidence))} "
+            f"{_evidence(ctx, r)}"
             f'<span class="cx-owner">{h.text(owner)}: {h.text(r.owner_label(ctx.lang))} · '
             f"{h.text(_p(ctx, 'initiative', INITIATIVE_NAMES.get(by_rec[r.id].key, by_rec[r.id].key)))}</span></li>"
             for r in actions
@@ -440,7 +449,7 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
         actions = "".join(
             f"<li><strong>{h.text(_rec_text(ctx, r.title))}</strong>{proposal_mark(ctx, r)} — "
             f"{h.text(_rec_text(ctx, r.action))} "
-            f'<span class="cx-rec-evidence">{h.text(_rec_text(ctx, r.evidence))}</span> '
+            f"{_evidence(ctx, r, css='cx-rec-evidence')}"
             f'<span class="cx-rec-due">{h.text(r.due)}</span></li>'
             for r in i.recommendations
         )
