@@ -330,6 +330,10 @@ def build_report(
         "output_dir": str(out),
     }
     notebooks: list[Path] = []
+    if pdf:
+        from .pdf import warm_up  # issue 21: WeasyPrint starts while the kernel runs (this process waits)
+
+        warm_up()
     try:
         executed = out / REPORT_TEMPLATE
         nb = execute_template(
