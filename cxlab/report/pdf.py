@@ -16,7 +16,6 @@ import copy
 import html
 import json
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from nbformat import NotebookNode
 from ..intake.write import write_bytes
 from .charts import CHART_CLASS
 from .export import export_notebook_html, report_meta
+from .warm import wait
 
 _SPEC = re.compile(
     r'<figure class="cx-chart"(?P<attrs>[^>]*)>\s*<div class="cx-chart-view"></div>\s*'
@@ -41,7 +41,7 @@ PAGED_CSS = """
 @page :first { margin: 0; @top-left { content: none; } @bottom-right { content: none; } }
 html { font-size: 10pt; }
 .cx-cover { min-height: 297mm; padding: 60mm 20mm 20mm; }
-.cx-toc ol { columns: 1; list-style: none; padding-left: 0; }
+.cx-toc ol { columns: auto; list-style: none; padding-left: 0; }
 .cx-toc li { margin: .25rem 0; }
 .cx-toc a::after { content: leader('.') " " target-counter(attr(href), page); }
 .cx-main { padding: 0; max-width: none; }
@@ -134,42 +134,9 @@ def pdf_html(nb: NotebookNode) -> str:
     return export_notebook_html(static_notebook(nb), static_charts=True, extra_css=css)
 
 
-#: a tiny chart and page whose conversion starts vl-convert's JavaScript runtime and WeasyPrint's fonts
-_WARM_SPEC = {
-    "data": {"values": [{"a": 1}]},
-    "mark": "bar",
-    "encoding": {"x": {"field": "a", "type": "quantitative"}},
-}
-_WARM_PAGE = '<p style="font-family: Arial, sans-serif">1 <b>2</b></p>'
-
-
-def _warm_up() -> None:
-    import vl_convert
-    import weasyprint
-
-    vl_convert.vegalite_to_svg(_WARM_SPEC)
-    weasyprint.HTML(string=_WARM_PAGE).render()
-
-
-def warm_up() -> threading.Thread:
-    """Import WeasyPrint and vl-convert and start their runtimes (JavaScript engine, fontconfig, Pango) in
-    a background thread: ``cxlab report --pdf`` calls it before the kernel runs the notebook, when this
-    process only waits, so the PDF step after it does not pay for them. :func:`write_pdf` joins it."""
-    global _WARMING
-    with _WARM_LOCK:
-        if _WARMING is None:
-            _WARMING = threading.Thread(target=_warm_up, name="cxlab-pdf-warm-up", daemon=True)
-            _WARMING.start()
-        return _WARMING
-
-
-_WARM_LOCK = threading.Lock()
-_WARMING: threading.Thread | None = None
-
-
 def write_pdf(nb: NotebookNode, path: str | Path) -> Path:
     """Write the report of an executed notebook as PDF to ``path``."""
-    warm_up().join()  # a no-op when warm_up() already ran during the notebook
+    wait()  # the head start of cxlab.report.warm, when the run gave it one
     import weasyprint  # imported on use: only --pdf pays for it
 
     page = pdf_html(nb)

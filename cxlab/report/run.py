@@ -330,10 +330,10 @@ def build_report(
         "output_dir": str(out),
     }
     notebooks: list[Path] = []
-    if pdf:
-        from .pdf import warm_up  # issue 21: WeasyPrint starts while the kernel runs (this process waits)
+    if pdf or pptx:
+        from .warm import warm_up  # WeasyPrint / python-pptx start while the kernel runs (we only wait)
 
-        warm_up()
+        warm_up(pdf=pdf, pptx=pptx)
     try:
         executed = out / REPORT_TEMPLATE
         nb = execute_template(
