@@ -163,7 +163,7 @@ def main() -> None:
         extra = wall - single
         size = (out / name).stat().st_size / 1e6 if (out / name).exists() else float("nan")
         print(
-            f"    with {flag}: {wall:.1f} s, +{extra:.1f} s [target ≤ +{TARGET_FORMAT_EXTRA:.0f} s: "
+            f"    with {flag}: {wall:.1f} s, {extra:+.1f} s [target ≤ +{TARGET_FORMAT_EXTRA:.0f} s: "
             f"{'met' if extra <= TARGET_FORMAT_EXTRA else 'MISSED'}]; {name} {size:.2f} MB"
             + ("" if codes[flag] == 0 else f" (exit code {codes[flag]})")
             + (

@@ -145,6 +145,89 @@ def test_kpi_tiles_show_their_change_against_the_last_wave(report, ctx, demo_cli
     assert f"−{abs(cold.delta):.1f}".replace(".", ",") + " punti rispetto a 2026-W1" in text
 
 
+def test_closed_loop_status_is_a_kpi_tile_with_its_change(report, ctx, demo_client_dir_full):
+    """Share of hot detractors called back within 48 h, last 3 months against the 3 before, recomputed
+    from risposte.csv (follow-ups judged at the last answer of the data)."""
+    page, _ = report
+    loop = next(k for k in kpis(ctx.dx) if k.key == "closed_loop")
+    raw = pd.read_csv(
+        demo_client_dir_full / "data" / "risposte.csv", parse_dates=["answered_at", "followup_at"]
+    )
+    as_of = raw["answered_at"].max()
+    end = pd.Timestamp(ctx.dx.analysis_date).normalize() + pd.Timedelta(days=1)
+    cut, start = end - pd.DateOffset(months=3), end - pd.DateOffset(months=6)
+
+    def on_time_share(lo, hi):
+        d = raw[
+            (raw["survey"] == "hot")
+            & (raw["nps"] <= 6)
+            & (raw["answered_at"] >= lo)
+            & (raw["answered_at"] < hi)
+        ]
+        hours = (d["followup_at"] - d["answered_at"]).dt.total_seconds() / 3600
+        due = d["followup_at"].notna() | ((as_of - d["answered_at"]).dt.total_seconds() / 3600 > 48)
+        return (hours[due] <= 48).sum() / due.sum(), int(due.sum())
+
+    now, n_now = on_time_share(cut, end)
+    before, _ = on_time_share(start, cut)
+    assert loop.target_hours == 48 and loop.n == n_now
+    assert loop.value == pytest.approx(now) and loop.delta == pytest.approx(now - before)
+    text = html.unescape(_section(page, "summary"))
+    assert "Detrattori caldi ricontattati entro 48 h, ultimi 3 mesi" in text
+    assert f"{round(100 * now)}%" in text
+
+
+def _split_nps(frame: pd.DataFrame, k: int) -> tuple[float, int, float, int]:
+    below, above = frame[frame["handoffs"] < k]["nps"], frame[frame["handoffs"] >= k]["nps"]
+    return _nps(below), len(below), _nps(above), len(above)
+
+
+def test_handoffs_against_nps_is_told_as_the_threshold_it_is(report, ctx):
+    """The threshold is recomputed by hand from the answered cases: the split with the largest size-weighted
+    NPS fall; below it NPS rises (2 → 3 handoffs on the demo), from it on it collapses."""
+    page, _ = report
+    linked = ctx.dx.handoffs.linked
+    answered = linked[linked["nps"].notna()]
+    small = ctx.config.thresholds.small_n
+    candidates = {}
+    for k in range(int(answered["handoffs"].min()) + 1, int(answered["handoffs"].max()) + 1):
+        below, n_below, above, n_above = _split_nps(answered, k)
+        if n_below >= small and n_above >= small:
+            candidates[k] = (below - above) * (n_below * n_above / (n_below + n_above)) ** 0.5
+    k = max(candidates, key=candidates.get)
+    below, n_below, above, n_above = _split_nps(answered, k)
+    insight = next(i for i in select_insights(ctx.dx) if i.key == "handoff_threshold")
+    assert insight["threshold"] == k == 4  # the planted collapse at 4 handoffs or more
+    assert insight["nps_below"] == pytest.approx(below) and insight["nps_above"] == pytest.approx(above)
+    assert insight["n_above"] == n_above and below - above > 50
+    by_count = answered.groupby("handoffs")["nps"].agg([_nps, "size"])
+    steady = by_count[(by_count.index < k) & (by_count["size"] >= small)]
+    assert insight["first"] == steady.index[0] and insight["last"] == steady.index[-1]
+    assert insight["nps_last"] == pytest.approx(steady["_nps"].iloc[-1]) >= insight["nps_first"]
+    text = html.unescape(_section(page, "summary"))
+    assert "L'NPS non cala a ogni passaggio, ha una soglia" in text
+    assert f"poi scende a −{abs(round(above))} da 4 passaggi in su ({n_above} risposte" in text
+
+
+def test_handoff_threshold_is_absent_when_nps_does_not_fall(ctx):
+    """A fact stated only when it holds: flat NPS across handoff counts gives no threshold insight; a
+    steady fall gives the sentence without the "rises" claim."""
+    from types import SimpleNamespace
+
+    from cxlab.insights import handoff_threshold
+
+    rng = pytest.importorskip("numpy").random.default_rng(3)
+    flat = pd.DataFrame({"handoffs": rng.integers(1, 6, 600), "nps": rng.integers(0, 11, 600).astype(float)})
+
+    def fake(linked):
+        return SimpleNamespace(handoffs=SimpleNamespace(linked=linked), settings=ctx.dx.settings)
+
+    assert handoff_threshold(fake(flat)) is None
+    falling = flat.assign(nps=(10 - 2 * flat["handoffs"]).clip(0).astype(float))
+    insight = handoff_threshold(fake(falling))
+    assert insight is not None and "first" not in insight.figures
+
+
 # ---------------------------------------------------------------------------------- the initiatives
 def test_recommendations_merge_into_five_to_eight_initiatives(report, ctx):
     page, _ = report
