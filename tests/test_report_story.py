@@ -203,7 +203,9 @@ def test_handoffs_against_nps_is_told_as_the_threshold_it_is(report, ctx):
     by_count = answered.groupby("handoffs")["nps"].agg([_nps, "size"])
     steady = by_count[(by_count.index < k) & (by_count["size"] >= small)]
     assert insight["first"] == steady.index[0] and insight["last"] == steady.index[-1]
-    assert insight["nps_last"] == pytest.approx(steady["_nps"].iloc[-1]) >= insight["nps_first"]
+    assert insight["nps_last"] == pytest.approx(steady["_nps"].iloc[-1])
+    assert insight["nps_first"] == pytest.approx(steady["_nps"].iloc[0])
+    assert insight["nps_first"] <= insight["nps_last"]  # below the threshold NPS holds or rises
     text = html.unescape(_section(page, "summary"))
     assert "L'NPS non cala a ogni passaggio, ha una soglia" in text
     assert f"poi scende a −{abs(round(above))} da 4 passaggi in su ({n_above} risposte" in text
@@ -226,6 +228,30 @@ def test_handoff_threshold_is_absent_when_nps_does_not_fall(ctx):
     falling = flat.assign(nps=(10 - 2 * flat["handoffs"]).clip(0).astype(float))
     insight = handoff_threshold(fake(falling))
     assert insight is not None and "first" not in insight.figures
+
+
+def test_kpi_tiles_measure_against_the_clients_targets(ctx):
+    """report.targets in client.yaml: a tile with a target states the gap to it; one without says nothing."""
+    from types import SimpleNamespace
+
+    from cxlab.config import config_from_dict
+    from cxlab.errors import ConfigError
+
+    cfg = config_from_dict({"name": "x", "report": {"targets": {"nps_cold": 30, "closed_loop": 0.8}}})
+    fake = SimpleNamespace(lang="it", config=cfg)
+    cards = {k.key: (k, story.kpi_card(fake, k)[2]) for k in kpis(ctx.dx)}
+    cold, note = cards["nps_cold"]
+    gap = f"{cold.value - 30:+.1f}".replace(".", ",").replace("-", "−")
+    assert f"obiettivo 30: {gap} punti" in note and cold.value == pytest.approx(20.0)
+    loop, note = cards["closed_loop"]
+    gap = f"{100 * (loop.value - 0.8):+.1f}".replace(".", ",").replace("-", "−")
+    assert f"obiettivo 80%: {gap} punti" in note
+    assert "obiettivo" not in cards["nps_hot"][1]  # no target set for it
+    assert not any("obiettivo" in story.kpi_card(ctx, k)[2] for k in kpis(ctx.dx))  # the demo sets none
+    with pytest.raises(ConfigError, match="report.targets.nps_cold"):
+        config_from_dict({"name": "x", "report": {"targets": {"nps_cold": 130}}})
+    with pytest.raises(ConfigError, match="report.targets.nps_warm"):
+        config_from_dict({"name": "x", "report": {"targets": {"nps_warm": 10}}})
 
 
 # ---------------------------------------------------------------------------------- the initiatives

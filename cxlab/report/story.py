@@ -328,6 +328,15 @@ def kpi_card(ctx: ReportContext, kpi: Kpi) -> tuple[str, str, str]:
                 months=_n(HOT_MONTHS, ctx),
                 n=_n(kpi.n, ctx),
             )
+    target = getattr(ctx.config.report.targets, kpi.key, None)
+    if target is not None:
+        share = kpi.unit == "share"
+        note += " · " + _t(
+            ctx,
+            "target {target}: {gap} points",
+            target=_pct(target, ctx) if share else _score(target, ctx),
+            gap=_signed((kpi.value - target) * (100 if share else 1), ctx, 1),
+        )
     if kpi.small_n:
         note += " · " + _t(ctx, "small sample")
     return labels.get(kpi.key, kpi.key), value, note
