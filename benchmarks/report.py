@@ -117,7 +117,7 @@ def main() -> None:
         shutil.rmtree(work)
     root = work / "clients"
     started = time.perf_counter()
-    for i in range(args.clients):
+    for i in range(0 if args.single_only else args.clients):  # the batch's clients: not for (a) alone
         generate_demo_client(
             root / f"client{i + 1:02d}",
             seed=100 + i,
@@ -127,7 +127,8 @@ def main() -> None:
         )
     demo = generate_demo_client(work / "demo", seed=7, language="it", customers=600, cases=4000)
     print(
-        f"{args.clients} demo clients ({args.customers} customers, {args.cases} cases each) and the demo "
+        f"{0 if args.single_only else args.clients} demo clients ({args.customers} customers, {args.cases} cases "
+        "each) and the demo "
         f"client written in {time.perf_counter() - started:.1f} s; {load()}"
     )
     cxlab = str(BIN / "cxlab")
