@@ -331,6 +331,10 @@ def build_report(
         "output_dir": str(out),
     }
     notebooks: list[Path] = []
+    if pdf or pptx:
+        from .warm import warm_up  # WeasyPrint / python-pptx start while the kernel runs (we only wait)
+
+        warm_up(pdf=pdf, pptx=pptx)
     try:
         executed = out / REPORT_TEMPLATE
         nb = execute_template(
