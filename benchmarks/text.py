@@ -16,9 +16,11 @@ sentences (mixed and neutral ones have no binary truth):
 * no-signal share: comments with no sentiment word at all.
 
 Speed: ``analyse_comments`` (language, sentiment, themes) on the real sentences ("short", as written) and
-on 450-character texts made by joining sentences of the same language; the lemma cache is emptied
-before each timed run (the dictionaries are loaded once, as in a report). Targets: ≥ 20,000 comments/s
-short, ≥ 5,000/s at 450 characters, a 1 MB string without spaces < 1 s.
+on 450-character texts made by joining sentences of the same language; the valence cache is emptied
+before each timed run (the dictionaries are loaded once, as in a report; their load time is printed
+apart). One process, no parallelism. Targets, in wall-clock comments per second (the best of
+``--speed-runs`` runs; the CPU-time rate is printed beside it because a shared machine slows the wall
+clock): ≥ 20,000 comments/s short, ≥ 5,000/s at 450 characters, a 1 MB string without spaces < 1 s.
 
 Learning curve (per-client model, :mod:`cxlab.text.model`): AUC of the blend of the lexicon with a
 TF-IDF + logistic-regression model trained on 50 / 100 / 200 / 500 labelled sentences, 5 random
@@ -110,7 +112,7 @@ def throughput(comments: pd.Series, language: str = "it") -> tuple[float, float]
     """(comments per second of wall-clock time, per second of this process's CPU time): on a shared
     machine the CPU-time figure is the one that does not depend on the other processes."""
     responses = pd.DataFrame({"response_id": np.arange(len(comments)), "comment": comments.to_numpy()})
-    getattr(_resources, "_VALENCE_CACHE", {}).clear()
+    _resources.clear_caches()  # cold per-word caches, as in a fresh report kernel
     t0, c0 = time.perf_counter(), time.process_time()
     analyse_comments(responses, language=language)
     return len(comments) / (time.perf_counter() - t0), len(comments) / (time.process_time() - c0)
@@ -122,13 +124,27 @@ def main() -> None:
     ap.add_argument("--en-source", choices=["amazon", "yelp", "imdb"], default=None)
     ap.add_argument("--no-curve", action="store_true")
     ap.add_argument("--speed-n", type=int, default=20_000, help="comments per speed run")
+    ap.add_argument("--speed-runs", type=int, default=3, help="timed runs per text length (best one kept)")
     args = ap.parse_args()
     if not (args.data / SETS["it"]).exists():
         sys.exit(f"labelled sets not found in {args.data} (see the benchmark's docstring)")
     frames = {lang: load(args.data, lang, args.en_source) for lang in SETS}
 
-    # warm-up: data files and simplemma dictionaries are read once per process, as in a report
-    sentiment(pd.Series(["Warm-up: camera pulita.", "Warm-up: clean room."]), None, default_language="it")
+    # what a report kernel pays once: the lexicons, then simplemma's dictionaries (only the languages a
+    # batch needs: comments whose language is clear from their stop words need no dictionary to detect it)
+    loaded = {}
+    for lang, word in (("it", "camere"), ("en", "rooms")):
+        t0 = time.perf_counter()
+        _resources.lemma(word, lang)
+        loaded[lang] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sentiment(pd.Series(["Il servizio è stato ottimo.", "The service was great."]), None)
+    t_lex = time.perf_counter() - t0
+    print(
+        "Load once per process: simplemma dictionary "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in loaded.items())
+        + f" (each loaded on its first need only); lexicons and first comments {t_lex:.2f} s\n"
+    )
 
     print("Lexicon alone (no labels) on the real labelled sentences")
     print(
@@ -145,7 +161,9 @@ def main() -> None:
         )
     print("  * = on the comments with a sentiment signal only")
 
-    print("\nSpeed: analyse_comments (language + sentiment + themes), lemma cache emptied before each run")
+    print(
+        "\nSpeed: analyse_comments (language + sentiment + themes), one process, per-word caches emptied before each run"
+    )
     short = pd.concat([frames["it"]["text"], frames["en"]["text"]], ignore_index=True)
     rng = np.random.default_rng(3)
     short = short.iloc[rng.integers(0, len(short), args.speed_n)].reset_index(drop=True)
@@ -157,11 +175,12 @@ def main() -> None:
         ignore_index=True,
     )
     for name, texts, target in (("short", short, 20_000), ("450 chars", long_, 5_000)):
-        rate, cpu_rate = throughput(texts)
+        rates = [throughput(texts) for _ in range(args.speed_runs)]
+        rate, cpu_rate = max(r[0] for r in rates), max(r[1] for r in rates)
         print(
             f"  {name:10} {len(texts):>7,} comments, mean {texts.str.len().mean():5.0f} chars: "
-            f"{rate:>9,.0f} comments/s wall, {cpu_rate:>9,.0f} per CPU second "
-            f"(target ≥ {target:,}: {'ok' if cpu_rate >= target else 'MISSED'})"
+            f"{rate:>9,.0f} comments/s wall clock (target ≥ {target:,}: {'ok' if rate >= target else 'MISSED'})"
+            f"  [{cpu_rate:,.0f} per CPU second of this process; best of {args.speed_runs}]"
         )
     for label, big in (("1 MB, no spaces", "a" * 1_000_000), ("1 MB, 'ab' repeated", "ab" * 500_000)):
         t0 = time.perf_counter()

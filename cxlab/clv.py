@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
+from threadpoolctl import threadpool_limits
 
 from .errors import AnalysisError, MissingColumnError
 
@@ -284,6 +285,13 @@ def _minimise(objective, start: np.ndarray) -> optimize.OptimizeResult:
     """L-BFGS-B on log parameters with tight tolerances from several starts, the best polished by
     Nelder-Mead: on flat likelihoods (many customers, little dropout) the default tolerances stop short of
     the optimum by more than 1e-3 in log-likelihood. ``success`` is the best search's own verdict."""
+    # one BLAS thread: L-BFGS-B factorises 4×4 matrices, which a multi-threaded OpenBLAS makes 3-20× slower
+    # (thread hand-offs per call, worse when the batch's workers share the cores)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _minimise_from_starts(objective, start)
+
+
+def _minimise_from_starts(objective, start: np.ndarray) -> optimize.OptimizeResult:
     bounds = [_LOG_BOUNDS] * len(start)
     best: optimize.OptimizeResult | None = None
     for shift in _STARTS:

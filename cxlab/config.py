@@ -90,11 +90,31 @@ class Branding:
 
 
 @dataclass(frozen=True)
+class KpiTargets:
+    """The client's targets for the summary's KPI tiles (``report: targets:``); a tile shows the gap to
+    its target. NPS in points (−100…100), rates as shares (0…1); unset = no target."""
+
+    nps_cold: float | None = None
+    nps_hot: float | None = None
+    closed_loop: float | None = None  # share of hot detractors contacted within the follow-up target
+    response_rate_cold: float | None = None
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "nps_cold": Interval(float, -100, 100),
+        "nps_hot": Interval(float, -100, 100),
+        "closed_loop": Interval(float, 0, 1),
+        "response_rate_cold": Interval(float, 0, 1),
+    }
+
+
+@dataclass(frozen=True)
 class ReportSettings:
     """What the client report may show (``report:`` in client.yaml)."""
 
     #: customer names in the report itself; by default they appear only in the attachments
     show_names: bool = False
+    #: KPI targets the executive summary measures the tiles against (issue 21)
+    targets: KpiTargets = field(default_factory=KpiTargets)
 
 
 @dataclass(frozen=True)

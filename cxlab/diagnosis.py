@@ -68,7 +68,7 @@ from .intake.comment_labels import read_comment_labels
 from .recommend import AppliedOverrides, generate_recommendations
 from .segments import segment_customers
 from .text import analyse_comments, detect_themes, sentiment, theme_summary
-from .text.model import CommentModel, apply_model, train_model
+from .text.model import CommentModel, apply_model, apply_theme_labels, train_model
 
 T = TypeVar("T")
 
@@ -197,6 +197,8 @@ class TopHandoff:
     median_wait_h: float
     wait_share: float
     nps_change: float | None
+    #: the share of all cases that cross the handoff (the volume behind a priority)
+    case_share: float | None = None
 
     @property
     def label(self) -> str:
@@ -358,6 +360,7 @@ class Handoffs(_Topic):
             median_wait_h=float(row["median_wait_h"]),
             wait_share=float(row["total_wait_h"]) / total_wait,
             nps_change=change,
+            case_share=float(row["share_of_cases"]) if "share_of_cases" in row.index else None,
         )
 
 
@@ -480,12 +483,15 @@ class Comments(_Topic):
     @depends_on(settings=("text", "language"), uses=("comments.model",))
     def analysed(self) -> pd.DataFrame | None:
         """One row per comment with polarity and themes (:func:`cxlab.text.analyse_comments`), the
-        sentiment blended with the per-client model when there is one; None without comments."""
+        sentiment blended with the per-client model when there is one, and the consultant's themes on
+        the comments labelled with themes (:func:`cxlab.text.model.apply_theme_labels`); None without
+        comments."""
         responses = self._table("survey_responses")
         if responses is None or "comment" not in responses.columns:
             return None
         analysed = analyse_comments(responses, self._settings.text, self._settings.language)
         analysed = apply_model(analysed, self.model, self._settings.text.neutral_band)
+        analysed = apply_theme_labels(analysed, read_comment_labels(self.dx.client.root))
         return analysed if len(analysed) else None
 
     @depends_on(settings=("text", "indicators", "thresholds", "language"), uses=("comments.analysed",))

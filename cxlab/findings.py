@@ -101,6 +101,12 @@ FINDING_SPECS: Mapping[str, FindingSpec] = MappingProxyType(
                     "share of all handoff waiting time spent at the worst handoff",
                 ),
                 (
+                    "handoff.worst_pair_case_share",
+                    "share",
+                    "of cases",
+                    "cases crossing the worst handoff, among all cases (the volume behind a priority)",
+                ),
+                (
                     "handoff.worst_pair_nps_gap",
                     "delta",
                     "NPS points",
@@ -615,6 +621,8 @@ def _handoff_facts(dx: Diagnosis, out: dict, notes: dict) -> None:
         out["handoff.worst_pair_count"] = top.count
         out["handoff.worst_pair_wait_h"] = top.median_wait_h
         out["handoff.worst_pair_wait_share"] = top.wait_share
+        if top.case_share is not None:
+            out["handoff.worst_pair_case_share"] = top.case_share
 
     pairs = ho.ping_pong
     if pairs is not None and len(pairs):

@@ -22,6 +22,9 @@ Rules, in the order of their usual weight:
     the pair of departments that bounces cases most, when it is not the pair of the first insight.
 ``selfservice``
     self-service attempts that end in an assisted contact.
+``handoff_threshold``
+    NPS by number of handoffs as a threshold: "up to k − 1 handoffs NPS holds (or rises); from k on it
+    collapses", with both NPS figures and their n.
 ``comment_theme``
     the comment theme whose authors give the lowest NPS.
 """
@@ -67,7 +70,7 @@ class Insight:
 class Kpi:
     """A headline figure with its change against the previous wave or period (``None`` when there is none)."""
 
-    key: str  # nps_cold | nps_hot | response_rate_cold
+    key: str  # nps_cold | nps_hot | closed_loop | response_rate_cold
     value: float
     unit: str  # points | share
     n: int
@@ -79,6 +82,8 @@ class Kpi:
     period: tuple[pd.Timestamp, pd.Timestamp] | None = None
     previous_period: tuple[pd.Timestamp, pd.Timestamp] | None = None
     small_n: bool = False
+    #: the closed loop's follow-up target (hours) the share is measured against
+    target_hours: float | None = None
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -333,12 +338,58 @@ def comment_theme(dx: Diagnosis) -> Insight | None:
     return Insight("comment_theme", 10.0 + abs(gap) / 10.0, figures)
 
 
+def handoff_threshold(dx: Diagnosis) -> Insight | None:
+    """NPS against the number of handoffs of the answered case, as the threshold it is: the count ``k``
+    that splits the answers into "fewer than k" and "k or more" with the largest NPS fall weighted by
+    √(n_below·n_above / n) (both sides with ``small_n`` answers), and, below it, whether NPS still rises or holds between the smallest and
+    the largest count with ``small_n`` answers each. ``None`` when no split costs 10 points or more."""
+    linked = dx.handoffs.linked
+    if linked is None or "handoffs" not in linked.columns or "nps" not in linked.columns:
+        return None
+    answered = linked[linked["nps"].notna() & linked["handoffs"].notna()]
+    if answered.empty:
+        return None
+    small = _small_n(dx)
+    counts = answered["handoffs"].astype(int)
+    best: tuple[float, int, float, int, float, int] | None = None
+    for k in sorted(counts.unique())[1:]:
+        below, n_below = _nps_score(answered[counts < k], dx)
+        above, n_above = _nps_score(answered[counts >= k], dx)
+        if n_below < small or n_above < small:
+            continue
+        # the fall weighted by the sizes of both sides (as a two-sample z statistic): a split that isolates
+        # a handful of extreme answers does not beat one that separates two large groups
+        weight = (below - above) * np.sqrt(n_below * n_above / (n_below + n_above))
+        if best is None or weight > best[0]:
+            best = (weight, int(k), below, n_below, above, n_above)
+    if best is None or best[2] - best[4] < 10.0:
+        return None
+    _, k, below, n_below, above, n_above = best
+    drop = below - above
+    figures: dict[str, Any] = {
+        "threshold": k,
+        "nps_below": below,
+        "n_below": n_below,
+        "nps_above": above,
+        "n_above": n_above,
+        "drop": drop,
+        "share_above": n_above / (n_below + n_above),
+    }
+    steady = [(int(c), *_nps_score(answered[counts == c], dx)) for c in sorted(counts[counts < k].unique())]
+    steady = [(c, score, n) for c, score, n in steady if n >= small]
+    if len(steady) >= 2 and steady[-1][1] >= steady[0][1]:
+        (first, nps_first, _), (last, nps_last, _) = steady[0], steady[-1]
+        figures.update(first=first, nps_first=nps_first, last=last, nps_last=nps_last)
+    return Insight("handoff_threshold", 20.0 + drop / 10.0, figures)
+
+
 #: the insight rules, in the order they are tried (the score decides the order shown)
 RULES: tuple[Callable[..., Insight | None], ...] = (
     barometer_drop,
     premium_nps,
     pingpong,
     selfservice,
+    handoff_threshold,
     comment_theme,
 )
 
@@ -354,7 +405,7 @@ def select_insights(dx: Diagnosis, limit: int = MAX_INSIGHTS) -> list[Insight]:
         link = first.get("link")
         if link:
             skip = _pair(link["handoff_from"], link["handoff_to"])
-    for rule in (premium_nps, selfservice, comment_theme):
+    for rule in (premium_nps, selfservice, handoff_threshold, comment_theme):
         insight = rule(dx)
         if insight is not None:
             found.append(insight)
@@ -418,6 +469,9 @@ def kpis(dx: Diagnosis, months: int = 3) -> list[Kpi]:
                     small_n=n_now < small or (has_prev and n_prev < small),
                 )
             )
+    loop = closed_loop_kpi(dx, months)
+    if loop is not None:
+        out.append(loop)
     invitations = dx.client.survey_invitations
     if invitations is not None and "wave" in invitations.columns and len(waves) > 1:
         inv = invitations[invitations["survey"].astype("string") == "cold"]
@@ -445,6 +499,54 @@ def kpis(dx: Diagnosis, months: int = 3) -> list[Kpi]:
                 )
             )
     return out
+
+
+def closed_loop_kpi(dx: Diagnosis, months: int = 3) -> Kpi | None:
+    """The closed loop: the share of hot detractors contacted within the follow-up target
+    (``thresholds.followup_target_hours``) among those answering in the last ``months`` months whose
+    target has passed, against the ``months`` before; ``None`` when the data records no follow-up.
+    Follow-ups are judged at the last answer of the data (a late call after the period still counts)."""
+    from .indicators import closed_loop
+
+    responses = dx.indicators.responses
+    if (
+        responses is None
+        or "followup_at" not in responses.columns
+        or "nps" not in responses.columns
+        or not responses["followup_at"].notna().any()
+    ):
+        return None
+    settings, thresholds = dx.settings.indicators, dx.settings.thresholds
+    when = pd.to_datetime(responses["answered_at"])
+    as_of = when.max()
+    end = pd.Timestamp(dx.analysis_date).normalize() + pd.Timedelta(days=1)
+    cut = end - pd.DateOffset(months=months)
+    start = cut - pd.DateOffset(months=months)
+
+    def status(rows: pd.DataFrame) -> tuple[float, int, float]:
+        loop = closed_loop(rows, as_of=as_of, settings=settings, thresholds=thresholds)
+        due = int(loop[["on_time", "late", "overdue"]].iloc[0].sum()) if len(loop) else 0
+        share = float(loop["share_on_time"].iat[0]) if due else float("nan")
+        return share, due, float(thresholds.followup_target_hours)
+
+    now, n_now, target = status(responses[(when >= cut) & (when < end)])
+    if not n_now:
+        return None
+    prev, n_prev, _ = status(responses[(when >= start) & (when < cut)])
+    has_prev = n_prev > 0
+    small = _small_n(dx)
+    return Kpi(
+        "closed_loop",
+        now,
+        "share",
+        n_now,
+        prev if has_prev else None,
+        now - prev if has_prev else None,
+        period=(cut, end - pd.Timedelta(days=1)),
+        previous_period=(start, cut - pd.Timedelta(days=1)) if has_prev else None,
+        small_n=n_now < small or (has_prev and n_prev < small),
+        target_hours=target,
+    )
 
 
 # ------------------------------------------------------------------------------ initiative impacts

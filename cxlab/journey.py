@@ -15,8 +15,9 @@ the NPS of all linked responses, so the emotional line dips where experiences go
 
 Public API (pure functions)::
 
-    journey_map(events, linked=None, settings=None, indicators=None, thresholds=None, by="department")
-        -> DataFrame   # one row per stage, in journey order
+    journey_map(events, linked=None, settings=None, indicators=None, thresholds=None, by="department",
+                top=None, other="other")
+        -> DataFrame   # one row per stage, in journey order (with top: the busiest, then one "other")
     arrival_channels(cases, linked=None, indicators=None, thresholds=None) -> DataFrame
         # one row per channel of first contact: cases, share, lead time, handoffs, NPS/CSAT
 """
@@ -41,6 +42,10 @@ JOURNEY_COLUMNS = [
 ]  # fmt: skip
 
 
+#: ``DataFrame.attrs`` key of a journey map whose rare stages are grouped: the grouped stage's name
+OTHER_STAGE_ATTR = "cxlab_other_stage"
+
+
 def _median_by(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return group_quantile(keys, values, n, 0.5)
 
@@ -52,8 +57,14 @@ def journey_map(
     indicators: IndicatorSettings | None = None,
     thresholds: Thresholds | None = None,
     by: Literal["department", "activity"] = "department",
+    top: int | None = None,
+    other: str = "other",
 ) -> pd.DataFrame:
     """One row per stage in journey order.
+
+    With ``top``, the ``top`` stages most cases reach keep their row and the others are one stage named
+    ``other``, last, computed as one stage (its cases are the cases that reach any of them, its times and
+    NPS those of the grouped events and responses); its name is in ``attrs[OTHER_STAGE_ATTR]``.
 
     Columns: stage, order (0-based), cases (cases that reach the stage), share_of_cases, events,
     mean_entry_rank, median_dwell_h / total_dwell_h (per case in the stage), median_reached_after_h,
@@ -74,6 +85,9 @@ def journey_map(
         if (stage < 0).any():
             names = np.append(names, "unknown")
             stage = np.where(stage < 0, len(names) - 1, stage)
+    grouped = False
+    if top is not None and top >= 1:
+        stage, names, grouped = _group_rare(core.case_rank, stage, names, top, other)
     s_n = len(names)
     cr = core.case_rank
     # dwell: each event owns the time to the next event of its case
@@ -123,8 +137,30 @@ def journey_map(
     out = out.sort_values(["mean_entry_rank", "cases"], ascending=[True, False], kind="stable").reset_index(
         drop=True
     )
+    if grouped:  # the grouped stage goes last
+        last = out["stage"] == other
+        out = pd.concat([out[~last], out[last]], ignore_index=True)
     out["order"] = np.arange(len(out))
-    return out.reindex(columns=[c for c in JOURNEY_COLUMNS if c in out.columns])
+    out = out.reindex(columns=[c for c in JOURNEY_COLUMNS if c in out.columns])
+    if grouped:
+        out.attrs[OTHER_STAGE_ATTR] = other
+    return out
+
+
+def _group_rare(
+    case_rank: np.ndarray, stage: np.ndarray, names: np.ndarray, top: int, other: str
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Stage codes with all but the ``top`` stages most cases reach mapped to one more stage, ``other``."""
+    s_n = len(names)
+    pairs = np.unique(case_rank.astype(np.int64) * s_n + stage)
+    cases = np.bincount(pairs % s_n, minlength=s_n)
+    present = np.flatnonzero(cases)
+    if len(present) <= top:
+        return stage, names, False
+    busiest = present[np.argsort(-cases[present], kind="stable")][:top]
+    lookup = np.full(s_n, top, dtype=np.int64)
+    lookup[busiest] = np.arange(top)
+    return lookup[stage], np.append(names[busiest], other), True
 
 
 def arrival_channels(

@@ -15,7 +15,8 @@ import pandas as pd
 from .config import load_config
 from .demo import generate_demo_client
 from .errors import ConfigError
-from .intake.write import write_bytes, write_tables, write_text
+from .intake.write import write_tables, write_text
+from .jupyter.notebooks import localized_notebook_text
 from .questionnaire import QUESTIONS
 from .resources import notebook_templates
 
@@ -104,8 +105,8 @@ def new_engagement(path: Path | str, *, language: str = "it", from_demo: bool = 
     notebooks = folder / "notebooks"
     notebooks.mkdir(exist_ok=True)
     for template in notebook_templates().iterdir():
-        if template.name.endswith(".ipynb"):
-            write_bytes(notebooks / template.name, template.read_bytes())
+        if template.name.endswith(".ipynb"):  # markdown in the client's language, code unchanged
+            write_text(notebooks / template.name, localized_notebook_text(Path(str(template)), language))
     write_blank_questionnaire(folder / "workshop", language, client_name=folder.name)
     load_config(folder)  # the scaffold must itself be valid
     return folder

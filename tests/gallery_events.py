@@ -251,3 +251,55 @@ def expected_figures(shape: Shape) -> dict[str, float]:
         "p90_wait_h": float(np.quantile(w, 0.9)) if len(w) else float("nan"),
         "total_wait_h": float(w.sum()),
     }
+
+
+# ------------------------------------------------------------------------------------------------
+# the report notebook, run in-process
+
+
+def run_report_notebook(client_dir: Path, output_dir: Path, lang: str = "") -> str:
+    """The client report of ``client_dir`` as ``cxlab report`` builds it, without a kernel: every code cell
+    of ``client_report.ipynb`` runs here in one namespace (the parameters set as papermill injects them),
+    its displayed values formatted as IPython does, and the executed notebook goes through the report's
+    HTML export. Raises what a cell raises. Returns the report's HTML."""
+    import ast
+
+    import nbformat
+    from IPython.core.formatters import DisplayFormatter
+
+    from cxlab.report.export import export_notebook_html
+    from cxlab.report.run import REPORT_TEMPLATE, template_path
+
+    nb = nbformat.read(str(template_path(REPORT_TEMPLATE)), as_version=4)
+    formatter = DisplayFormatter()
+    outputs: list = []
+
+    def show(value: object, kind: str = "display_data") -> None:
+        data, metadata = formatter.format(value)
+        output = {"output_type": kind, "data": data, "metadata": metadata}
+        if kind == "execute_result":
+            output["execution_count"] = 1
+        outputs.append(nbformat.from_dict(output))
+
+    namespace: dict = {
+        "client_dir": str(client_dir),
+        "lang": lang,
+        "static_charts": False,
+        "output_dir": str(output_dir),
+        "display": show,
+    }
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = cell.outputs = []
+        if "parameters" in cell.metadata.get("tags", []):
+            continue  # replaced by the namespace's values, as papermill's injected cell does
+        tree = ast.parse(cell.source)
+        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        body = ast.Module(body=tree.body[:-1] if last else tree.body, type_ignores=[])
+        exec(compile(body, "<report cell>", "exec"), namespace)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "<report cell>", "eval"), namespace)
+            if value is not None:
+                show(value, "execute_result")
+    return export_notebook_html(nb)

@@ -97,3 +97,39 @@ def test_jupyterlab_templates_finds_the_shipped_notebooks(fresh_python, tmp_path
     assert all(
         p.is_relative_to(env_dir / "share" / "jupyter" / "notebook_templates" / "cxlab") for p in paths
     )
+
+
+def test_the_template_dialog_opens_on_the_cxlab_group(fresh_python, tmp_path):
+    """Issue 22: the dialog selected jupyterlab_templates' own sample group by default. The wheel enables
+    the cxlab server extension (etc/jupyter/jupyter_server_config.d/cxlab.json), which leaves that group
+    out, so the first group, the one the dialog selects, is cxlab's. Runs a real server's extension link
+    and load stages (never started) and asks jupyterlab_templates' own handler for the names."""
+    python, env, env_dir = fresh_python
+    script = (
+        "from jupyter_server.serverapp import ServerApp\n"
+        "app = ServerApp()\n"
+        # jupyterlab_templates is enabled by the dev venv's config, not this one's: enable it by hand
+        "app.initialize(argv=['--ServerApp.port=0', '--ServerApp.open_browser=False',\n"
+        "    '--ServerApp.jpserver_extensions={\"jupyterlab_templates\": True}'])\n"
+        "assert app.jpserver_extensions.get('cxlab.jupyter.server'), app.jpserver_extensions\n"
+        "rules = [r for r in app.web_app.default_router.rules for r in r.target.rules]\n"
+        "(loader,) = [r.target_kwargs['loader'] for r in rules if r.matcher.regex.pattern.endswith('templates/names$')]\n"
+        "names, _ = loader.get_templates()\n"
+        "first = list(names)[0]\n"
+        "print(first, *[t['name'] for t in names[first]])\n"
+    )
+    first_group, *templates = _run(python, env, "-c", script, cwd=tmp_path).split()
+    assert first_group == "cxlab" and templates[0].lstrip("/").startswith("cxlab/01_data_intake")
+    assert (env_dir / "etc" / "jupyter" / "jupyter_server_config.d" / "cxlab.json").is_file()
+
+
+def test_a_user_setting_for_the_sample_templates_is_kept():
+    from traitlets.config import Config
+
+    from cxlab.jupyter.server import prefer_cxlab_templates
+
+    fresh, mine = Config(), Config({"JupyterLabTemplates": {"include_default": True}})
+    prefer_cxlab_templates(fresh)
+    prefer_cxlab_templates(mine)
+    assert fresh.JupyterLabTemplates.include_default is False
+    assert mine.JupyterLabTemplates.include_default is True

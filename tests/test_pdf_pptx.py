@@ -121,3 +121,17 @@ def test_pptx_has_eight_slides_with_pictures_and_no_empty_placeholder(built):
     assert "Edilizia" in summary and "Sales → Logistics" in summary
     tables = [sh for s in slides for sh in s.shapes if sh.has_table]
     assert tables and 6 <= len(tables[0].table.rows) <= 9  # header + 5–8 initiatives
+
+
+def test_the_warm_up_starts_once_and_is_joined_before_the_steps():
+    """``cxlab report --pdf/--pptx`` starts WeasyPrint, vl-convert and python-pptx while the kernel runs:
+    once per process and kind; ``wait`` joins it (write_pdf / write_deck call it first)."""
+    import sys
+
+    from cxlab.report import warm
+
+    assert warm.warm_up() is None  # neither a PDF nor a deck: nothing to start
+    thread = warm.warm_up(pptx=True)
+    assert thread is not None and warm.warm_up(pptx=True) is thread
+    warm.wait()
+    assert not thread.is_alive() and "pptx.util" in sys.modules and "vl_convert" in sys.modules

@@ -14,7 +14,7 @@ from cxlab.intake.comment_labels import LABELS_FILE, read_comment_labels, write_
 from cxlab.report.context import ReportContext
 from cxlab.report.sections import comments_section
 from cxlab.text import sentiment
-from cxlab.text.model import MIN_LABELS, apply_model, least_sure, train_model
+from cxlab.text.model import MIN_LABELS, apply_model, apply_theme_labels, least_sure, train_model
 
 # a client word the lexicon does not know: "zorpato" = the product arrived crushed (negative),
 # "blinky" = the new packaging customers like (positive)
@@ -142,3 +142,40 @@ def test_labelling_widget_shows_least_sure_and_saves_labels(labelled_client):
     w.refresh()
     assert w.labelled == n + 1  # retrained with the new label
     assert "labelled so far" in w.to_html()
+
+
+def test_theme_labels_replace_the_rule_themes_of_their_comments():
+    analysed = pd.DataFrame(
+        {
+            "comment": ["Consegna in ritardo", "Personale gentile", "Ottimo", "Fattura errata"],
+            "themes": ["delivery", "staff_attitude", "", "billing"],
+        }
+    )
+    labels = pd.DataFrame(
+        {
+            "comment": ["Consegna in ritardo", "Ottimo", "Fattura errata", "not in the survey"],
+            "polarity": ["negative", "positive", "negative", "negative"],
+            # the consultant adds a theme, gives one to a comment the rules missed, leaves one unjudged
+            "themes": ["delivery; waiting_time;delivery", "price_value", " ", "billing"],
+        }
+    )
+    out = apply_theme_labels(analysed, labels)
+    assert out["themes"].tolist() == ["delivery;waiting_time", "staff_attitude", "price_value", "billing"]
+    assert out["themes_rules"].tolist() == analysed["themes"].tolist()  # nothing lost
+    assert apply_theme_labels(analysed, labels.assign(themes="")) is analysed  # no judged themes
+    assert apply_theme_labels(analysed, None) is analysed
+
+
+def test_diagnosis_uses_the_consultants_themes(demo_client_dir, tmp_path):
+    folder = copy_client(demo_client_dir, tmp_path / "demo")
+    before = Diagnosis.open(folder).comments.analysed
+    comment = str(before["comment"].iloc[0])
+    write_comment_labels(
+        folder, pd.DataFrame({"comment": [comment], "polarity": ["negative"], "themes": ["self_service"]})
+    )
+    after = Diagnosis.open(folder).comments.analysed
+    rows = after[after["comment"] == comment]
+    assert set(rows["themes"]) == {"self_service"}
+    assert set(rows["themes_rules"]) == set(before.loc[before["comment"] == comment, "themes"])
+    others = after["comment"] != comment
+    assert after.loc[others, "themes"].tolist() == before.loc[others.to_numpy(), "themes"].tolist()

@@ -56,6 +56,22 @@ def _score(text: str, lang: str) -> float:
         ("Il commerciale non mi ha mai richiamato", "staff_attitude", True),
         # "personale" as an adjective is not staff
         ("Secondo la mia esperienza personale va bene", "staff_attitude", False),
+        # round 2, found on a fresh hand-checked draw: a slow connection is not a waiting time
+        ("Wi Fi lento, il bagno va ristrutturato", "waiting_time", False),
+        ("WIFI gratuito molto lento", "waiting_time", False),
+        ("The wifi was slow in the room", "waiting_time", False),
+        ("Servizio lento, abbiamo atteso un'ora", "waiting_time", True),
+        # "rispondono alle aspettative" = meets expectations, not a response
+        ("Pulizia e confort rispondono ampiamente alle aspettative", "waiting_time", False),
+        ("Non rispondono mai al telefono", "waiting_time", True),
+        # the courtesy kit of a hotel room, a well-organised place: not staff
+        ("Inesistente il servizio cortesia da bagno", "staff_attitude", False),
+        ("Struttura organizzata molto bene", "staff_attitude", False),
+        ("Cortesia del personale impeccabile", "staff_attitude", True),
+        # figurative "deliver", a battery's charge
+        ("This place has a lot of promise but fails to deliver", "delivery", False),
+        ("It holds a charge for a long time", "billing", False),
+        ("They charge for every extra", "billing", True),
     ],
 )
 def test_trap_words(text, theme, fires):

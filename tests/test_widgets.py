@@ -451,13 +451,14 @@ def test_review_invalid_edits_give_clear_messages(client: Path) -> None:
     w = _review(client)
     assert w.lang == "it"  # from client.yaml
     _set(w, "handoff_pingpong", "priority", 40)
-    assert w.status == "error" and "expected a number from 1 to 25; found 40" in w.message
+    # in the widget's language (Italian, from client.yaml): the frame and the expected phrase
+    assert w.status == "error" and "atteso: un numero da 1 a 25; trovato: 40" in w.message
     _set(w, "handoff_pingpong", "priority", "abc")
-    assert w.status == "error" and "found 'abc'" in w.message
+    assert w.status == "error" and "trovato: 'abc'" in w.message
     _set(w, "handoff_pingpong", "text", "   ")
-    assert w.status == "error" and "non-empty text" in w.message
+    assert w.status == "error" and "un testo non vuoto" in w.message
     _set(w, "handoff_pingpong", "effort", "huge")
-    assert w.status == "error" and "one of low, medium, high" in w.message
+    assert w.status == "error" and "uno tra low, medium, high" in w.message
     _set(w, "nope", "status", "accepted")
     assert w.status == "error" and "'nope'" in w.message
     _set(w, "handoff_pingpong", "colour", "red")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -140,3 +141,87 @@ def test_every_label_exists_in_english_and_italian(module: str) -> None:
         return found
 
     assert keys(labels["en"]) == keys(labels["it"])
+
+
+def _page(widget, action: str) -> None:
+    """What a click in the page does: a custom message to the kernel."""
+    widget._on_page_message(widget, {"action": action}, [])
+
+
+def test_error_messages_are_in_the_widget_language(tmp_path: Path) -> None:
+    """An Italian widget's error names file, column and value in Italian (it was the English message);
+    the English widget keeps the one message form of cxlab.errors."""
+    from cxlab.widgets import CultureForm
+    from cxlab.widgets.culture_form import FORM
+
+    (tmp_path / "client.yaml").write_text("name: Rossi\nlanguage: it\n", encoding="utf-8")
+    italian = CultureForm(tmp_path, file="data/ws.csv", lang="it")
+    _page(italian, "submit")
+    assert italian.status == "error"
+    assert italian.message == (
+        "modulo del workshop: colonna 'department': atteso: il reparto di chi risponde; trovato: nessuna scelta"
+    )
+    italian.department, italian.respondent = "Sales", "x"
+    italian.answers = {**italian.answers, "q01_what_we_do": 7}
+    _page(italian, "submit")
+    assert (
+        italian.message
+        == "modulo del workshop: colonna 'q01_what_we_do': atteso: un punteggio da 1 a 5; trovato: 7"
+    )
+
+    english = CultureForm(tmp_path, file="data/ws.csv", lang="en")
+    _page(english, "submit")
+    assert (
+        english.message
+        == f"{FORM}: column 'department': expected the respondent's department; found nothing chosen"
+    )
+    assert not (tmp_path / "data" / "ws.csv").exists()
+
+
+def test_error_text_translates_rows_and_keys() -> None:
+    from cxlab.errors import ConfigError, InvalidValueError
+    from cxlab.widgets._base import error_text
+
+    rows = InvalidValueError(
+        "a score from 1 to 5", file="w.csv", column="score", rows=range(2, 10), found="'9'"
+    )
+    assert error_text(rows, "it") == (
+        "w.csv: colonna 'score', righe 2, 3, 4, 5, 6 (e altre 3): atteso: un punteggio da 1 a 5; trovato: '9'"
+    )
+    assert error_text(rows, "en") == str(rows)
+    key = ConfigError("one of share, absolute", file="client.yaml", column="segments.mode", found="'x'")
+    assert error_text(key, "it") == (
+        "client.yaml: chiave 'segments.mode': atteso: uno tra share, absolute; trovato: 'x'"
+    )
+
+
+def test_a_custom_recommendation_without_evidence_prints_no_empty_evidence(
+    demo_client_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 22: custom recommendations printed an empty "Evidence:"; the evidence shows only when there
+    is some, in the recommendations section and in the summary's priority actions."""
+    from cxlab.report import open_client, story
+
+    client = tmp_path / "client"
+    shutil.copytree(demo_client_dir, client)
+    (client / "recommendations.yaml").write_text(
+        "unreviewed: show\n"
+        "custom:\n"
+        "  - id: pricing_review\n"
+        "    title: {it: Rivedere il listino, en: Review the price list}\n"
+        "    text: {it: Rivedere il listino con Vendite., en: Review the price list with Sales.}\n"
+        "    owner: Sales\n"
+        "    priority: 25\n",
+        encoding="utf-8",
+    )
+    ctx = open_client(client)
+    recs = [r for r in ctx.recommendations if r.id == "pricing_review"]
+    assert recs and not recs[0].evidence.get(ctx.lang)
+    section = story.recommendations_section(ctx).body
+    card = section[section.index("Rivedere il listino") :].split("</li>", 1)[0]
+    assert "cx-rec-evidence" not in card and "Rivedere il listino con Vendite." in card
+    assert '<span class="cx-rec-evidence"></span>' not in section
+    assert '<span class="cx-rec-evidence">' in section  # the generated ones keep theirs
+    summary = story.executive_summary(ctx).body
+    line = summary[summary.index("<strong>Rivedere il listino") :].split("</li>", 1)[0]
+    assert re.search(r"</strong>(<[^>]+>[^<]*</[^>]+>)? — <span class=\"cx-owner\">", line), line

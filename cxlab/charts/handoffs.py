@@ -51,6 +51,7 @@ LABELS: dict[str, str] = {
     "finding": "Dynamic",
     "toxic_title": "Toxic dynamics and what they cost in NPS",
     "other": "Other departments",
+    "end": "end",  # flow_steps' stop node; translated in the catalog
 }
 
 #: charts show at most this many departments (the busiest) plus one "other" group, unless told otherwise
@@ -220,6 +221,8 @@ def handoff_flow(
     ``min_share`` of all cases are left out to keep the picture readable. With ``top``, the busiest
     departments are drawn and the others merged into "other" (:func:`group_flow`)."""
     _need(flow, ["step", "from_department", "to_department", "cases", "share"], "flow_steps")
+    if "end" in set(flow["to_department"]) - set(flow["from_department"]):  # flow_steps' stop label
+        flow = flow.assign(to_department=flow["to_department"].replace({"end": _t("end", lang)}))
     if top is not None and len(flow):
         flow = group_flow(flow, top, _t("other", lang))
     links = flow[(flow["share"] >= min_share)].copy()
@@ -304,6 +307,7 @@ def worst_handoffs_chart(
     if ranking == "satisfaction" and "nps_change" in data.columns:
         data = data.assign(value=data["nps_change"])
     data["handoff"] = data["from_department"].astype(str) + " → " + data["to_department"].astype(str)
+    data = data.drop(columns=["ranking"])  # the raw ranking key (one value here): said by the title
     return (
         alt.Chart(data)
         .mark_bar(color=POLARITY_COLOURS["negative"])
@@ -398,6 +402,7 @@ def toxic_dynamics_chart(
     # toxic_dynamics' gap is others − affected (points lost); drawn with the sign of the text
     data = data.assign(nps_gap=-data["nps_gap"], gap_low=-data["gap_high"], gap_high=-data["gap_low"])
     data["label"] = [finding_title(f, lang) for f in data["finding"]]
+    data["finding"] = data["label"]  # no raw finding key in the spec a reader can open
     y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=420))
     x_title = _t("gap", lang)
     tooltip = [

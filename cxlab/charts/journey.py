@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..journey import OTHER_STAGE_ATTR
 from ._labels import chart_label
 from .encoding import typed_channels
 from .theme import POLARITY_COLOURS
@@ -45,7 +46,7 @@ def group_stages(stages: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     """:func:`cxlab.journey.journey_map` output with the ``top`` stages most cases reach, in journey order,
     and one last ``other`` row for the rest: its events, chasers and contacts add up, its cases are the
     visits to those stages (a case may reach several), and its times and NPS are unknown (NaN)."""
-    if len(stages) <= top:
+    if len(stages) <= top or stages.attrs.get(OTHER_STAGE_ATTR):  # few, or grouped by the analysis
         return stages
     keep = stages.sort_values("cases", ascending=False, kind="stable").head(top).sort_values("order")
     rest = stages.drop(index=keep.index)
@@ -59,6 +60,11 @@ def group_stages(stages: pd.DataFrame, top: int, other: str) -> pd.DataFrame:
     out = pd.concat([keep, pd.DataFrame([row])], ignore_index=True)
     out["order"] = range(len(out))
     return out
+
+
+def other_stages_label(lang: str = "en") -> str:
+    """The name of the grouped stage ("Other stages"), in ``lang``: for ``journey_map(top=..., other=...)``."""
+    return _t("other_stages", lang)
 
 
 def _t(key: str, lang: str) -> str:

@@ -110,6 +110,7 @@ def theme_trend_chart(
     data = trend if themes is None else trend[trend["theme"].isin(themes)]
     tax = taxonomy(settings)
     data = data.assign(label=[tax[k].label(lang) if k in tax else k for k in data["theme"]])
+    data = data.drop(columns=["theme"])  # the display label only: no raw theme key in the spec
     fmt = {"share": ".0%", "negative_share": ".0%", "mean_sentiment": ".2f"}.get(metric, ",.0f")
     return (
         alt.Chart(data, title=title or _t("trend_title", lang))

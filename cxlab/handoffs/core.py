@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..config import ActivitySettings
 from ..errors import AnalysisError, MissingColumnError
+from ..intake.dst import hour_offsets
 from ..schema import TIMEZONE_ATTR
 
 UNKNOWN = "unknown"
@@ -98,20 +99,35 @@ def utc_offsets(local_ns: np.ndarray, zone: str) -> np.ndarray:
 
     The offsets are looked up per local hour (one pandas localisation of the hours the data spans, not of
     every event): the repeated hour when clocks go back is read as summer time, a time in the hour skipped
-    in spring as after the change."""
-    ok = local_ns != NAT
-    out = np.zeros(len(local_ns), dtype=np.int64)
-    if not ok.any():
-        return out
-    lo = int(local_ns[ok].min()) // HOUR_NS
-    hi = int(local_ns[ok].max()) // HOUR_NS
-    hours = pd.DatetimeIndex(np.arange(lo, hi + 1, dtype=np.int64) * HOUR_NS)
-    utc = hours.tz_localize(zone, ambiguous=np.ones(len(hours), dtype=bool), nonexistent="shift_forward")
-    table = hours.asi8 - utc.tz_convert("UTC").tz_localize(None).asi8
-    if not table.any():
-        return out
-    out[ok] = table[local_ns[ok] // HOUR_NS - lo]
-    return out
+    in spring as after the change (:func:`after_the_change` reads the repeated hour by the order column)."""
+    return hour_offsets(local_ns, zone)[0]
+
+
+def after_the_change(
+    case_codes: np.ndarray, local_ns: np.ndarray, first: np.ndarray, second: np.ndarray, seq: np.ndarray
+) -> np.ndarray:
+    """Which events in the hour repeated when clocks go back are its second occurrence (after the change),
+    as the order column says: per case, in the order of ``seq``, an event of the repeated hour that would
+    be earlier than an event before it in that order (read as summer time) is read as winter time. Each
+    event takes the earliest reading that keeps the case's events in their order; without such evidence the
+    first occurrence stays. ``first``/``second``: the offsets of both readings (:func:`hour_offsets`)."""
+    later = np.zeros(len(local_ns), dtype=bool)
+    repeated = (first != second) & (case_codes >= 0)
+    if not repeated.any():
+        return later
+    rows = np.flatnonzero(np.isin(case_codes, np.unique(case_codes[repeated])) & (local_ns != NAT))
+    with np.errstate(invalid="ignore"):
+        order = rows[np.lexsort((rows, local_ns[rows], seq[rows], case_codes[rows]))]
+    case_prev, latest = -1, np.iinfo(np.int64).min
+    for i in order.tolist():  # only the cases with an event in the repeated hour: a few a year
+        if case_codes[i] != case_prev:
+            case_prev, latest = case_codes[i], np.iinfo(np.int64).min
+        instant = local_ns[i] - first[i]
+        if repeated[i] and instant < latest:
+            instant = local_ns[i] - second[i]
+            later[i] = True
+        latest = max(latest, instant)
+    return later
 
 
 def _is_sorted(case_codes: np.ndarray, ts: np.ndarray, seq: np.ndarray | None = None) -> bool:
@@ -211,6 +227,10 @@ class EventCore:
     n_no_department: int = 0
     #: the order column (``sequence``) broke timestamp ties
     ordered_by_column: bool = False
+    #: events at a naive local time in the hour repeated when clocks go back, and those of them the order
+    #: column puts after the change (read as winter time; the others as summer time)
+    n_repeated_hour: int = 0
+    n_after_change: int = 0
 
     @classmethod
     def build(cls, events: pd.DataFrame, settings: ActivitySettings | None) -> EventCore:
@@ -235,10 +255,7 @@ class EventCore:
             offset = np.where(ts == NAT, 0, local - ts)
         else:
             ts = ts_all.to_numpy("datetime64[ns]").view(np.int64)
-            zone = events.attrs.get(TIMEZONE_ATTR)
-            if zone:
-                offset = utc_offsets(ts, zone)
-                ts = np.where(ts == NAT, NAT, ts - offset)
+        zone = events.attrs.get(TIMEZONE_ATTR) if offset is None else None
         valid = ts != NAT
         if "case_no" in events.columns:
             # output of prepare_events: integer case numbers, no need to factorize the ids again
@@ -255,6 +272,22 @@ class EventCore:
             case_codes, case_ids = category_codes(events["case_id"])
         valid &= case_codes >= 0
         n_no_time = int((~valid).sum())
+        n_repeated_hour = n_after_change = 0
+        if zone:  # naive local times: to absolute time, the repeated autumn hour read by the order column
+            first, second = hour_offsets(ts, zone)
+            offset = first
+            repeated = first != second
+            n_repeated_hour = int((repeated & valid).sum())
+            sequence = None
+            if "sequence" in events.columns:  # a lifecycle transition orders a tie, not a case's events
+                sequence = pd.to_numeric(events["sequence"], errors="coerce").to_numpy(
+                    np.float64, na_value=np.nan
+                )
+            if n_repeated_hour and sequence is not None:
+                later = after_the_change(np.where(valid, case_codes, -1), ts, first, second, sequence)
+                n_after_change = int(later.sum())
+                offset = np.where(later, second, first)
+            ts = np.where(ts == NAT, NAT, ts - offset)
         dept_codes, dept_names = category_codes(events["department"])
         blank = None
         if settings.unknown_department == "exclude":
@@ -309,6 +342,8 @@ class EventCore:
             n_no_time=n_no_time,
             n_no_department=n_no_department,
             ordered_by_column=seq is not None,
+            n_repeated_hour=n_repeated_hour,
+            n_after_change=n_after_change,
         )
 
     def local(self, idx: np.ndarray) -> pd.DatetimeIndex:

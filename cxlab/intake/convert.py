@@ -508,6 +508,37 @@ def _parse_dates(
     return out
 
 
+def _note_repeated_hour(
+    values: pd.Series, raw: pd.Series, timezone: str, rec: Recorder | PendingIssues, name: str
+) -> None:
+    """Count the events at a local time that occurs twice (the hour repeated when clocks go back): the
+    handoff analysis reads them as the first occurrence unless the order column puts them after the change
+    (a value written with its UTC offset, or read typed with one, is not ambiguous)."""
+    from .dst import NAT, repeated_hour
+
+    local = values.to_numpy("datetime64[ns]").view(np.int64)
+    repeated = repeated_hour(local, timezone) & (local != NAT)
+    if not repeated.any():
+        return
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        if getattr(raw.dtype, "tz", None) is not None:
+            return
+    else:
+        rows = np.flatnonzero(repeated)
+        written = raw.iloc[rows].astype("string").str.strip()
+        repeated[rows[written.str.contains(_OFFSET).fillna(False).to_numpy(dtype=bool)]] = False
+    rec.add(
+        repeated,
+        name,
+        "note",
+        InvalidValueError,
+        f"a local time that occurs once: these fall in the hour repeated when clocks go back ({timezone}); "
+        "the handoff waits read them as the first (summer-time) hour, or as the second where the order "
+        "column (sequence) puts the event after a later time of its case",
+        values.dt.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
 def convert_columns(
     frame: pd.DataFrame,
     table: Table,
@@ -533,7 +564,10 @@ def convert_columns(
             # counted here, on the worker thread: with no blank id and no row dropped, this is the answer
             counts = np.bincount(row_codes) if len(row_codes) and row_codes.min() >= 0 else None
             return values, pending, IdCodes(row_codes, counts)
-        return _convert_column(raw, col, src, pending, timezone), pending, None
+        values = _convert_column(raw, col, src, pending, timezone)
+        if table.name == "events" and col.name == "timestamp":
+            _note_repeated_hour(values, raw, timezone, pending, col.name)
+        return values, pending, None
 
     workers = min(len(columns), os.cpu_count() or 1)
     if workers > 1 and len(frame) >= 100_000:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from python_calamine import CalamineError
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import (
@@ -484,8 +485,10 @@ def _find_header_line(head: str, sep: str, src: TableSource) -> int:
 
 def _read_excel(path: Path, src: TableSource, file: str) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     try:
-        grid = pd.read_excel(path, sheet_name=src.sheet or 0, header=None, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        # calamine (Rust) reads the cells ≈10× faster than openpyxl, with the same values: numbers, dates as
+        # datetimes, cached formula results
+        grid = pd.read_excel(path, sheet_name=src.sheet or 0, header=None, dtype=object, engine="calamine")
+    except (CalamineError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileFormatError("a readable XLSX workbook", file=file, found=str(exc).splitlines()[0]) from None
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:

@@ -87,7 +87,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         owner="{handoff.worst_pair_from}",
         effort="low",
         impact=S("handoff.worst_pair_nps_gap", -5, -40),
-        urgency=4,
+        # volume: the share of all cases crossing the pair (a gap on a handful of cases is not urgent)
+        urgency=S("handoff.worst_pair_case_share", 0.005, 0.08, default=4),
     ),
     Rule(
         id="handoff_pingpong",

@@ -123,6 +123,9 @@ def _png(spec: dict[str, Any]) -> bytes:
 
 def write_deck(nb: NotebookNode, path: str | Path, jobs: int = 2) -> Path:
     """Write the PowerPoint deck of an executed report notebook to ``path``."""
+    from .warm import wait
+
+    wait()  # the head start of cxlab.report.warm, when the run gave it one
     from pptx import Presentation  # imported on use: only --pptx pays for it
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Inches, Pt

@@ -35,7 +35,10 @@ PREWARM_CODE = (
     "import altair, pandas, cxlab.report.sections, cxlab.report.context, cxlab.report.attachments, "
     "cxlab.indicators, cxlab.handoffs, cxlab.journey, cxlab.segments, cxlab.text, cxlab.culture, "
     "cxlab.findings, cxlab.recommend, cxlab.charts.indicators, cxlab.charts.handoffs, cxlab.charts.journey, "
-    "cxlab.charts.segments, cxlab.charts.text, cxlab.charts.culture, cxlab.charts.recommend"
+    "cxlab.charts.segments, cxlab.charts.text, cxlab.charts.culture, cxlab.charts.recommend\n"
+    # the imported modules are never garbage: freezing them keeps every later collection (IPython's
+    # %reset ends with one, before each run) to the objects the runs create: 1.1 s -> 0.01 s per reset
+    "import gc as _gc\n_gc.freeze()\ndel _gc"
 )
 
 

@@ -25,6 +25,7 @@ from nbformat import NotebookNode
 from ..intake.write import write_bytes
 from .charts import CHART_CLASS
 from .export import export_notebook_html, report_meta
+from .warm import wait
 
 _SPEC = re.compile(
     r'<figure class="cx-chart"(?P<attrs>[^>]*)>\s*<div class="cx-chart-view"></div>\s*'
@@ -40,7 +41,7 @@ PAGED_CSS = """
 @page :first { margin: 0; @top-left { content: none; } @bottom-right { content: none; } }
 html { font-size: 10pt; }
 .cx-cover { min-height: 297mm; padding: 60mm 20mm 20mm; }
-.cx-toc ol { columns: 1; list-style: none; padding-left: 0; }
+.cx-toc ol { columns: auto; list-style: none; padding-left: 0; }
 .cx-toc li { margin: .25rem 0; }
 .cx-toc a::after { content: leader('.') " " target-counter(attr(href), page); }
 .cx-main { padding: 0; max-width: none; }
@@ -82,7 +83,12 @@ def _svg_figure(match: re.Match[str]) -> str:
         data = base64.b64encode(png).decode("ascii")
         body = f'<img class="cx-chart-png" src="data:image/png;base64,{data}" style="width: {width:.0f}px" alt="">'
     else:
-        body = vl_convert.vegalite_to_svg(spec)
+        # the SVG as an image, not inline: WeasyPrint then parses it apart (ElementTree) instead of
+        # running its HTML parser and the page's CSS cascade over the ~3,000 nodes of the charts; still
+        # vector and searchable in the PDF
+        svg = vl_convert.vegalite_to_svg(spec).encode("utf-8")
+        data = base64.b64encode(svg).decode("ascii")
+        body = f'<img class="cx-chart-svg" src="data:image/svg+xml;base64,{data}" alt="">'
     return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{body}</figure>'
 
 
@@ -130,6 +136,7 @@ def pdf_html(nb: NotebookNode) -> str:
 
 def write_pdf(nb: NotebookNode, path: str | Path) -> Path:
     """Write the report of an executed notebook as PDF to ``path``."""
+    wait()  # the head start of cxlab.report.warm, when the run gave it one
     import weasyprint  # imported on use: only --pdf pays for it
 
     page = pdf_html(nb)

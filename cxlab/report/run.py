@@ -26,6 +26,7 @@ from ..i18n import check_language
 from ..intake import load_client
 from ..intake.write import write_text
 from ..jupyter.charts import export_notebook_page
+from ..jupyter.notebooks import localized_notebook_text
 from ..resources import notebook_templates
 from .export import export_notebook_html
 from .html import SECTION_METADATA
@@ -330,6 +331,10 @@ def build_report(
         "output_dir": str(out),
     }
     notebooks: list[Path] = []
+    if pdf or pptx:
+        from .warm import warm_up  # WeasyPrint / python-pptx start while the kernel runs (we only wait)
+
+        warm_up(pdf=pdf, pptx=pptx)
     try:
         executed = out / REPORT_TEMPLATE
         nb = execute_template(
@@ -368,9 +373,9 @@ def build_report(
                     skipped.append(f"{name}: skipped, the client has no {', '.join(lacking)}")
                     continue
                 path = out / "notebooks" / name
-                step = execute_template(
-                    template_path(name), path, step_params, kernel, cell_timeout, out, deadline
-                )
+                # the template with its markdown in the report language (notebooks.po), run in place
+                write_text(path, localized_notebook_text(template_path(name), lang))
+                step = execute_template(path, path, step_params, kernel, cell_timeout, out, deadline)
                 notebooks.append(path)
                 # the worked example as a web page whose charts draw offline (trainees without Jupyter)
                 write_text(path.with_suffix(".html"), export_notebook_page(step))

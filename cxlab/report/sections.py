@@ -29,6 +29,7 @@ from ..questionnaire import PILLARS
 from ..safety import confine, logo_data_uri
 from . import handoffs_text as ht
 from . import html as h
+from .attachments import HANDOFF_MATRIX
 from .charts import chart_html
 from .context import ReportContext
 from .methodology import methodology
@@ -444,7 +445,9 @@ def handoffs_section(ctx: ReportContext) -> h.Section | None:
             set(matrix["from_department"].astype(str)) | set(matrix["to_department"].astype(str))
         )
         if departments > top_n:
-            body += h.paragraph(h.text(ht.top_note(top_n, departments, None, ctx.lang)))
+            # the report's run writes every pair to this attachment (write_attachments)
+            attachment = f"{HANDOFF_MATRIX}.csv"
+            body += h.paragraph(h.text(ht.top_note(top_n, departments, attachment, ctx.lang)))
         body += _chart(handoffs_charts.handoff_heatmap(matrix, "count", lang=ctx.lang, top=top_n), ctx)
         how_to_read = _fmt_text(
             ctx,
@@ -547,8 +550,15 @@ def journey_section(ctx: ReportContext) -> h.Section | None:
     if ctx.cases is None:
         return None
     cfg = ctx.config
+    # the busiest stages and one "other" stage computed as a stage (distinct cases, its own NPS)
     stages = journey.journey_map(
-        ctx.client.events, ctx.linked, cfg.activities, cfg.indicators, cfg.thresholds
+        ctx.client.events,
+        ctx.linked,
+        cfg.activities,
+        cfg.indicators,
+        cfg.thresholds,
+        top=cfg.activities.top_departments,
+        other=journey_charts.other_stages_label(ctx.lang),
     )
     body = _chart(
         journey_charts.journey_map_chart(stages, lang=ctx.lang, top=cfg.activities.top_departments), ctx

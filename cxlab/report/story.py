@@ -98,6 +98,15 @@ def _rec_text(ctx: ReportContext, value: Any) -> str:
     return client_words(ctx, value.get(ctx.lang))
 
 
+def _evidence(ctx: ReportContext, rec: Recommendation, css: str = "") -> str:
+    """A recommendation's evidence and a space, or nothing for one without evidence (a custom
+    recommendation may have none: no empty evidence is printed)."""
+    text = _rec_text(ctx, rec.evidence).strip() if rec.evidence is not None else ""
+    if not text:
+        return ""
+    return (f'<span class="{css}">{h.text(text)}</span>' if css else h.text(text)) + " "
+
+
 def display_value(ctx: ReportContext, column: str, value: object) -> str:
     """A category as the client writes it: the client's own label from the ``values`` mapping of
     ``client.yaml`` when the report is in the client's language (Construction -> Edilizia), else the value."""
@@ -254,6 +263,32 @@ def insight_sentence(ctx: ReportContext, insight: Insight) -> str:
             share=_pct(f["share"], ctx),
             cases=_n(f["cases"], ctx),
         )
+    if insight.key == "handoff_threshold":
+        values = {
+            "k": _n(f["threshold"], ctx),
+            "below": _score(f["nps_below"], ctx),
+            "above": _score(f["nps_above"], ctx),
+            "n": _n(f["n_above"], ctx),
+            "share": _pct(f["share_above"], ctx),
+        }
+        if "first" in f:
+            return _fmt_text(
+                ctx,
+                "NPS does not fall with each handoff, it has a threshold: it goes from {nps_first} with {first} "
+                "to {nps_last} with {last} handoffs, then falls to {above} from {k} handoffs on ({n} answers, "
+                "{share} of the answered cases; {below} with fewer than {k}).",
+                first=_n(f["first"], ctx),
+                nps_first=_score(f["nps_first"], ctx),
+                last=_n(f["last"], ctx),
+                nps_last=_score(f["nps_last"], ctx),
+                **values,
+            )
+        return _fmt_text(
+            ctx,
+            "NPS falls to {above} from {k} handoffs on ({n} answers, {share} of the answered cases), against "
+            "{below} with fewer than {k}.",
+            **values,
+        )
     if insight.key == "comment_theme":
         return _fmt_text(
             ctx,
@@ -274,6 +309,12 @@ def kpi_card(ctx: ReportContext, kpi: Kpi) -> tuple[str, str, str]:
         "nps_cold": _t(ctx, "Cold NPS, wave {wave}", wave=kpi.current_label),
         "nps_hot": _t(ctx, "Hot NPS, last {months} months", months=_n(HOT_MONTHS, ctx)),
         "response_rate_cold": _t(ctx, "Cold response rate, wave {wave}", wave=kpi.current_label),
+        "closed_loop": _t(
+            ctx,
+            "Hot detractors contacted within {hours} h, last {months} months",
+            hours=_n(kpi.target_hours, ctx),
+            months=_n(HOT_MONTHS, ctx),
+        ),
     }
     value = _pct(kpi.value, ctx) if kpi.unit == "share" else _score(kpi.value, ctx)
     if kpi.delta is None:
@@ -296,6 +337,15 @@ def kpi_card(ctx: ReportContext, kpi: Kpi) -> tuple[str, str, str]:
                 months=_n(HOT_MONTHS, ctx),
                 n=_n(kpi.n, ctx),
             )
+    target = getattr(ctx.config.report.targets, kpi.key, None)
+    if target is not None:
+        share = kpi.unit == "share"
+        note += " · " + _t(
+            ctx,
+            "target {target}: {gap} points",
+            target=_pct(target, ctx) if share else _score(target, ctx),
+            gap=_signed((kpi.value - target) * (100 if share else 1), ctx, 1),
+        )
     if kpi.small_n:
         note += " · " + _t(ctx, "small sample")
     return labels.get(kpi.key, kpi.key), value, note
@@ -349,7 +399,7 @@ def executive_summary(ctx: ReportContext, top: int = 5) -> h.Section:
         by_rec = {r.id: i for i in initiatives for r in i.recommendations}
         items = "".join(
             f"<li><strong>{h.text(_rec_text(ctx, r.title))}</strong>{proposal_mark(ctx, r)} — "
-            f"{h.text(_rec_text(ctx, r.evidence))} "
+            f"{_evidence(ctx, r)}"
             f'<span class="cx-owner">{h.text(owner)}: {h.text(r.owner_label(ctx.lang))} · '
             f"{h.text(_p(ctx, 'initiative', INITIATIVE_NAMES.get(by_rec[r.id].key, by_rec[r.id].key)))}</span></li>"
             for r in actions
@@ -440,7 +490,7 @@ def recommendations_section(ctx: ReportContext) -> h.Section:
         actions = "".join(
             f"<li><strong>{h.text(_rec_text(ctx, r.title))}</strong>{proposal_mark(ctx, r)} — "
             f"{h.text(_rec_text(ctx, r.action))} "
-            f'<span class="cx-rec-evidence">{h.text(_rec_text(ctx, r.evidence))}</span> '
+            f"{_evidence(ctx, r, css='cx-rec-evidence')}"
             f'<span class="cx-rec-due">{h.text(r.due)}</span></li>'
             for r in i.recommendations
         )

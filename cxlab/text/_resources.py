@@ -35,22 +35,42 @@ EXTRA_LEXICONS = (("it", "lexicon_it_general.tsv"), ("en", "lexicon_en_vader.tsv
 
 
 @cache
-def _lemmatiser():  # simplemma imported lazily: its dictionaries load on first use
+def _simplemma():  # imported lazily; each language's dictionary loads on its first use only
     import simplemma
 
     return simplemma
 
 
+@cache
+def _lemmatiser():
+    """simplemma's default (non-greedy) lemmatiser without its own result cache: ``lemma`` keeps one
+    entry per distinct word, which :func:`clear_caches` can empty."""
+    sm = _simplemma()
+    from simplemma.strategies import DefaultStrategy
+
+    return sm.Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(greedy=False))
+
+
+_LEMMA_CACHE: dict[tuple[str, str], str] = {}
+
+
 def lemma(token: str, language: str) -> str:
-    """The dictionary form of ``token`` (simplemma's offline data; the token itself when unknown)."""
+    """The dictionary form of ``token`` (simplemma's offline data; the token itself when unknown),
+    computed once per distinct word and language."""
     if len(token) > MAX_TOKEN_CHARS or not token.isalpha():
         return token
-    return str(_lemmatiser().lemmatize(token, lang=language))
+    key = (language, token)
+    found = _LEMMA_CACHE.get(key)
+    if found is None:
+        if len(_LEMMA_CACHE) > 500_000:  # bounded: one entry per distinct word ever seen
+            _LEMMA_CACHE.clear()
+        found = _LEMMA_CACHE[key] = str(_lemmatiser().lemmatize(token, language))
+    return found
 
 
 def known_word(token: str, language: str) -> bool:
     """True when ``token`` is a word form in simplemma's dictionary of ``language``."""
-    return len(token) <= MAX_TOKEN_CHARS and bool(_lemmatiser().is_known(token, lang=language))
+    return len(token) <= MAX_TOKEN_CHARS and bool(_simplemma().is_known(token, lang=language))
 
 
 def _data_text(name: str) -> str:
@@ -58,6 +78,15 @@ def _data_text(name: str) -> str:
 
 
 _VALENCE_CACHE: dict[tuple[str, str], float] = {}
+#: shortest stem that can match (stems of three letters or fewer are never used as prefixes)
+_STEM_KEY = 4
+
+
+def clear_caches() -> None:
+    """Forget the per-word results kept between calls (valences): what a fresh report kernel starts
+    with. The lexicons and simplemma's dictionaries stay loaded."""
+    _VALENCE_CACHE.clear()
+    _LEMMA_CACHE.clear()
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,8 @@ class Lexicon:
     stopwords: frozenset[str]
     max_stem: int = 0  # length of the longest stem: bounds the prefix search
     extra: dict[str, float] = field(default_factory=dict)  # secondary lexicons (lemmas), CX lexicon wins
+    #: stems by their first ``_STEM_KEY`` letters, longest first: one dict lookup finds a word's stems
+    stem_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def entry(self, token: str) -> str | None:
         """The lexicon term a token matches: exact word, light English inflections, longest stem, then the
@@ -105,9 +136,10 @@ class Lexicon:
                     and token[: -len(suffix)] in self.words
                 ):
                     return token[: -len(suffix)]
-        for k in range(min(len(token), self.max_stem), 3, -1):
-            if token[:k] in self.stems:
-                return token[:k] + "*"
+        # the longest stem of at least _STEM_KEY letters that starts the token
+        for stem in self.stem_index.get(token[:_STEM_KEY], ()):
+            if len(stem) <= len(token) and token.startswith(stem):
+                return stem + "*"
         return None
 
     def valence(self, token: str) -> float:
@@ -194,6 +226,10 @@ def lexicon(language: str) -> Lexicon:
     # modifiers are not sentiment words ("too", "highly", "poco" act through the next word)
     for k in (*mods["intensifiers"], *mods["negators"], *mods["contrast"]):
         extra.pop(str(k), None)
+    index: dict[str, list[str]] = {}
+    for stem in sorted(stems, key=len, reverse=True):
+        if len(stem) >= _STEM_KEY:
+            index.setdefault(stem[:_STEM_KEY], []).append(stem)
     return Lexicon(
         language=language,
         words=words,
@@ -207,6 +243,7 @@ def lexicon(language: str) -> Lexicon:
         stopwords=frozenset(mods["stopwords"]),
         max_stem=max(map(len, stems), default=0),
         extra=extra,
+        stem_index={k: tuple(v) for k, v in index.items()},
     )
 
 
@@ -216,18 +253,21 @@ def default_taxonomy() -> dict:
     return yaml.safe_load(_data_text("themes.yaml"))
 
 
+def _as_text(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    return "" if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA else str(text)
+
+
 def _normalise_one(text: object) -> str:
-    if not isinstance(text, str):
-        text = (
-            "" if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA else str(text)
-        )
-    t = _NT.sub(" not", text.lower())
+    t = _NT.sub(" not", _as_text(text).lower())
     return _CONCESSIVE_PAIRS.sub(r"\1\2", _APOSTROPHES.sub(" ", t))
 
 
 def normalise(texts: pd.Series) -> pd.Series:
     """Lower-case comments and make apostrophes, contractions and two-word concessives tokenisable
-    (object Series, same index; missing comments become "")."""
+    (object Series, same index; missing comments become ""). :func:`tokenise` does not need it (it
+    applies the same rules per distinct word); client theme regexes run on this text."""
     values = texts.to_numpy(dtype=object, na_value=None)
     return pd.Series([_normalise_one(t) for t in values], index=texts.index, dtype=object)
 
@@ -243,27 +283,85 @@ class Tokens:
     n_docs: int
 
 
-def tokenise(normalised: pd.Series) -> Tokens:
-    """Tokenise normalised comments with one compiled regex and factorise the tokens. Tokens longer
-    than ``MAX_TOKEN_CHARS`` (no word is) are dropped, so later lookups stay linear in the input."""
-    findall = TOKEN_RE.findall
-    found = [findall(t) if isinstance(t, str) else [] for t in normalised.to_numpy(dtype=object)]
-    n = len(found)
-    lengths = np.fromiter(map(len, found), dtype=np.int64, count=n)
-    flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(lengths.sum()))
-    doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    if len(flat):
-        tok_len = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
-        if tok_len.max() > MAX_TOKEN_CHARS:
-            keep = tok_len <= MAX_TOKEN_CHARS
-            flat, doc = flat[keep], doc[keep]
-            lengths = np.bincount(doc, minlength=n).astype(np.int64)
-    codes, vocab = pd.factorize(flat)
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if n else np.zeros(0, dtype=np.int64)
-    return Tokens(
-        codes=np.asarray(codes, dtype=np.int64),
-        vocab=np.asarray(vocab, dtype=object),
-        doc=doc,
-        start=offsets[doc] if len(doc) else np.zeros(0, dtype=np.int64),
-        n_docs=n,
-    )
+#: first and second word of the two-word concessives joined into one token ("anche se" -> "anchese")
+_CONCESSIVE_FIRST = ("anche", "even")
+_CONCESSIVE_SECOND = ("se", "though")
+
+
+def _chunk_tokens(chunk: str) -> list[str]:
+    """Tokens of one whitespace-free chunk of lower-cased text ("l'hotel," -> ["l", "hotel", ","])."""
+    if chunk.isalpha():
+        return [chunk] if len(chunk) <= MAX_TOKEN_CHARS else []
+    return [w for w in TOKEN_RE.findall(_NT.sub(" not", chunk)) if len(w) <= MAX_TOKEN_CHARS]
+
+
+def tokenise(texts: pd.Series) -> Tokens:
+    """Tokenise comments (raw or :func:`normalise`d: same result) and factorise the tokens.
+
+    Linear in the input and fast: each comment is lower-cased and split on white space (C speed); the
+    regular expression, the contractions ("didn't" -> "did not") and the apostrophes ("l'hotel") are
+    applied once per *distinct* chunk, not per comment. A match of ``TOKEN_RE`` never spans white
+    space, so this gives the tokens of ``TOKEN_RE.findall`` on the whole normalised text. Tokens
+    longer than ``MAX_TOKEN_CHARS`` (no word is) are dropped, so later lookups stay linear in the
+    input. Two-word concessives ("anche se", "even though") become one token ("anchese").
+    """
+    values = texts.to_numpy(dtype=object, na_value=None)
+    split = [(t if isinstance(t, str) else _as_text(t)).lower().split() for t in values]
+    n = len(split)
+    chunk_counts = np.fromiter(map(len, split), dtype=np.int64, count=n)
+    flat = np.fromiter(chain.from_iterable(split), dtype=object, count=int(chunk_counts.sum()))
+    chunk_codes, chunks = pd.factorize(flat)
+    # per distinct chunk: its tokens, as codes of the token vocabulary
+    index: dict[str, int] = {}
+    sub: list[int] = []
+    sub_len = np.empty(len(chunks), dtype=np.int64)
+    for j, chunk in enumerate(chunks):
+        words = _chunk_tokens(chunk)
+        sub_len[j] = len(words)
+        sub.extend(index.setdefault(w, len(index)) for w in words)
+    sub_codes = np.asarray(sub, dtype=np.int64)
+    sub_start = np.concatenate([[0], np.cumsum(sub_len)[:-1]]).astype(np.int64)
+    chunk_doc = np.repeat(np.arange(n, dtype=np.int64), chunk_counts)
+    lens = sub_len[chunk_codes] if len(chunk_codes) else np.zeros(0, dtype=np.int64)
+    total = int(lens.sum())
+    first_out = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64) if len(lens) else lens
+    within = np.arange(total, dtype=np.int64) - np.repeat(first_out, lens)
+    codes = sub_codes[np.repeat(sub_start[chunk_codes], lens) + within] if total else within
+    doc = np.repeat(chunk_doc, lens)
+    vocab = np.empty(len(index), dtype=object)
+    vocab[:] = list(index)
+    codes, vocab, doc = _join_concessives(codes, vocab, doc, index)
+    lengths = np.bincount(doc, minlength=n).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if n else lengths
+    return Tokens(codes=codes, vocab=vocab, doc=doc, start=offsets[doc], n_docs=n)
+
+
+def _join_concessives(
+    codes: np.ndarray, vocab: np.ndarray, doc: np.ndarray, index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Join "anche se" / "even though" (consecutive tokens of one comment) into one token."""
+    firsts = [index[w] for w in _CONCESSIVE_FIRST if w in index]
+    seconds = [index[w] for w in _CONCESSIVE_SECOND if w in index]
+    if not firsts or not seconds or len(codes) < 2:
+        return codes, vocab, doc
+    is_first = np.zeros(len(vocab), dtype=bool)
+    is_first[firsts] = True
+    is_second = np.zeros(len(vocab), dtype=bool)
+    is_second[seconds] = True
+    pos = np.flatnonzero(is_first[codes[:-1]])  # few: "anche", "even"
+    pos = pos[is_second[codes[pos + 1]] & (doc[pos] == doc[pos + 1])]
+    if not len(pos):
+        return codes, vocab, doc
+    words = list(vocab)
+    for p in pos:  # few: one per concessive clause
+        joined = str(vocab[codes[p]]) + str(vocab[codes[p + 1]])
+        if joined not in index:
+            index[joined] = len(words)
+            words.append(joined)
+        codes[p] = index[joined]
+    keep = np.ones(len(codes), dtype=bool)
+    keep[pos + 1] = False
+    # the vocabulary may keep a word that no longer occurs ("se"): harmless, every lookup goes by code
+    all_words = np.empty(len(words), dtype=object)
+    all_words[:] = words
+    return codes[keep], all_words, doc[keep]

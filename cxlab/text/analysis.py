@@ -12,7 +12,7 @@ import pandas as pd
 from ..config import IndicatorSettings, TextSettings, Thresholds
 from ..errors import AnalysisError, MissingColumnError
 from ..stats import nps_counts, nps_interval
-from ._resources import normalise, tokenise
+from ._resources import tokenise
 from .sentiment import sentiment_of_tokens
 from .themes import taxonomy, themes_of_tokens
 
@@ -38,20 +38,44 @@ def analyse_comments(
         raise MissingColumnError(
             f"a '{text_column}' column of free-text comments", file="survey_responses", column=text_column
         )
-    text = responses[text_column].astype("string").str.strip()
-    keep = text.str.len().fillna(0).to_numpy() >= max(settings.min_comment_chars, 1)
+    stripped = _stripped(responses[text_column])
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    keep = lengths >= max(settings.min_comment_chars, 1)
     base = responses.loc[keep, [c for c in CARRIED if c in responses.columns]].copy()
-    comments = text[keep].astype(object)
+    kept = np.empty(int(keep.sum()), dtype=object)
+    kept[:] = [t for t, k in zip(stripped, keep, strict=True) if k]
+    comments = pd.Series(kept, index=base.index, dtype=object)
     base["comment"] = comments
-    norm = normalise(comments)
-    tokens = tokenise(norm)  # once, for the language, the sentiment and the themes
-    scored = sentiment_of_tokens(norm, tokens, None, settings.neutral_band, default_language=language)
-    themes = themes_of_tokens(norm, tokens, settings)
-    keys = np.asarray(themes.columns, dtype=object)
-    joined = [";".join(keys[row]) for row in themes.to_numpy()] if len(themes) else []
+    tokens = tokenise(comments)  # once, for the language, the sentiment and the themes
+    scored = sentiment_of_tokens(comments, tokens, None, settings.neutral_band, default_language=language)
+    themes = themes_of_tokens(comments, tokens, settings)
     out = pd.concat([base, scored], axis=1)
-    out["themes"] = pd.Series(joined, index=base.index, dtype=object)
+    out["themes"] = pd.Series(_joined_keys(themes), index=base.index, dtype=object)
     return out
+
+
+def _stripped(column: pd.Series) -> list[str]:
+    """The comments as stripped strings ("" for a missing one; numbers as written)."""
+    out = []
+    for t in column.to_numpy(dtype=object):
+        if isinstance(t, str):
+            out.append(t.strip())
+        elif t is None or pd.isna(t):
+            out.append("")
+        else:
+            out.append(str(t).strip())
+    return out
+
+
+def _joined_keys(flags: pd.DataFrame) -> np.ndarray:
+    """Per row, the names of its True columns joined by ";" (one string built per distinct row)."""
+    keys = np.asarray(flags.columns, dtype=object)
+    if not len(flags) or not len(keys):
+        return np.full(len(flags), "", dtype=object)
+    rows, inverse = np.unique(flags.to_numpy(dtype=bool), axis=0, return_inverse=True)
+    names = np.empty(len(rows), dtype=object)
+    names[:] = [";".join(keys[row]) for row in rows]
+    return names[np.asarray(inverse).reshape(-1)]
 
 
 def theme_mentions(analysed: pd.DataFrame) -> pd.DataFrame:

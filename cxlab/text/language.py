@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._resources import PUNCT, Tokens, known_word, lexicon, modifiers, normalise, tokenise
+from ._resources import PUNCT, Tokens, known_word, lexicon, modifiers, tokenise
 
 LANGUAGE_CATEGORIES = ["it", "en", "other"]
 _EN_GROUPS = re.compile(r"th|wh|sh|ck|ght|ing$|w|y$|k")
@@ -31,11 +31,13 @@ _SHARED_WORDS = frozenset(
 )
 
 
-def _token_scores(vocab: np.ndarray) -> np.ndarray:
-    """(3, V) scores of each vocabulary token for it, en, other."""
+def _token_scores(vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(3, V) scores of each vocabulary token for it, en, other *without* the dictionary evidence, and
+    (V,) bool: the tokens that may get dictionary evidence (``_dictionary_scores``)."""
     it, en = lexicon("it"), lexicon("en")
     other = frozenset(modifiers()["other"]["stopwords"])
     out = np.zeros((3, len(vocab)))
+    eligible = np.zeros(len(vocab), dtype=bool)
     for j, tok in enumerate(vocab):  # loop over the vocabulary only, not over tokens
         if tok in PUNCT:
             continue
@@ -48,28 +50,71 @@ def _token_scores(vocab: np.ndarray) -> np.ndarray:
                 s_en += 0.3
             if _EN_GROUPS.search(tok):
                 s_en += 0.5
-        s_it += 1.0 * bool(_ACCENTS.search(tok))
-        # dictionary evidence for words no stop-word list holds: "posto", "bagni", "rumori", "love"
-        # (words of two letters or fewer and loan words used in both languages are no evidence)
-        in_it, in_en = known_word(tok, "it"), known_word(tok, "en")
-        if in_it != in_en and len(tok) >= 3 and tok not in _SHARED_WORDS:
-            s_it += DICTIONARY_WEIGHT * in_it
-            s_en += DICTIONARY_WEIGHT * in_en
-        non_latin = 2.0 * bool(_NON_LATIN.search(tok))
+            eligible[j] = tok not in _SHARED_WORDS
+        ascii_word = tok.isascii()
+        if not ascii_word:
+            s_it += 1.0 * bool(_ACCENTS.search(tok))
+        non_latin = 0.0 if ascii_word else 2.0 * bool(_NON_LATIN.search(tok))
         out[:, j] = (s_it, s_en, 2.0 * (tok in other) + non_latin)
+    return out, eligible
+
+
+def _dictionary_scores(words: np.ndarray) -> np.ndarray:
+    """(2, n) it/en evidence of words that simplemma's dictionary knows in one of the two languages
+    only: "posto", "bagni", "rumori", "love" (words of two letters or fewer and loan words used in both
+    languages are no evidence: see ``_token_scores``'s eligible)."""
+    out = np.zeros((2, len(words)))
+    for j, tok in enumerate(words):
+        in_it, in_en = known_word(tok, "it"), known_word(tok, "en")
+        if in_it != in_en:
+            out[0 if in_it else 1, j] = DICTIONARY_WEIGHT
     return out
 
 
-def detect_token_languages(tokens: Tokens, default: str) -> np.ndarray:
-    """Language label of each document of already tokenised comments (shared with the sentiment
-    analysis, which tokenises once)."""
-    scores = _token_scores(tokens.vocab)[:, tokens.codes]
-    per_doc = np.vstack([np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores])
+def _labels(per_doc: np.ndarray, default: str) -> np.ndarray:
     best = per_doc.argmax(axis=0)
     labels = np.asarray(LANGUAGE_CATEGORIES, dtype=object)[best]
     tie = (per_doc[0] == per_doc[1]) & (best < 2)
     labels[(per_doc.max(axis=0) < 1.0) | tie] = default
     return labels
+
+
+def _decided(per_doc: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Comments whose label no dictionary evidence can change: each eligible word adds at most
+    ``DICTIONARY_WEIGHT`` to the Italian or the English score, so ``reach`` bounds what they can add."""
+    s_it, s_en, s_other = per_doc
+    margin = reach + 1e-9
+    it_wins = (s_it - s_en > margin) & (s_it >= s_other) & (s_it >= 1.0)
+    en_wins = (s_en - s_it > margin) & (s_en >= s_other) & (s_en >= 1.0)
+    other_wins = (s_other - s_it > margin) & (s_other - s_en > margin) & (s_other >= 1.0)
+    return (reach == 0) | it_wins | en_wins | other_wins
+
+
+def detect_token_languages(tokens: Tokens, default: str) -> np.ndarray:
+    """Language label of each document of already tokenised comments (shared with the sentiment
+    analysis, which tokenises once).
+
+    The dictionary evidence (simplemma's word lists, the costly part: each language's dictionary
+    takes about a second to load) is looked up only for the words of the comments whose label it
+    could change; comments with clear stop-word evidence never need it, so a batch of such comments
+    loads no dictionary at all. The labels are the same as with the evidence for every word.
+    """
+    table, eligible = _token_scores(tokens.vocab)
+    scores = table[:, tokens.codes]
+    per_doc = np.vstack([np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores])
+    reach = DICTIONARY_WEIGHT * np.bincount(
+        tokens.doc, weights=eligible[tokens.codes], minlength=tokens.n_docs
+    )
+    open_docs = ~_decided(per_doc, reach)
+    if open_docs.any():
+        need = np.zeros(len(tokens.vocab), dtype=bool)
+        need[tokens.codes[open_docs[tokens.doc]]] = True
+        need &= eligible
+        idx = np.flatnonzero(need)
+        table[:2, idx] += _dictionary_scores(tokens.vocab[idx])
+        scores = table[:, tokens.codes]
+        per_doc = np.vstack([np.bincount(tokens.doc, weights=row, minlength=tokens.n_docs) for row in scores])
+    return _labels(per_doc, default)
 
 
 def detect_language(texts: pd.Series, default: str = "other") -> pd.Series:
@@ -78,7 +123,7 @@ def detect_language(texts: pd.Series, default: str = "other") -> pd.Series:
     ``default`` is used for comments with no evidence either way (empty, a number, "ok"); pass the
     client's language to analyse such comments with its lexicon.
     """
-    tokens = tokenise(normalise(texts))
+    tokens = tokenise(texts)
     labels = detect_token_languages(tokens, default)
     return pd.Series(
         pd.Categorical(labels, categories=LANGUAGE_CATEGORIES), index=texts.index, name="language"

@@ -9,6 +9,7 @@ With no labels there is no model and the lexicon runs alone, exactly as without 
 train_model(texts, labels, lexicon_scores)      -> CommentModel | None
 model_scores(model, texts, lexicon_scores)      -> sentiment in [-1, 1] per comment
 apply_model(analysed, model, neutral_band)      -> analysed comments with the blended sentiment
+apply_theme_labels(analysed, labels)            -> labelled comments take the consultant's themes
 least_sure(analysed, labelled=None, n=20)       -> the comments to label next (active learning)
 learning_curve(texts, labels, language, sizes)  -> AUC by number of labels (benchmarks/text.py)
 
@@ -112,6 +113,29 @@ def apply_model(
     )
     out["sentiment"] = scores
     out["polarity"] = polarity(scores, neutral_band)
+    return out
+
+
+def apply_theme_labels(analysed: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame:
+    """The analysed comments where each comment the consultant gave themes to (a non-blank ``themes``
+    cell of the labels) carries those themes instead of the taxonomy's; the taxonomy's are kept in
+    ``themes_rules``. A blank cell means the themes were not judged: the taxonomy's stay. Theme keys
+    are cleaned (stripped, de-duplicated, joined by ";"); keys outside the taxonomy are ignored later
+    by the theme summary. Without any judged themes the frame is returned unchanged."""
+    if labels is None or analysed.empty or "themes" not in labels.columns or "themes" not in analysed:
+        return analysed
+    cells = labels["themes"].fillna("").astype(str)
+    keys = [list(dict.fromkeys(k.strip() for k in cell.split(";") if k.strip())) for cell in cells]
+    judged = {str(c): ";".join(k) for c, k in zip(labels["comment"], keys, strict=True) if k}
+    if not judged:
+        return analysed
+    given = analysed["comment"].astype(str).map(judged)
+    hit = given.notna().to_numpy()
+    if not hit.any():
+        return analysed
+    out = analysed.copy()
+    out["themes_rules"] = analysed["themes"]
+    out.loc[hit, "themes"] = given[hit]
     return out
 
 

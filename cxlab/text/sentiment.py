@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._resources import LANGUAGES, PUNCT, Tokens, lexicon, normalise, tokenise
+from ._resources import LANGUAGES, PUNCT, Tokens, lexicon, tokenise
 from .language import detect_token_languages
 
 NEGATION_WINDOW = 4
@@ -77,20 +77,64 @@ def _vocab_arrays(vocab: np.ndarray, used: np.ndarray | None = None) -> dict[str
 
 
 def _phrases(
-    tokens: Tokens, tok_lang: np.ndarray, first: np.ndarray, size: int
+    tokens: Tokens, tok_lang: np.ndarray, cand_all: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(positions, values, negated values) of the ``size``-word phrases found in the batch."""
+    """(positions, values, negated values) of the ``size``-word phrases found in the batch; ``cand_all``
+    are the positions whose word starts some phrase of its comment's language. Phrases are matched as
+    integer keys of their words' vocabulary codes (no string is built per position)."""
     t = len(tokens.codes)
-    pos_all, val_all, neg_all = [], [], []
     none = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
-    if t < size:
+    head = cand_all[cand_all <= t - size]
+    if not len(head):
         return none
-    head = np.arange(t - size + 1)
-    same = tokens.doc[head] == tokens.doc[head + size - 1]
+    head = head[tokens.doc[head] == tokens.doc[head + size - 1]]
+    v = len(tokens.vocab)
+    if v**size >= 2**62:  # keys would overflow int64 (a vocabulary of over a million words)
+        return _phrases_by_string(tokens, tok_lang, head, size)
+    code_of = {w: i for i, w in enumerate(tokens.vocab)}
+    pos_all, val_all, neg_all = [], [], []
+    for li, lang in enumerate(LANGUAGES):
+        lex = lexicon(lang)
+        cand = head[tok_lang[head] == li]
+        if not len(cand):
+            continue
+        keys, vals, negs = [], [], []
+        for phrase, value in lex.phrases.items():
+            words = phrase.split(" ")
+            if len(words) != size or not all(w in code_of for w in words):
+                continue
+            key = 0
+            for w in words:
+                key = key * v + code_of[w]
+            keys.append(key)
+            vals.append(value)
+            negs.append(lex.negated.get(phrase, np.nan))
+        if not keys:
+            continue
+        order = np.argsort(keys)
+        table = np.asarray(keys, dtype=np.int64)[order]
+        cand_keys = tokens.codes[cand].astype(np.int64)
+        for k in range(1, size):
+            cand_keys = cand_keys * v + tokens.codes[cand + k]
+        at = np.minimum(np.searchsorted(table, cand_keys), len(table) - 1)
+        hit = table[at] == cand_keys
+        pos_all.append(cand[hit])
+        val_all.append(np.asarray(vals, dtype=float)[order][at[hit]])
+        neg_all.append(np.asarray(negs, dtype=float)[order][at[hit]])
+    if not pos_all:
+        return none
+    return np.concatenate(pos_all), np.concatenate(val_all), np.concatenate(neg_all)
+
+
+def _phrases_by_string(
+    tokens: Tokens, tok_lang: np.ndarray, head: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_phrases` with string keys, for vocabularies too large for integer keys."""
+    pos_all, val_all, neg_all = [], [], []
     for li, lang in enumerate(LANGUAGES):
         lex = lexicon(lang)
         table = {k: v for k, v in lex.phrases.items() if k.count(" ") == size - 1}
-        cand = head[same & (tok_lang[head] == li) & first[li, tokens.codes[head]]]
+        cand = head[tok_lang[head] == li]
         if not len(cand) or not table:
             continue
         keys = tokens.vocab[tokens.codes[cand]]
@@ -103,60 +147,96 @@ def _phrases(
         val_all.append(vals[hit])
         neg_all.append(key_series[hit].map(lex.negated).to_numpy(dtype=float))
     if not pos_all:
-        return none
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     return np.concatenate(pos_all), np.concatenate(val_all), np.concatenate(neg_all)
 
 
+def _next(flags: np.ndarray, where: np.ndarray, big: int) -> np.ndarray:
+    """For each index i: the smallest ``where[j]`` with j > i and ``flags[j]`` (``big`` when none)."""
+    nxt = np.minimum.accumulate(np.where(flags, where, big)[::-1])[::-1]
+    return np.append(nxt[1:], big)
+
+
 def _score(tokens: Tokens, doc_lang: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(score, sentiment-word count) per comment; ``doc_lang`` is 0 it, 1 en, -1 none."""
+    """(score, sentiment-word count) per comment; ``doc_lang`` is 0 it, 1 en, -1 none.
+
+    Only the tokens that can matter are processed: sentiment words, negators, intensifiers, contrast
+    and concessive words, punctuation and phrase starts (a quarter of the tokens in real comments).
+    Every rule works on their positions in the comment, so the other words still count for the
+    distances (negation window, the two words before a sentiment word) exactly as if all were kept.
+    """
     t = len(tokens.codes)
+    n_docs = tokens.n_docs
     if t == 0:
-        return np.zeros(tokens.n_docs), np.zeros(tokens.n_docs)
+        return np.zeros(n_docs), np.zeros(n_docs)
+    v = len(tokens.vocab)
     tok_lang = doc_lang[tokens.doc]
-    used = np.zeros((2, len(tokens.vocab)), dtype=bool)
-    for li in (0, 1):
-        used[li, tokens.codes[tok_lang == li]] = True
-    arr = _vocab_arrays(tokens.vocab, used)
-    li = np.maximum(tok_lang, 0)
-    known = tok_lang >= 0
-    c = tokens.codes
-    val = np.where(known, arr["val"][li, c], 0.0)
-    negval = np.where(known, arr["negval"][li, c], np.nan)
-    neg = known & arr["neg"][li, c]
-    mult = np.where(known, arr["mult"][li, c], 1.0)
-    contrast = known & arr["contrast"][li, c]
-    conc = known & arr["conc"][li, c]
-    punct = np.isin(tokens.vocab, list(PUNCT))[c]
+    row = np.where(tok_lang < 0, 2, tok_lang)  # row 2: comments in no language of ours (nothing counts)
+    used = np.zeros((3, v), dtype=bool)
+    used[row, tokens.codes] = True
+    arr = _vocab_arrays(tokens.vocab, used[:2])
+    is_punct = np.isin(tokens.vocab, list(PUNCT))
+    relevant = np.zeros((3, v), dtype=bool)
+    relevant[:2] = (
+        (arr["val"] != 0)
+        | ~np.isnan(arr["negval"])
+        | arr["neg"]
+        | (arr["mult"] != 1.0)
+        | arr["contrast"]
+        | arr["conc"]
+        | arr["first"]
+        | is_punct
+    )
+    flat_index = row * v + tokens.codes
+    p = np.flatnonzero(relevant.reshape(-1)[flat_index])  # positions kept, sorted
+    if not len(p):
+        return np.zeros(n_docs), np.zeros(n_docs)
+    li = row[p]
+    c = tokens.codes[p]
+    doc = tokens.doc[p]
+    start = tokens.start[p]
+    val = arr["val"][li, c]
+    negval = arr["negval"][li, c]
+    neg = arr["neg"][li, c]
+    mult = arr["mult"][li, c]
+    contrast = arr["contrast"][li, c]
+    conc = arr["conc"][li, c]
+    punct = is_punct[c]
 
     # phrases: three-word first, then two-word ones that do not overlap them
-    covered = np.zeros(t, dtype=bool)
-    immune = np.zeros(t, dtype=bool)
+    first_pos = p[arr["first"][li, c]]
+    covered_all = np.zeros(t, dtype=bool)
+    immune = np.zeros(len(p), dtype=bool)
+    starts, start_vals, start_negs = [], [], []
     for size in (3, 2):
-        pos, pval, pneg = _phrases(tokens, tok_lang, arr["first"], size)
+        pos, pval, pneg = _phrases(tokens, tok_lang, first_pos, size)
         if size == 2 and len(pos):
-            keep = ~covered[pos] & ~covered[pos + 1]
+            keep = ~covered_all[pos] & ~covered_all[pos + 1]
             pos, pval, pneg = pos[keep], pval[keep], pneg[keep]
         if not len(pos):
             continue
-        starts_negated = arr["neg"][li[pos], c[pos]]
         for k in range(size):
-            covered[pos + k] = True
-        for k in range(1, size):
-            val[pos + k] = 0.0
-            negval[pos + k] = np.nan
-        val[pos] = pval
-        negval[pos] = pneg
-        immune[pos] = starts_negated  # "nessun problema" already contains its negation
+            covered_all[pos + k] = True
+        starts.append(pos)
+        start_vals.append(pval)
+        start_negs.append(pneg)
+    covered = covered_all[p]
+    val = np.where(covered, 0.0, val)
+    negval = np.where(covered, np.nan, negval)
+    if starts:
+        at = np.searchsorted(p, np.concatenate(starts))  # phrase starts are kept positions
+        immune[at] = neg[at]  # "nessun problema" already contains its negation
+        val[at] = np.concatenate(start_vals)
+        negval[at] = np.concatenate(start_negs)
     neg &= ~covered
     contrast &= ~covered
     conc &= ~covered
     mult = np.where(covered, 1.0, mult)
 
-    positions = np.arange(t)
-    floor = tokens.start - 1
-    last_bnd = np.maximum(np.maximum.accumulate(np.where(punct | contrast | conc, positions, -1)), floor)
-    last_neg = np.maximum.accumulate(np.where(neg, positions, -1))
-    negated = (last_neg > last_bnd) & (positions - last_neg <= NEGATION_WINDOW) & ~immune
+    floor = start - 1
+    last_bnd = np.maximum(np.maximum.accumulate(np.where(punct | contrast | conc, p, -1)), floor)
+    last_neg = np.maximum.accumulate(np.where(neg, p, -1))
+    negated = (last_neg > last_bnd) & (p - last_neg <= NEGATION_WINDOW) & ~immune
     flipped = np.where(np.isnan(negval), val * np.where(val > 0, NEGATE_POSITIVE, NEGATE_NEGATIVE), negval)
     val = np.where(negated, flipped, val)
 
@@ -164,33 +244,36 @@ def _score(tokens: Tokens, doc_lang: np.ndarray) -> tuple[np.ndarray, np.ndarray
     # preavviso") states that an expectation was not met: mildly negative. Negative concord ("non ...
     # mai") counts once.
     big = t + 1
-    bnd = punct | contrast | conc
-    next_bnd = np.append(np.minimum.accumulate(np.where(bnd, positions, big)[::-1])[::-1], big)
-    next_nz = np.append(np.minimum.accumulate(np.where(val != 0, positions, big)[::-1])[::-1], big)
-    doc_end = tokens.start + np.bincount(tokens.doc, minlength=tokens.n_docs)[tokens.doc] - 1
-    reach = np.minimum(np.minimum(positions + NEGATION_WINDOW, next_bnd[positions + 1] - 1), doc_end)
+    next_bnd = _next(punct | contrast | conc, p, big)
+    next_nz = _next(val != 0, p, big)
+    doc_len = np.bincount(tokens.doc, minlength=n_docs)
+    doc_end = start + doc_len[doc] - 1
+    reach = np.minimum(np.minimum(p + NEGATION_WINDOW, next_bnd - 1), doc_end)
     prev_neg = np.concatenate([[-1], last_neg[:-1]])
-    concord = (prev_neg > last_bnd) & (positions - prev_neg <= NEGATION_WINDOW)
-    bare = neg & (next_nz[positions + 1] > reach) & ~concord
+    concord = (prev_neg > last_bnd) & (p - prev_neg <= NEGATION_WINDOW)
+    bare = neg & (next_nz > reach) & ~concord
     val = np.where(bare, BARE_NEGATION, val)
 
+    # intensifiers in the two words before (a word not kept has no multiplier)
     for k in (1, 2):
-        j = positions - k
-        ok = (j > last_bnd) & (j >= tokens.start)
-        val = val * np.where(ok, mult[np.maximum(j, 0)], 1.0)
+        j = p - k
+        at = np.minimum(np.searchsorted(p, j), len(p) - 1)
+        ok = (p[at] == j) & (j > last_bnd) & (j >= start)
+        val = val * np.where(ok, mult[at], 1.0)
 
     # contrast: per comment, the part after the last "but" weighs 1.5, the part before 0.5
     csum = np.cumsum(contrast)
-    before_doc = np.concatenate([[0], csum])[tokens.start]
+    doc_first = np.searchsorted(p, start)  # first kept position of each token's comment
+    before_doc = np.concatenate([[0], csum])[doc_first]
     seen = csum - before_doc
-    total = np.bincount(tokens.doc, weights=contrast, minlength=tokens.n_docs)[tokens.doc]
+    total = np.bincount(doc, weights=contrast, minlength=n_docs)[doc]
     weight = np.where(total == 0, 1.0, np.where(seen == total, 1.5, 0.5))
-    last_punct = np.maximum(np.maximum.accumulate(np.where(punct, positions, -1)), floor)
-    last_conc = np.maximum.accumulate(np.where(conc, positions, -1))
+    last_punct = np.maximum(np.maximum.accumulate(np.where(punct, p, -1)), floor)
+    last_conc = np.maximum.accumulate(np.where(conc, p, -1))
     weight = np.where(last_conc > last_punct, weight * 0.5, weight)
 
-    s = np.bincount(tokens.doc, weights=val * weight, minlength=tokens.n_docs)
-    hits = np.bincount(tokens.doc, weights=(val != 0).astype(float), minlength=tokens.n_docs)
+    s = np.bincount(doc, weights=val * weight, minlength=n_docs)
+    hits = np.bincount(doc, weights=(val != 0).astype(float), minlength=n_docs)
     return s / np.sqrt(s * s + ALPHA), hits
 
 
@@ -220,19 +303,17 @@ def sentiment(
     no evidence get ``default_language``). Comments in another language and empty comments get a NaN
     score and a missing polarity.
     """
-    norm = normalise(texts)
-    return sentiment_of_tokens(norm, tokenise(norm), language, neutral_band, default_language)
+    return sentiment_of_tokens(texts, tokenise(texts), language, neutral_band, default_language)
 
 
 def sentiment_of_tokens(
-    norm: pd.Series,
+    texts: pd.Series,
     tokens: Tokens,
     language: pd.Series | str | None = None,
     neutral_band: float = 0.15,
     default_language: str = "other",
 ) -> pd.DataFrame:
-    """:func:`sentiment` of comments already normalised and tokenised (shared with the themes)."""
-    texts = norm
+    """:func:`sentiment` of comments already tokenised (by :func:`tokenise`, shared with the themes)."""
     if language is None:
         langs = detect_token_languages(tokens, default_language)
     elif isinstance(language, str):
@@ -241,7 +322,10 @@ def sentiment_of_tokens(
         langs = language.astype(object).to_numpy()
     doc_lang = np.select([langs == "it", langs == "en"], [0, 1], default=-1)
     score, hits = _score(tokens, doc_lang)
-    blank = np.fromiter((not t.strip() for t in norm.to_numpy(dtype=object)), dtype=bool, count=len(norm))
+    values = texts.to_numpy(dtype=object, na_value=None)
+    blank = np.fromiter(
+        (not (isinstance(t, str) and t.strip()) for t in values), dtype=bool, count=len(values)
+    )
     empty = blank | (doc_lang < 0)
     no_signal = ~empty & (hits == 0)
     score = np.where(empty | no_signal, np.nan, score)

@@ -199,18 +199,41 @@ def _compiled(themes_key: tuple) -> _Compiled:
     return _Compiled(themes)
 
 
+class _Positions:
+    """Positions of the words each spec matches, looked up through an index of the candidate positions
+    by vocabulary code (built once per batch) and cached per spec: a term costs the number of its
+    matches, not a pass over the whole batch."""
+
+    def __init__(self, masks: np.ndarray, cand: np.ndarray, cand_codes: np.ndarray, n_vocab: int):
+        order = np.argsort(cand_codes, kind="stable")  # positions of one word stay in order
+        self.masks, self.cand, self.cand_codes = masks, cand, cand_codes
+        self.by_code = cand[order]
+        self.bounds = np.searchsorted(cand_codes[order], np.arange(n_vocab + 1))
+        self._cache: dict[int, np.ndarray] = {}
+
+    def __call__(self, spec: int) -> np.ndarray:
+        found = self._cache.get(spec)
+        if found is None:
+            codes = np.flatnonzero(self.masks[spec])
+            lo, hi = self.bounds[codes], self.bounds[codes + 1]
+            lens = hi - lo
+            total = int(lens.sum())
+            if total > len(self.cand) // 4:  # a frequent spec ("?", any word): one pass is cheaper
+                found = self.cand[self.masks[spec][self.cand_codes]]
+            else:
+                first = np.concatenate([[0], np.cumsum(lens)[:-1]]) if len(lens) else lens
+                idx = np.repeat(lo, lens) + np.arange(total) - np.repeat(first, lens)
+                found = np.sort(self.by_code[idx])
+            self._cache[spec] = found
+        return found
+
+
 def _starts(
-    tokens: Tokens,
-    masks: np.ndarray,
-    specs: tuple[int, ...],
-    ends: np.ndarray,
-    cand: np.ndarray,
-    cand_codes: np.ndarray,
+    tokens: Tokens, masks: np.ndarray, specs: tuple[int, ...], ends: np.ndarray, first: _Positions
 ) -> np.ndarray:
-    """Sorted positions where the word sequence ``specs`` starts (inside one comment); ``cand`` are the
-    positions whose word matches some first spec (``cand_codes`` their vocabulary codes)."""
+    """Sorted positions where the word sequence ``specs`` starts (inside one comment)."""
     t = len(tokens.codes)
-    pos = cand[masks[specs[0]][cand_codes]]
+    pos = first(specs[0])
     for k, spec in enumerate(specs[1:], start=1):
         nxt = np.minimum(pos + k, t - 1)
         pos = pos[(pos + k < ends[pos]) & masks[spec][tokens.codes[nxt]]]
@@ -218,13 +241,13 @@ def _starts(
 
 
 def _term_hits(
-    tokens: Tokens, masks: np.ndarray, term: _Term, ends: np.ndarray, cand: np.ndarray, cand_codes: np.ndarray
+    tokens: Tokens, masks: np.ndarray, term: _Term, ends: np.ndarray, first: _Positions
 ) -> np.ndarray:
     """Sorted positions where ``term`` starts."""
-    pos = _starts(tokens, masks, term.head, ends, cand, cand_codes)
+    pos = _starts(tokens, masks, term.head, ends, first)
     if not term.tail or not len(pos):
         return pos
-    tail = _starts(tokens, masks, term.tail, ends, cand, cand_codes)
+    tail = _starts(tokens, masks, term.tail, ends, first)
     lo = pos + len(term.head)
     hi = np.minimum(lo + GAP_TOKENS + 1, ends[pos])
     idx = np.searchsorted(tail, lo)
@@ -254,16 +277,16 @@ def _token_themes(
     )
     starts_any: np.ndarray = np.asarray(masks[firsts].any(axis=0), dtype=bool)
     cand = np.flatnonzero(starts_any[tokens.codes])
-    cand_codes = tokens.codes[cand]
+    first = _Positions(masks, cand, tokens.codes[cand], len(tokens.vocab))
     out = {}
     for key in with_terms:
-        found = [_term_hits(tokens, masks, term, ends, cand, cand_codes) for term in comp.terms[key]]
+        found = [_term_hits(tokens, masks, term, ends, first) for term in comp.terms[key]]
         pos = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         if comp.exclude[key] and len(pos):
             # an exclusion covering the first word of a match cancels it: "kind of", "centro commerciale"
             diff = np.zeros(t + 1, dtype=np.int64)
             for term in comp.exclude[key]:
-                ex = _term_hits(tokens, masks, term, ends, cand, cand_codes)
+                ex = _term_hits(tokens, masks, term, ends, first)
                 np.add.at(diff, ex, 1)
                 np.add.at(diff, np.minimum(ex + len(term.head), t), -1)
             pos = pos[np.cumsum(diff[:t])[pos] == 0]
@@ -275,17 +298,16 @@ def _token_themes(
 
 def detect_themes(texts: pd.Series, settings: TextSettings | None = None) -> pd.DataFrame:
     """Boolean frame, one column per theme, True when the comment mentions it (same index as texts)."""
-    norm = normalise(texts)
-    return themes_of_tokens(norm, None, settings)
+    return themes_of_tokens(texts, None, settings)
 
 
 def themes_of_tokens(
-    norm: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None
+    texts: pd.Series, tokens: Tokens | None, settings: TextSettings | None = None
 ) -> pd.DataFrame:
-    """:func:`detect_themes` of comments already normalised (and tokenised, shared with the sentiment)."""
-    texts = norm
+    """:func:`detect_themes` of comments already tokenised (by :func:`tokenise`, shared with the
+    sentiment); the text is :func:`normalise`d only when the client has regular-expression patterns."""
     themes = taxonomy(settings)
-    by_terms = _token_themes(norm, themes, tokens)
+    by_terms = _token_themes(texts, themes, tokens)
     safe = None
     cols = {}
     for key, theme in themes.items():
@@ -293,7 +315,7 @@ def themes_of_tokens(
         rx = theme.regex
         if rx is not None:
             if safe is None:  # over-long tokens removed, as for the term matching
-                safe = norm.str.replace(_LONG_TOKEN, " ", regex=True)
+                safe = normalise(texts).str.replace(_LONG_TOKEN, " ", regex=True)
             found = found | safe.str.contains(rx, regex=True).fillna(False).to_numpy(dtype=bool)
         cols[key] = np.asarray(found, dtype=bool)
     return pd.DataFrame(cols, index=texts.index)

@@ -18,7 +18,7 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import FileFormatError, InvalidValueError, MissingColumnError, MissingValueError
-from ..i18n import gettext, pgettext, translate
+from ..i18n import N_, gettext, pgettext, translate
 from ..intake import read_raw
 from ..intake.write import atomic_write, write_bytes, write_text
 from ..questionnaire import PILLARS, QUESTIONS, question
@@ -35,7 +35,7 @@ from ._base import (
 )
 
 DEFAULT_FILE = "data/workshop.xlsx"
-FORM = "workshop form"  # where a problem is, in messages about unfinished answers
+FORM = N_("workshop form")  # where a problem is, in messages about unfinished answers
 CULTURE_COLUMNS = TABLES["culture"].column_names
 
 
@@ -200,7 +200,7 @@ class CultureForm(CxWidget):
         department = self.department.strip()
         if not department:
             raise MissingValueError(
-                "the respondent's department", file=FORM, column="department", found="nothing chosen"
+                N_("the respondent's department"), file=FORM, column="department", found=N_("nothing chosen")
             )
         rated = self.rated_department.strip()
         if rated == department:
@@ -211,7 +211,7 @@ class CultureForm(CxWidget):
                 q = question(qid)
             except KeyError:
                 raise InvalidValueError(
-                    "a question id of the questionnaire", file=FORM, column="question_id", found=repr(qid)
+                    N_("a question id of the questionnaire"), file=FORM, column="question_id", found=repr(qid)
                 ) from None
             if score in (0, None, ""):
                 continue
@@ -221,7 +221,7 @@ class CultureForm(CxWidget):
                 or score % 1
                 or not 1 <= score <= 5
             ):
-                raise InvalidValueError("a score from 1 to 5", file=FORM, column=qid, found=repr(score))
+                raise InvalidValueError(N_("a score from 1 to 5"), file=FORM, column=qid, found=repr(score))
             if rated and not q.cross:
                 raise InvalidValueError(
                     f"only the cross-department questions when rating {rated}",
@@ -232,7 +232,7 @@ class CultureForm(CxWidget):
             answered[qid] = int(score)
         if not answered:
             raise MissingValueError(
-                "at least one answered question", file=FORM, column="score", found="no answers"
+                N_("at least one answered question"), file=FORM, column="score", found=N_("no answers")
             )
         respondent = self.respondent.strip() or f"{department}-{dt.datetime.now():%Y%m%d-%H%M%S}"
         now = pd.Timestamp.now().floor("s")
@@ -267,7 +267,7 @@ class CultureForm(CxWidget):
                     )
             if rows["rated_department"].ne("").any() and names["rated_department"] not in existing_header:
                 raise MissingColumnError(
-                    "a 'rated_department' column to record ratings of another department",
+                    N_("a 'rated_department' column to record ratings of another department"),
                     file=self._src.file,
                     column=names["rated_department"],
                     found="no such column",

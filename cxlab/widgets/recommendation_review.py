@@ -15,7 +15,7 @@ from .. import findings as findings_module
 from ..config import load_config
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
-from ..i18n import SOURCE_LANGUAGE, gettext, pgettext
+from ..i18n import N_, SOURCE_LANGUAGE, gettext, pgettext
 from ..intake import load_client
 from ..recommend.engine import evaluate
 from ..recommend.overrides import (
@@ -146,7 +146,7 @@ class RecommendationReview(CxWidget):
         custom_ids = {c.id for c in self._overrides.custom}
         if rec_id not in generated and rec_id not in custom_ids:
             raise ConfigError(
-                "the id of a shown recommendation", file=self.file, column="id", found=repr(rec_id)
+                N_("the id of a shown recommendation"), file=self.file, column="id", found=repr(rec_id)
             )
         current = self._overrides.recommendations.get(rec_id)
         clean: dict[str, Any] = {}
@@ -201,7 +201,7 @@ class RecommendationReview(CxWidget):
         rec_id = str(rec_id).strip()
         if rec_id in {r.id for r in self._generated}:
             raise ConfigError(
-                "an id different from the generated recommendations",
+                N_("an id different from the generated recommendations"),
                 file=self.file,
                 column="custom.id",
                 found=repr(rec_id),
