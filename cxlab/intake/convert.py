@@ -535,8 +535,17 @@ def _note_repeated_hour(
         f"a local time that occurs once: these fall in the hour repeated when clocks go back ({timezone}); "
         "the handoff waits read them as the first (summer-time) hour, or as the second where the order "
         "column (sequence) puts the event after a later time of its case",
-        values.dt.strftime("%Y-%m-%d %H:%M"),
+        _shown_at(values, repeated, "%Y-%m-%d %H:%M"),
     )
+
+
+def _shown_at(values: pd.Series, rows: np.ndarray, fmt: str) -> pd.Series:
+    """The date/times of ``rows`` written with ``fmt`` for a data-quality message, the other rows None:
+    only the few flagged values are formatted (``strftime`` of a million timestamps takes over a second)."""
+    shown = pd.Series(np.empty(len(values), dtype=object), index=values.index, dtype=object)
+    at = np.flatnonzero(rows)
+    shown.iloc[at] = values.iloc[at].dt.strftime(fmt).to_numpy(dtype=object)
+    return shown
 
 
 def convert_columns(
