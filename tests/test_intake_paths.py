@@ -409,3 +409,13 @@ def test_a_large_yes_no_column_converts_by_its_few_spellings_and_still_reports_o
     got = cxlab.intake.convert._convert_column(odd, col, TableSource(file="e.csv"), pending, "Europe/Rome")
     blanked = [(c[2], int(np.asarray(c[0]).sum()), int(np.flatnonzero(c[0])[0])) for c in pending.calls]
     assert blanked == [("blanked", 1, 19_999)] and int(got.sum()) == 5000
+
+
+def test_the_repeated_hour_note_shows_the_flagged_times_as_written() -> None:
+    """The note formats only its flagged rows (formatting every timestamp of a large log took over a
+    second) and still shows them as wall times; the other rows are never shown."""
+    from cxlab.intake.convert import _shown_at
+
+    values = pd.Series(pd.to_datetime(["2025-10-26 01:50", "2025-10-26 02:40", "2025-10-26 03:30"]))
+    shown = _shown_at(values, np.array([False, True, False]), "%Y-%m-%d %H:%M")
+    assert shown.tolist() == [None, "2025-10-26 02:40", None]
