@@ -535,7 +535,8 @@ def _note_repeated_hour(
         f"a local time that occurs once: these fall in the hour repeated when clocks go back ({timezone}); "
         "the handoff waits read them as the first (summer-time) hour, or as the second where the order "
         "column (sequence) puts the event after a later time of its case",
-        _shown_at(values, repeated, "%Y-%m-%d %H:%M"),
+        # the text as the file writes it (no copy); typed values: only the flagged ones formatted
+        _shown_at(values, repeated, "%Y-%m-%d %H:%M") if pd.api.types.is_datetime64_any_dtype(raw) else raw,
     )
 
 
