@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kernels import mark_environment, wait_no_kernels
+from kernels import mark_environment, short_report_template, wait_no_kernels
 
 import cxlab.intake.write as write_module
 from cxlab.cli import main
@@ -93,18 +93,20 @@ def test_ctrl_c_in_a_batch_writes_the_index_and_a_rerun_resumes(
     for seed in range(1, 3):
         generate_demo_client(root / f"c{seed}", seed=seed, language="en", customers=50, cases=80)
 
+    template = short_report_template(tmp_path / "short_report.ipynb")  # what is tested is the batch's
+
     def interrupt(outcome) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_batch(root, out, jobs=2, progress=False, on_result=interrupt)
+        run_batch(root, out, jobs=2, progress=False, on_result=interrupt, template=template)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "the batch was interrupted" in index
     summary = (out / "batch.json").read_text(encoding="utf-8")
     assert summary.count('"status": "ok"') == 1 and summary.count('"status": "failed"') == 1
     assert wait_no_kernels(tag) == []
     finished = [c["name"] for c in json.loads(summary)["clients"] if c["status"] == OK]
-    again = run_batch(root, out, jobs=2, progress=False)
+    again = run_batch(root, out, jobs=2, progress=False, template=template)
     statuses = {c.name: c.status for c in again.clients}
     # what finished is not redone; the rest is run now (a client whose worker completed it just as the
     # batch stopped has its report and stamp: it is skipped too)
