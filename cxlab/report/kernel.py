@@ -72,6 +72,7 @@ class WarmKernel:
             self.shutdown()
         if self.km is not None:
             return
+        check_loopback()  # with no loopback, the kernel would start and never answer: 4 minutes of waiting
         km = AsyncKernelManager(kernel_name=self.kernel_name)
         try:
             run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
@@ -182,6 +183,24 @@ class WarmKernel:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+def check_loopback(host: str = "127.0.0.1", timeout: float = 5.0) -> None:
+    """Raise a one-line :class:`ReportError` when this machine cannot talk to itself over TCP on ``host``
+    (the loopback interface is down, as in a network namespace without it): the kernel is reached there."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind((host, 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=timeout):
+                pass
+    except OSError as exc:
+        raise ReportError(
+            f"a loopback network interface ({host}) to talk to the Jupyter kernel over",
+            found=exc.strerror or type(exc).__name__,
+        ) from None
 
 
 def parent_death_code(parent: int) -> str:

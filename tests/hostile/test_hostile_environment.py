@@ -7,6 +7,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,4 +145,35 @@ def test_markup_in_a_failing_client_does_not_crash_the_progress_bar(
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "rossi [/] [bold]" in result.output and "expected a real date" in result.output
+    assert wait_no_kernels(tag) == []
+
+
+def _no_network_namespace() -> bool:
+    """Whether this machine lets an ordinary user open a network namespace (its loopback is down)."""
+    try:
+        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.skipif(not _no_network_namespace(), reason="needs `unshare -rn` (user and network namespaces)")
+def test_no_loopback_is_one_line_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the loopback interface down the kernel never answers: the run used to wait 4 minutes."""
+    tag = mark_environment(monkeypatch)
+    client = generate_demo_client(tmp_path / "client", seed=1, customers=50, cases=60)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    done = subprocess.run(
+        ["unshare", "-rn", sys.executable, "-m", "cxlab.cli", "report", str(client), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ") and "loopback network interface (127.0.0.1)" in lines[0]
+    assert "Network is unreachable" in lines[0]
+    assert time.monotonic() - started < 30
+    assert not (out / "report.html").exists() and no_tmp_files(tmp_path) == []
     assert wait_no_kernels(tag) == []

@@ -255,4 +255,4 @@ def test_events_of_one_unlinked_case_still_give_a_report(real_client: Path, tmp_
     (folder / "data" / "eventi.csv").write_bytes((HEADER + "\n" + GOOD_ROW).encode())
     page = report_page(folder)
     assert page.rstrip().endswith("</html>")
-    assert 'id="segments"' in page or "segment" in page.lower()
+    assert 'id="segments"' in page  # the segments section is there
