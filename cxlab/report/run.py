@@ -268,6 +268,14 @@ def check_final(nb: nbformat.NotebookNode, executed: Path) -> None:
         )
 
 
+def clear_stale_report(out: Path) -> None:
+    """Remove the report of an earlier run (never left next to a failed run) and the temporary files of a
+    run that was killed while writing it (``.report.html.*.tmp``: the report itself is never half-written)."""
+    (out / "report.html").unlink(missing_ok=True)
+    for leftover in out.glob(".report.html.*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
 def build_report(
     client_dir: str | Path,
     out: str | Path,
@@ -324,9 +332,7 @@ def build_report(
             kernel.shutdown()
         raise
     out.mkdir(parents=True, exist_ok=True)
-    stale = out / "report.html"
-    if stale.exists():
-        stale.unlink()  # never leave an old report next to a failed run
+    clear_stale_report(out)
     params = {
         "client_dir": str(client_dir),
         "lang": lang,

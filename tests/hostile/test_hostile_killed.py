@@ -16,6 +16,7 @@ import pytest
 from kernels import kernels_alive, mark_environment, pid_alive, wait_no_kernels
 
 from cxlab.demo import generate_demo_client
+from cxlab.report.run import clear_stale_report
 
 pytestmark = pytest.mark.slow
 
@@ -127,6 +128,8 @@ def test_a_report_killed_while_writing_leaves_no_half_written_report(
         assert temporary.parent == out and temporary.stat().st_size > 1000
         assert not (out / "report.html").exists()
         assert wait_no_kernels(tag, 5) == []  # the kernel left with its parent
+        clear_stale_report(out)  # what the next run does first: the killed run's temporary file goes
+        assert not temporary.exists()
     finally:
         if proc.poll() is None:
             proc.kill()
