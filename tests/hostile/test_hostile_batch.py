@@ -4,6 +4,7 @@ left behind; after the files are fixed a re-run finishes the 4 without redoing t
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -25,6 +26,15 @@ CUSTOMERS, CASES = 50, 80
 VICTIM_CUSTOMERS, VICTIM_CASES = 300, 2000
 
 
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every regular file under ``folder`` and its hash (a FIFO is not opened)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 def kill_worker_running(out_dir: Path, tag: str, killed: list[int], stop: threading.Event) -> None:
     """SIGKILL the batch worker whose kernel works in ``out_dir`` (a kernel's cwd is its client's output
     folder), as soon as there is one."""
@@ -38,7 +48,7 @@ def kill_worker_running(out_dir: Path, tag: str, killed: list[int], stop: thread
                 worker = proc.parent()
                 if worker is None:
                     continue
-                time.sleep(0.5)  # mid-run: the client's notebook has started
+                time.sleep(0.2)  # mid-run: the kernel is in the client's folder, its notebook started
                 os.kill(worker.pid, signal.SIGKILL)
                 killed.append(worker.pid)
                 return
@@ -76,6 +86,7 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
     # recommendations.yaml that is not YAML: the recommendations cell fails
     (root / "bad_cell" / "recommendations.yaml").write_text("recommendations: [unclosed\n", encoding="utf-8")
 
+    inputs = tree_digest(root)
     killed: list[int] = []
     stop = threading.Event()
     killer = threading.Thread(
@@ -105,6 +116,8 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "killed by SIGKILL" in index
     assert wait_no_kernels(tag) == []
+    assert tree_digest(root) == inputs  # the client folders are read, never written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clienti.csv", "clients", "out", "short_report.ipynb"]
 
     # fix the files; the re-run does the 4 and skips the 8
     yaml_path.write_bytes(original_yaml)
