@@ -141,7 +141,7 @@ def test_any_csv_bytes_under_a_valid_client_yaml(data: bytes, sep: str) -> None:
         shutil.rmtree(base)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=client_yaml(), data=csv_bytes())
 def test_any_bytes_through_cxlab_validate(config: bytes, data: bytes) -> None:
     base = Path(tempfile.mkdtemp(prefix="cxlab-fuzz-"))
@@ -225,7 +225,7 @@ def report_page(folder: Path) -> str:
     return export_notebook_html(nb)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_damaged_event_files_through_the_report_in_process(real_client: Path, data) -> None:
     events = real_client / "data" / "eventi.csv"
