@@ -46,10 +46,13 @@ def wait_no_kernels(tag: str, seconds: float = 5.0) -> list[int]:
         time.sleep(0.2)
 
 
+#: a client folder holding this file runs for a minute in the short template (a client to kill mid-run)
+SLOW_MARK = "SLOW_TEST_CLIENT"
 #: the cells of the short report template: read and check the client (the data-file errors), the cover, the
 #: executive summary (the index's key figures) and the recommendations (reads recommendations.yaml)
 SHORT_REPORT_CELLS = (
     "from cxlab import report\nctx = report.open_client(client_dir, lang=lang, static_charts=static_charts)",
+    f"import os, time\nif os.path.exists(os.path.join(client_dir, {SLOW_MARK!r})):\n    time.sleep(60)",
     "report.cover(ctx)",
     "report.executive_summary(ctx)",
     "report.recommendations_section(ctx)",
@@ -80,6 +83,7 @@ def pid_alive(pid: int) -> bool:
 
 __all__ = [
     "MARK",
+    "SLOW_MARK",
     "kernels_alive",
     "mark_environment",
     "os",
