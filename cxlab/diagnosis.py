@@ -449,6 +449,12 @@ class Indicators(_Topic):
         )
         if drivers is None or drivers.empty:
             return None
+        # fewer than 3 answers link to cases (events of other customers, a damaged file): no driver analysis,
+        # rather than a report that fails
+        answered = pd.to_numeric(hot["nps"], errors="coerce").notna()
+        linked = drivers.reindex(hot.index).notna().all(axis=1) & answered
+        if int(linked.sum()) < 3:
+            return None
         return key_drivers(hot, drivers, settings=self._settings)
 
     @depends_on(settings=("indicators", "thresholds"), uses=("segments.table",))

@@ -588,13 +588,21 @@ def _check_input_file(path: Path, src: TableSource, file: str, suffix: str) -> N
         with path.open("rb") as stream:
             head = stream.read(1_000_000)
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-        if utf16 and not (src.encoding or "").lower().replace("-", "").startswith("utf16"):
+        declared = (src.encoding or "").lower().replace("-", "").replace("_", "").startswith("utf16")
+        if utf16 and not declared:
             raise FileFormatError(
                 "UTF-8 or Latin-1 text (or encoding: utf-16 in the table's settings)",
                 file=file,
                 found="UTF-16 text",
             )
-        if not utf16 and b"\x00" in head[:65536]:
+        if not (utf16 or declared) and b"\x00" in head[:65536]:
+            order = _utf16_without_bom(head[:65536])
+            if order:
+                raise FileFormatError(
+                    f"UTF-8 or Latin-1 text (or encoding: {order} in the table's settings)",
+                    file=file,
+                    found=f"UTF-16 text without a byte-order mark ({order})",
+                )
             raise FileFormatError("a text file", file=file, found="binary content (NUL bytes)")
         if info.st_size > len(head) and b"\n" not in head and b"\r" not in head:
             raise FileFormatError(
@@ -610,6 +618,21 @@ def _check_input_file(path: Path, src: TableSource, file: str, suffix: str) -> N
                 file=file,
                 found=f"a sheet of more than {src.max_rows + 1:,} rows",
             )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when ``head`` looks like UTF-16 text with no byte-order mark (mostly
+    Latin letters: a NUL in nearly every other byte, and almost none in the others), else None."""
+    sample = head[: len(head) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= 0.6 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.6 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _xlsx_rows(path: Path, sheet: str | int | None, limit: int) -> int | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -50,9 +51,13 @@ class WarmKernel:
     leaks from one client to the next) and hands the kernel manager to papermill.
     """
 
-    def __init__(self, recycle_after: int = 10, kernel_name: str = KERNEL_NAME) -> None:
+    def __init__(
+        self, recycle_after: int = 10, kernel_name: str = KERNEL_NAME, warm_up: str | None = None
+    ) -> None:
         self.recycle_after = recycle_after
         self.kernel_name = kernel_name
+        #: the code run in a new kernel while the caller validates (``None``: import what a report uses)
+        self.warm_up = PREWARM_CODE if warm_up is None else warm_up
         self.km: AsyncKernelManager | None = None
         self.runs = 0
         self._warming: threading.Thread | None = None
@@ -70,6 +75,7 @@ class WarmKernel:
             self.shutdown()
         if self.km is not None:
             return
+        check_loopback()  # with no loopback, the kernel would start and never answer: 4 minutes of waiting
         km = AsyncKernelManager(kernel_name=self.kernel_name)
         try:
             run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
@@ -82,7 +88,10 @@ class WarmKernel:
         self.runs = 0
         if self.on_start is not None:
             self.on_start(self.pid)
-        self._warming = threading.Thread(target=self._execute_quietly, args=(PREWARM_CODE,), daemon=True)
+        warm_up = self.warm_up
+        if threading.current_thread() is threading.main_thread():
+            warm_up = parent_death_code(os.getpid()) + "\n" + warm_up
+        self._warming = threading.Thread(target=self._execute_quietly, args=(warm_up,), daemon=True)
         self._warming.start()
 
     def manager(self, cwd: Path | None = None):
@@ -177,6 +186,48 @@ class WarmKernel:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+def check_loopback(host: str = "127.0.0.1", timeout: float = 5.0) -> None:
+    """Raise a one-line :class:`ReportError` when this machine cannot talk to itself over TCP on ``host``
+    (the loopback interface is down, as in a network namespace without it): the kernel is reached there."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind((host, 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=timeout):
+                pass
+    except OSError as exc:
+        raise ReportError(
+            f"a loopback network interface ({host}) to talk to the Jupyter kernel over",
+            found=exc.strerror or type(exc).__name__,
+        ) from None
+
+
+def parent_death_code(parent: int) -> str:
+    """Code that makes the kernel die with the process that started it (``parent``), on Linux.
+
+    ipykernel polls for its parent every second, in a Python thread: a kernel stuck in C code holding the
+    GIL (a runaway regular expression) never runs that thread, and a ``cxlab report`` killed with SIGKILL
+    would leave it spinning. ``PR_SET_PDEATHSIG`` has the OS send the kernel SIGKILL when its parent
+    *thread* ends: used only for a kernel started from the main thread (which lives as long as the
+    process). The check of ``getppid`` closes the race of a parent that died before the call."""
+    if not sys.platform.startswith("linux"):
+        return ""
+    return (
+        "def _cxlab_die_with_parent():\n"
+        "    import ctypes, os, signal\n"
+        "    try:\n"
+        "        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG\n"
+        "    except (OSError, AttributeError):\n"
+        "        return\n"
+        f"    if os.getppid() != {int(parent)}:\n"
+        "        os._exit(1)\n"
+        "_cxlab_die_with_parent()\n"
+        "del _cxlab_die_with_parent"
+    )
 
 
 def kill_kernel_process(pid: int) -> None:

@@ -661,8 +661,11 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
     if segmented is None or segmented.empty:
         return None
     cfg = ctx.config.segments
+    cases = ctx.cases
+    if cases is not None and "customer_id" not in cases.columns:
+        cases = None  # events without customer ids: no handoffs per segment (the rest of the section stands)
     summary = describe_segments(
-        segments.segment_summary(segmented, ctx.client.survey_responses, ctx.cases, ctx.config.indicators),
+        segments.segment_summary(segmented, ctx.client.survey_responses, cases, ctx.config.indicators),
         ctx.lang,
     )
     intro = _fmt_text(

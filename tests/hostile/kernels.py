@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from pathlib import Path
 
+import nbformat
 import psutil
 
 MARK = "CXLAB_HOSTILE_RUN"
@@ -44,6 +46,34 @@ def wait_no_kernels(tag: str, seconds: float = 5.0) -> list[int]:
         time.sleep(0.2)
 
 
+#: a client folder holding this file runs for a minute in the short template (a client to kill mid-run)
+SLOW_MARK = "SLOW_TEST_CLIENT"
+#: the cells of the short report template: read and check the client (the data-file errors), the cover, the
+#: executive summary (the index's key figures) and the recommendations (reads recommendations.yaml)
+SHORT_REPORT_CELLS = (
+    "from cxlab import report\nctx = report.open_client(client_dir, lang=lang, static_charts=static_charts)",
+    f"import os, time\nif os.path.exists(os.path.join(client_dir, {SLOW_MARK!r})):\n    time.sleep(60)",
+    "report.cover(ctx)",
+    "report.executive_summary(ctx)",
+    "report.recommendations_section(ctx)",
+)
+
+
+def short_report_template(path: Path) -> Path:
+    """A short client report template (the real one's parameters, four of its cells) at ``path``: for the
+    batch tests, whose behaviour (failures, kills, resuming) does not depend on the report's sections."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    params = nbformat.v4.new_code_cell(
+        'client_dir = "."\nlang = ""\nstatic_charts = False\noutput_dir = ""'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(source) for source in SHORT_REPORT_CELLS)]
+    nbformat.write(nb, str(path))
+    return path
+
+
 def pid_alive(pid: int) -> bool:
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
@@ -51,4 +81,13 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
-__all__ = ["MARK", "kernels_alive", "mark_environment", "os", "pid_alive", "wait_no_kernels"]
+__all__ = [
+    "MARK",
+    "SLOW_MARK",
+    "kernels_alive",
+    "mark_environment",
+    "os",
+    "pid_alive",
+    "short_report_template",
+    "wait_no_kernels",
+]

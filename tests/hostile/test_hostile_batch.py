@@ -4,6 +4,7 @@ left behind; after the files are fixed a re-run finishes the 4 without redoing t
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from kernels import MARK, mark_environment, wait_no_kernels
+from kernels import MARK, SLOW_MARK, mark_environment, short_report_template, wait_no_kernels
 
 from cxlab.demo import generate_demo_client
 from cxlab.report.batch import FAILED, OK, SKIPPED, run_batch
@@ -21,6 +22,15 @@ from cxlab.report.batch import FAILED, OK, SKIPPED, run_batch
 pytestmark = pytest.mark.slow
 
 CUSTOMERS, CASES = 50, 80
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every regular file under ``folder`` and its hash (a FIFO is not opened)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def kill_worker_running(out_dir: Path, tag: str, killed: list[int], stop: threading.Event) -> None:
@@ -36,7 +46,7 @@ def kill_worker_running(out_dir: Path, tag: str, killed: list[int], stop: thread
                 worker = proc.parent()
                 if worker is None:
                     continue
-                time.sleep(0.5)  # mid-run: the client's notebook has started
+                time.sleep(0.2)  # mid-run: the kernel is in the client's folder, its notebook started
                 os.kill(worker.pid, signal.SIGKILL)
                 killed.append(worker.pid)
                 return
@@ -54,6 +64,12 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
         generate_demo_client(
             root / name, seed=seed, language="en" if seed % 2 else "it", customers=CUSTOMERS, cases=CASES
         )
+    # the batch's behaviour (failures, a killed worker, resuming) does not depend on the report's sections:
+    # a short template (the real parameters, the client read and checked, cover, summary, recommendations)
+    template = short_report_template(tmp_path / "short_report.ipynb")
+    # the victim's run lasts a minute (the short template sleeps for a client holding SLOW_MARK): its worker
+    # is killed mid-run whatever the machine's load
+    (root / "victim" / SLOW_MARK).touch()
     # a Latin-1 client.yaml (the traceback that used to stop the batch before any client ran)
     yaml_path = root / "bad_yaml" / "client.yaml"
     original_yaml = yaml_path.read_bytes()
@@ -66,6 +82,7 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
     # recommendations.yaml that is not YAML: the recommendations cell fails
     (root / "bad_cell" / "recommendations.yaml").write_text("recommendations: [unclosed\n", encoding="utf-8")
 
+    inputs = tree_digest(root)
     killed: list[int] = []
     stop = threading.Event()
     killer = threading.Thread(
@@ -74,7 +91,7 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
     killer.start()
     started = time.monotonic()
     try:
-        result = run_batch(root, out, jobs=2, progress=False)
+        result = run_batch(root, out, jobs=2, progress=False, template=template)
     finally:
         stop.set()
     first_run = time.monotonic() - started
@@ -95,14 +112,17 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "killed by SIGKILL" in index
     assert wait_no_kernels(tag) == []
+    assert tree_digest(root) == inputs  # the client folders are read, never written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clienti.csv", "clients", "out", "short_report.ipynb"]
 
     # fix the files; the re-run does the 4 and skips the 8
     yaml_path.write_bytes(original_yaml)
     data.unlink()
     shutil.move(saved, data)
     (root / "bad_cell" / "recommendations.yaml").unlink()
+    (root / "victim" / SLOW_MARK).unlink()
     reports = {name: (out / name / "report.html").stat().st_mtime_ns for name in good}
-    again = run_batch(root, out, jobs=2, progress=False)
+    again = run_batch(root, out, jobs=2, progress=False, template=template)
     statuses = {c.name: c.status for c in again.clients}
     assert statuses == {**dict.fromkeys(good, SKIPPED), **dict.fromkeys(names[8:], OK)}, statuses
     assert again.exit_code == 0

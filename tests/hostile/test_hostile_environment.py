@@ -7,11 +7,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kernels import mark_environment, wait_no_kernels
+from kernels import mark_environment, short_report_template, wait_no_kernels
 
 import cxlab.intake.write as write_module
 from cxlab.cli import main
@@ -93,18 +96,20 @@ def test_ctrl_c_in_a_batch_writes_the_index_and_a_rerun_resumes(
     for seed in range(1, 3):
         generate_demo_client(root / f"c{seed}", seed=seed, language="en", customers=50, cases=80)
 
+    template = short_report_template(tmp_path / "short_report.ipynb")  # what is tested is the batch's
+
     def interrupt(outcome) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_batch(root, out, jobs=2, progress=False, on_result=interrupt)
+        run_batch(root, out, jobs=2, progress=False, on_result=interrupt, template=template)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "the batch was interrupted" in index
     summary = (out / "batch.json").read_text(encoding="utf-8")
     assert summary.count('"status": "ok"') == 1 and summary.count('"status": "failed"') == 1
     assert wait_no_kernels(tag) == []
     finished = [c["name"] for c in json.loads(summary)["clients"] if c["status"] == OK]
-    again = run_batch(root, out, jobs=2, progress=False)
+    again = run_batch(root, out, jobs=2, progress=False, template=template)
     statuses = {c.name: c.status for c in again.clients}
     # what finished is not redone; the rest is run now (a client whose worker completed it just as the
     # batch stopped has its report and stamp: it is skipped too)
@@ -140,4 +145,35 @@ def test_markup_in_a_failing_client_does_not_crash_the_progress_bar(
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "rossi [/] [bold]" in result.output and "expected a real date" in result.output
+    assert wait_no_kernels(tag) == []
+
+
+def _no_network_namespace() -> bool:
+    """Whether this machine lets an ordinary user open a network namespace (its loopback is down)."""
+    try:
+        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.skipif(not _no_network_namespace(), reason="needs `unshare -rn` (user and network namespaces)")
+def test_no_loopback_is_one_line_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the loopback interface down the kernel never answers: the run used to wait 4 minutes."""
+    tag = mark_environment(monkeypatch)
+    client = generate_demo_client(tmp_path / "client", seed=1, customers=50, cases=60)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    done = subprocess.run(
+        ["unshare", "-rn", sys.executable, "-m", "cxlab.cli", "report", str(client), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ") and "loopback network interface (127.0.0.1)" in lines[0]
+    assert "Network is unreachable" in lines[0]
+    assert time.monotonic() - started < 30
+    assert not (out / "report.html").exists() and no_tmp_files(tmp_path) == []
     assert wait_no_kernels(tag) == []

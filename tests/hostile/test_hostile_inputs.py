@@ -262,6 +262,50 @@ def test_utf16_reads_when_the_encoding_is_given(tmp_path: Path) -> None:
     assert list(events["activity"]) == ["Call", "Reply"]
 
 
+#: what Excel writes as "Unicode text (*.txt)": UTF-16 little-endian with a byte-order mark, tab-separated,
+#: CRLF line ends
+EXCEL_UNICODE_TEXT = b"\xff\xfe" + EVENTS.replace(",", "\t").replace("\n", "\r\n").replace(
+    "Reply", "Risposta è"
+).encode("utf-16-le")
+
+
+def test_an_excel_unicode_text_export_is_named_then_read_when_declared(tmp_path: Path) -> None:
+    folder = client(tmp_path / "client", '    sep: "\\t"\n', events_file="events.txt")
+    (folder / "events.txt").write_bytes(EXCEL_UNICODE_TEXT)
+    with pytest.raises(FileFormatError) as caught:
+        load_client(folder)
+    assert str(caught.value) == (
+        "events.txt: expected UTF-8 or Latin-1 text (or encoding: utf-16 in the table's settings); "
+        "found UTF-16 text"
+    )
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "found UTF-16 text" in result.output and len(result.output.strip().splitlines()) == 1
+    client(folder, '    sep: "\\t"\n    encoding: utf-16\n', events_file="events.txt")
+    events = load_client(folder).events
+    assert list(events["activity"]) == ["Call", "Risposta è"]
+    assert list(events["department"]) == ["Sales", "Sales"]
+
+
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path: Path, order: str) -> None:
+    folder = client(tmp_path / "client")
+    (folder / "events.csv").write_bytes(EVENTS.encode(order))
+    with pytest.raises(FileFormatError) as caught:
+        load_client(folder)
+    assert str(caught.value) == (
+        f"events.csv: expected UTF-8 or Latin-1 text (or encoding: {order} in the table's settings); "
+        f"found UTF-16 text without a byte-order mark ({order})"
+    )
+    client(folder, f"    encoding: {order}\n")
+    assert list(load_client(folder).events["activity"]) == ["Call", "Reply"]
+    # real binary content is still called so
+    (folder / "events.csv").write_bytes(bytes(range(256)) * 8)
+    client(folder)
+    with pytest.raises(FileFormatError, match="found binary content"):
+        load_client(folder)
+
+
 # ------------------------------------------------------------------------------------- the terminal
 def test_rich_markup_in_client_text_is_printed_as_it_is(tmp_path: Path) -> None:
     folder = client(tmp_path / "client")

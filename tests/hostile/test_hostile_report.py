@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from audit import audited, connect_host, is_loopback
 
 from cxlab.demo import generate_demo_client
 from cxlab.report import build_report
@@ -76,10 +77,15 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory):
     )
     config = config.replace("branding:\n", "branding:\n  logo: logo.svg\n", 1)
     (client / "client.yaml").write_text(config, encoding="utf-8")
+    # a file next to the client folder, and one the YAML could point at: neither may be read
+    (base / "outside").mkdir()
+    (base / "outside" / "secret.csv").write_text("case_id\nsecret\n", encoding="utf-8")
     before = tree_digest(base)
     out = base / "out"
-    result = build_report(client, out)
-    return base, client, out, result, before
+    watch = tmp_path_factory.mktemp("audit")
+    with pytest.MonkeyPatch.context() as monkeypatch, audited(watch, monkeypatch) as audit:
+        result = build_report(client, out)
+    return base, client, out, result, before, audit
 
 
 def cells(path: Path):
@@ -91,7 +97,7 @@ def cells(path: Path):
 
 @pytest.mark.parametrize("name", ["action_lists.xlsx", "action_plan.xlsx"])
 def test_no_formula_in_the_produced_workbooks(hostile_run, name: str) -> None:
-    _, _, out, _, _ = hostile_run
+    _, _, out, _, _, _ = hostile_run
     path = out / name
     assert path.is_file()
     values = list(cells(path))
@@ -110,7 +116,7 @@ def test_no_formula_in_the_produced_workbooks(hostile_run, name: str) -> None:
 
 
 def test_no_formula_in_the_produced_csvs(hostile_run) -> None:
-    _, _, out, _, _ = hostile_run
+    _, _, out, _, _, _ = hostile_run
     files = sorted(out.glob("action_*.csv"))
     assert files
     seen = 0
@@ -127,7 +133,7 @@ def test_no_formula_in_the_produced_csvs(hostile_run) -> None:
 
 
 def test_the_logo_is_embedded_sanitised(hostile_run) -> None:
-    _, _, out, _, _ = hostile_run
+    _, _, out, _, _, _ = hostile_run
     html = (out / "report.html").read_text(encoding="utf-8")
     match = re.search(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)
     assert match, "no logo in the report"
@@ -148,13 +154,40 @@ def test_the_logo_is_embedded_sanitised(hostile_run) -> None:
 
 
 def test_client_text_is_escaped_in_the_report(hostile_run) -> None:
-    _, _, out, result, _ = hostile_run
+    _, _, out, result, _, _ = hostile_run
     assert result.ok and result.client_name.startswith("Rossi [/]")
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<b>Figli</b>" not in html and "&lt;b&gt;Figli&lt;/b&gt;" in html
 
 
 def test_nothing_outside_the_output_folder_is_written(hostile_run) -> None:
-    base, _, out, _, before = hostile_run
+    base, _, out, _, before, _ = hostile_run
     after = {k: v for k, v in tree_digest(base).items() if not k.startswith(out.name + "/")}
     assert after == before
+
+
+def test_the_report_makes_no_network_connection(hostile_run) -> None:
+    """Every connection of the run (this process and its kernel) is the kernel's loopback: Python's own
+    (audit hooks, in both processes) and libzmq's (the sockets the processes hold, sampled)."""
+    _, _, _, result, _, audit = hostile_run
+    assert result.ok
+    assert len(audit.processes) >= 2, "the kernel's audit hook did not run"  # this process and the kernel
+    for pid, detail in audit.events("connect"):
+        host = connect_host(detail)
+        assert host is None or is_loopback(host), (pid, detail)
+    for pid, host in audit.events("resolve"):
+        assert is_loopback(host), (pid, host)
+    assert audit.remote, "no socket seen: the sampler did not see the kernel's connections"
+    assert all(is_loopback(ip) for _, ip in audit.remote), audit.remote
+
+
+def test_nothing_outside_the_client_and_output_folders_is_read(hostile_run) -> None:
+    """Of the test's folder, only the client folder and the output folder are opened (by this process or
+    the kernel); the secret next to the client folder, and the system's password file, never."""
+    base, client, out, _, _, audit = hostile_run
+    opened = {Path(path) for _, path in audit.events("open")}
+    assert any(p.is_relative_to(client / "data") for p in opened)  # the data was read, and seen read
+    assert Path("/etc/passwd") not in opened
+    inside = [p for p in opened if p.is_relative_to(base)]
+    strays = [p for p in inside if not (p.is_relative_to(client) or p.is_relative_to(out))]
+    assert strays == []

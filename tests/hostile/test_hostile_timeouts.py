@@ -70,7 +70,7 @@ def test_the_client_time_limit_holds_across_cells(tmp_path: Path, monkeypatch: p
     """A short cell, then a long one: within a 30 s cell timeout, but not within a 6 s client limit."""
     tag = mark_environment(monkeypatch)
     template = notebook(tmp_path / "steps.ipynb", "import time\ntime.sleep(1)", "import time\ntime.sleep(60)")
-    kernel = WarmKernel()
+    kernel = WarmKernel(warm_up="")  # these notebooks import nothing: no cxlab imports to warm up
     try:
         kernel.manager(None)  # booted and warm: the limit below is the cells' own time
         started = time.monotonic()
@@ -106,7 +106,7 @@ def test_a_killed_kernel_fails_its_client_and_is_replaced(
         os.kill(pid, signal.SIGKILL)
         killed.append(pid)
 
-    kernel = WarmKernel()
+    kernel = WarmKernel(warm_up="")  # these notebooks import nothing: no cxlab imports to warm up
     try:
         thread = threading.Thread(target=killer, daemon=True)
         thread.start()
@@ -140,6 +140,11 @@ def test_build_report_names_the_cell_that_timed_out(
     tag = mark_environment(monkeypatch)
     template = notebook(tmp_path / "slow.ipynb", "while True:\n    pass")
     monkeypatch.setattr(run_module, "template_path", lambda name: template)
-    with pytest.raises(ReportError, match=r"ran longer than the 3 s cell timeout in cell 2 \(while True:\)"):
-        build_report(demo_client_dir, tmp_path / "out", cell_timeout=3)
+    kernel = WarmKernel(warm_up="")  # the notebook imports nothing: no cxlab imports to warm up
+    try:
+        with pytest.raises(ReportError, match=r"ran longer than the 3 s cell timeout in cell 2 \(while True:\)"):
+            build_report(demo_client_dir, tmp_path / "out", cell_timeout=3, kernel=kernel)
+        assert kernel.km is None  # killed
+    finally:
+        kernel.shutdown()
     assert wait_no_kernels(tag) == []

@@ -35,6 +35,7 @@ class ClientJob:
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT
     client_name: str = ""  # from client.yaml when it can be read (shown also when the client fails)
     client_lang: str = ""
+    template: str = ""  # another report template (tests); "" is the client report
 
 
 @dataclass

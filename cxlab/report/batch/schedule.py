@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import signal
 import time
@@ -189,6 +190,7 @@ def _jobs_for(
     recycle_after: int,
     cell_timeout: int,
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
+    template: str = "",
 ) -> list[ClientJob]:
     """One job per client folder under ``root``, in ROOT order."""
     folders = find_clients(root, exclude=[out])
@@ -199,6 +201,8 @@ def _jobs_for(
             found="none",
         )
     env = environment_digest()
+    if template:  # another template makes another report: it is part of what a re-run compares
+        env = hashlib.sha256(env.encode() + Path(template).read_bytes()).hexdigest()
     jobs = []
     for folder in folders:
         name = client_job_name(root, folder)
@@ -222,6 +226,7 @@ def _jobs_for(
                 cell_timeout=cell_timeout,
                 recycle_after=recycle_after,
                 client_timeout=client_timeout,
+                template=template,
                 **shown,
             )
         )
@@ -241,11 +246,13 @@ def run_batch(
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
     progress: bool = True,
     on_result: Callable[[ClientOutcome], None] | None = None,
+    template: str | Path | None = None,
 ) -> BatchResult:
     """The client report of every client folder under ``root`` into ``out``, plus ``out/index.html``.
 
     Raises :class:`CxlabError` only for the batch as a whole (no such ROOT, no client under it, bad
     options, an unreachable scheduler); a client's own problem is recorded in its :class:`ClientOutcome`.
+    ``template`` replaces the report template (see :func:`~cxlab.report.run.build_report`).
     """
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -258,7 +265,16 @@ def run_batch(
         raise CxlabError("--recycle-after of at least 1", file="batch options", found=str(recycle_after))
     if lang not in ("", "it", "en"):
         raise CxlabError("lang 'it' or 'en'", file="batch options", column="lang", found=lang)
-    all_jobs = _jobs_for(root, out, lang, static_charts, recycle_after, cell_timeout, client_timeout)
+    all_jobs = _jobs_for(
+        root,
+        out,
+        lang,
+        static_charts,
+        recycle_after,
+        cell_timeout,
+        client_timeout,
+        str(Path(template).resolve()) if template else "",
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

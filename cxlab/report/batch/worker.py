@@ -136,6 +136,7 @@ def run_client(job: ClientJob, on_kernel: Callable[[int | None], None] | None = 
             cell_timeout=job.cell_timeout,
             client_timeout=job.client_timeout,
             check_data=False,  # the kernel reads the client's files; reading them here too doubled it
+            template=job.template or None,
         )
     except Exception as exc:  # noqa: BLE001 - one client's failure is recorded, never propagated
         outcome.error = one_line(exc)
