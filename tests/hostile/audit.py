@@ -20,7 +20,7 @@ import psutil
 
 LOG_ENV = "CXLAB_AUDIT_LOG"
 
-HOOK_SOURCE = '''
+HOOK_SOURCE = """
 import os, sys
 
 def install(log, active=lambda: True):
@@ -51,7 +51,7 @@ def install(log, active=lambda: True):
 
 if os.environ.get("CXLAB_AUDIT_LOG"):
     install(os.environ["CXLAB_AUDIT_LOG"])
-'''
+"""
 
 _ACTIVE = threading.Event()
 _INSTALLED: dict[str, bool] = {}

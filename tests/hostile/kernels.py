@@ -65,9 +65,7 @@ def short_report_template(path: Path) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    params = nbformat.v4.new_code_cell(
-        'client_dir = "."\nlang = ""\nstatic_charts = False\noutput_dir = ""'
-    )
+    params = nbformat.v4.new_code_cell('client_dir = "."\nlang = ""\nstatic_charts = False\noutput_dir = ""')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, *(nbformat.v4.new_code_cell(source) for source in SHORT_REPORT_CELLS)]
     nbformat.write(nb, str(path))

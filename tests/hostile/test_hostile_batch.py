@@ -113,7 +113,12 @@ def test_twelve_clients_with_four_problems(tmp_path: Path, monkeypatch: pytest.M
     assert "killed by SIGKILL" in index
     assert wait_no_kernels(tag) == []
     assert tree_digest(root) == inputs  # the client folders are read, never written
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["clienti.csv", "clients", "out", "short_report.ipynb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "clienti.csv",
+        "clients",
+        "out",
+        "short_report.ipynb",
+    ]
 
     # fix the files; the re-run does the 4 and skips the 8
     yaml_path.write_bytes(original_yaml)

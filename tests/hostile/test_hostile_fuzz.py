@@ -197,7 +197,9 @@ def damaged_events(draw, original: bytes) -> bytes:
     data = original
     for _ in range(draw(st.integers(1, 3))):
         at = draw(st.integers(0, len(data)))
-        insert = draw(st.binary(max_size=12) | st.sampled_from([b"\n", b",", b'"', b"\r", b"\n,,,\n", b"=1+1"]))
+        insert = draw(
+            st.binary(max_size=12) | st.sampled_from([b"\n", b",", b'"', b"\r", b"\n,,,\n", b"=1+1"])
+        )
         data = data[:at] + insert + data[at:]
     if draw(st.booleans()):
         data = data[: draw(st.integers(0, len(data)))]

@@ -142,7 +142,9 @@ def test_build_report_names_the_cell_that_timed_out(
     monkeypatch.setattr(run_module, "template_path", lambda name: template)
     kernel = WarmKernel(warm_up="")  # the notebook imports nothing: no cxlab imports to warm up
     try:
-        with pytest.raises(ReportError, match=r"ran longer than the 3 s cell timeout in cell 2 \(while True:\)"):
+        with pytest.raises(
+            ReportError, match=r"ran longer than the 3 s cell timeout in cell 2 \(while True:\)"
+        ):
             build_report(demo_client_dir, tmp_path / "out", cell_timeout=3, kernel=kernel)
         assert kernel.km is None  # killed
     finally:
