@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import resource
 import stat
+import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -15,6 +17,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import cxlab
 from cxlab.cli import main
 from cxlab.config import load_config
 from cxlab.errors import ConfigError, CxlabError, FileFormatError, InputFileError
@@ -26,6 +29,55 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EVENTS = (
     "case_id,timestamp,activity,department\nK1,2026-01-05 09:00,Call,Sales\nK1,2026-01-06 10:00,Reply,Sales\n"
 )
+
+
+#: (absolute path, opened for writing) of every file this process opens while a test of this module runs
+_OPENED: list[tuple[str, bool]] = []
+_WATCHING = threading.Event()
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
+
+
+def _record_open(event: str, args: tuple) -> None:
+    if event != "open" or not _WATCHING.is_set() or isinstance(args[0], int):
+        return
+    path, mode, flags = args
+    writes = bool(mode and set(str(mode)) & set("wax+")) or bool((flags or 0) & _WRITE_FLAGS)
+    _OPENED.append((os.path.abspath(os.fsdecode(path)), writes))
+
+
+sys.addaudithook(_record_open)  # once per process (a hook cannot be removed): idle outside the tests below
+
+#: what a Python process reads for itself (its modules, their data: Babel's locales, cxlab's catalogs,
+#: time zones); anything else outside the test's own folder is a file a client.yaml made cxlab open
+_RUNTIME = tuple(
+    os.path.realpath(p) + os.sep
+    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(cxlab.__file__).parent)}
+) + ("/proc/", "/sys/", "/usr/share/zoneinfo/", "/usr/lib/", "/dev/")
+
+
+@pytest.fixture(autouse=True)
+def nothing_read_or_written_outside(tmp_path: Path):
+    """Every test here: no file outside its own folder is written, and none is read but the runtime's."""
+    _OPENED.clear()
+    _WATCHING.set()
+    try:
+        yield
+    finally:
+        _WATCHING.clear()
+    base = os.path.realpath(tmp_path) + os.sep
+    outside = [(p, w) for p, w in _OPENED if not os.path.realpath(p).startswith(base)]
+    scratch = os.path.realpath(tempfile.gettempdir())
+    # a library's scratch file in the system's temporary folder, gone by the end (openpyxl's), is not a
+    # file of the user's
+    outside = [
+        (p, w)
+        for p, w in outside
+        if not (p == scratch or (os.path.dirname(p) == scratch and not os.path.exists(p)))
+    ]
+    written = sorted({p for p, w in outside if w})
+    read = sorted({p for p, w in outside if not os.path.realpath(p).startswith(_RUNTIME)})
+    assert written == [], f"written outside the test's folder: {written}"
+    assert read == [], f"read outside the test's folder: {read}"
 
 
 def client(folder: Path, body: str = "", events_file: str = "events.csv") -> Path:
