@@ -18,13 +18,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .demo import generate_demo_client
 from .errors import CxlabError
 from .i18n import available_languages, format_number, gettext, pgettext
-from .intake import load_client
-from .report.kernel import WarmKernel
+from .report.kernel import WarmKernel, skip_unused_iri_grammar
 from .safety import ALLOW_OUTSIDE_ENV
-from .scaffold import new_engagement
+
+# _LAZY: the commands import their heavy modules (pandas, nbformat, the report stack) when they run, not
+# here: `cxlab report` starts its kernel first, and the kernel boots while this process imports what the
+# report needs (importing them all here delayed the kernel by ~2 s)
 
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -123,6 +124,8 @@ def demo_data(directory: Path, customers: int, cases: int, seed: int, language: 
                 _("{directory} exists and is not empty (use --force to replace it)", directory=directory)
             )
         shutil.rmtree(directory)
+    from .demo import generate_demo_client  # see _LAZY: pandas and the generator load only for this command
+
     path = generate_demo_client(directory, customers=customers, cases=cases, seed=seed, language=language)
     click.echo(_("demo client written to {path}", path=path))
 
@@ -134,6 +137,8 @@ def demo_data(directory: Path, customers: int, cases: int, seed: int, language: 
 @click.option("--from-demo", is_flag=True, help=_help("Fill the folder with the demo client's data."))
 @click.option("--language", type=click.Choice(["it", "en"]), default="it", show_default=True)
 def new(name: Path, from_demo: bool, language: str) -> None:
+    from .scaffold import new_engagement  # see _LAZY: nbformat (1.3 s to import) loads only for this command
+
     folder = new_engagement(name, language=language, from_demo=from_demo)
     click.echo(
         _(
@@ -155,6 +160,8 @@ def new(name: Path, from_demo: bool, language: str) -> None:
 @click.option("--strict", is_flag=True, help=_help("Fail on the first unusable row instead of dropping it."))
 @allow_outside_option
 def validate(client_dir: Path, strict: bool) -> None:
+    from .intake import load_client  # see _LAZY
+
     lang = user_language()
     console = Console(width=120)
     # a spinner on stderr names the table being read (a large file takes a while); client.yaml's
@@ -268,6 +275,7 @@ def report(
     try:
         # imported here on purpose: the report stack (nbconvert, papermill, altair) takes seconds to
         # import, which overlaps the kernel's boot started above, and validate/new never pay for it
+        skip_unused_iri_grammar()
         from .report.run import build_report
 
         result = build_report(
