@@ -706,6 +706,24 @@ def segments_section(ctx: ReportContext) -> h.Section | None:
 
 
 # ---------------------------------------------------------------------------------------- comments
+def _verbatim_footer(row: pd.Series, theme_label: str, ctx: ReportContext) -> str:
+    """Theme · NPS score · value segment · date of one verbatim, each part only when the data has it."""
+    parts = [theme_label]
+    nps = row.get("nps")
+    if nps is not None and pd.notna(nps):
+        parts.append(f"NPS {_n(nps, ctx)}")
+    segments = ctx.dx.segments.table
+    customer = row.get("customer_id")
+    if segments is not None and customer is not None and pd.notna(customer):
+        found = segments.loc[segments["customer_id"].astype(str) == str(customer), "segment"]
+        if len(found) and pd.notna(found.iat[0]):
+            parts.append(_segment_label(found.iat[0], ctx))
+    answered = row.get("answered_at")
+    if answered is not None and pd.notna(answered):
+        parts.append(i18n.format_date(answered, ctx.lang))
+    return " · ".join(parts)
+
+
 def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Section | None:
     """Themes by sentiment, their trend, and representative verbatims (escaped)."""
     analysed = ctx.comments
@@ -769,11 +787,17 @@ def comments_section(ctx: ReportContext, verbatims_per_theme: int = 2) -> h.Sect
         )
         quotes = []
         for theme_key, label in zip(summary["theme"].head(3), summary["label"].head(3), strict=True):
-            picked = text.verbatims(analysed, theme_key, n=verbatims_per_theme, thresholds=cfg.thresholds)
-            for comment in picked["comment"]:
+            picked = text.verbatims(
+                analysed,
+                theme_key,
+                n=verbatims_per_theme,
+                thresholds=cfg.thresholds,
+                first_language=ctx.lang,  # the reader's language first; others only when there is no more
+            )
+            for _, row in picked.iterrows():
                 quotes.append(
-                    f'<blockquote class="cx-quote"><p>{h.text(str(comment))}</p>'
-                    f"<footer>{h.text(label)}</footer></blockquote>"
+                    f'<blockquote class="cx-quote"><p>{h.text(str(row["comment"]))}</p>'
+                    f"<footer>{h.text(_verbatim_footer(row, label, ctx))}</footer></blockquote>"
                 )
         if quotes:
             body += h.subsection(_t(ctx, "In the customers' words"), "".join(quotes))

@@ -238,10 +238,12 @@ def verbatims(
     n: int = 5,
     polarity: str | None = "negative",
     thresholds: Thresholds | None = None,
+    first_language: str | None = None,
 ) -> pd.DataFrame:
     """Representative comments per theme (all themes when ``theme`` is None), raw text.
 
-    Order within a theme: ultra-detractors (NPS ≤ ``thresholds.ultra_detractor_max``) first, then by
+    Order within a theme: comments in ``first_language`` (the report's) first when given, then
+    ultra-detractors (NPS ≤ ``thresholds.ultra_detractor_max``), then by
     sentiment (most negative first; most positive first when ``polarity="positive"``), longer comments
     first on ties. ``polarity`` keeps only comments of that polarity (None keeps all). Escape the text
     before putting it in HTML (the report layer does).
@@ -253,13 +255,21 @@ def verbatims(
     if polarity is not None:
         long = long[long["polarity"].astype(object) == polarity]
     nps = long["nps"] if "nps" in long.columns else pd.Series(np.nan, index=long.index)
+    in_language = (
+        (long["language"].astype(object) == first_language).to_numpy()
+        if first_language is not None and "language" in long.columns
+        else np.ones(len(long), dtype=bool)
+    )
     long = long.assign(
         ultra_detractor=(nps <= thresholds.ultra_detractor_max).to_numpy(),
+        _lang=in_language,
         _sent=long["sentiment"] * (-1 if polarity == "positive" else 1),
         _len=-long["comment"].str.len(),
     )
     long = long.sort_values(
-        ["theme", "ultra_detractor", "_sent", "_len"], ascending=[True, False, True, True]
+        ["theme", "_lang", "ultra_detractor", "_sent", "_len"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
     )
-    top = long.groupby("theme", sort=False).head(n).drop(columns=["_sent", "_len"])
+    top = long.groupby("theme", sort=False).head(n).drop(columns=["_lang", "_sent", "_len"])
     return top.reset_index(drop=True)
