@@ -91,6 +91,35 @@ def _small_n(dx: Diagnosis) -> int:
     return int(dx.settings.thresholds.small_n)
 
 
+def _period_kpi(
+    key: str,
+    unit: str,
+    current: tuple[float, int],
+    previous: tuple[float, int],
+    bounds: tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp],
+    small: int,
+    **extra: Any,
+) -> Kpi:
+    """A figure (value, n) over the last period against the period before; ``bounds`` = (start of the previous
+    period, start of the current one, end of the current one, exclusive). The previous figure and the change
+    are kept only when the previous period has answers."""
+    (now, n_now), (prev, n_prev) = current, previous
+    start, cut, end = bounds
+    has_prev = n_prev > 0
+    return Kpi(
+        key,
+        now,
+        unit,
+        n_now,
+        prev if has_prev else None,
+        now - prev if has_prev else None,
+        period=(cut, end - pd.Timedelta(days=1)),
+        previous_period=(start, cut - pd.Timedelta(days=1)) if has_prev else None,
+        small_n=n_now < small or (has_prev and n_prev < small),
+        **extra,
+    )
+
+
 def _nps_score(frame: pd.DataFrame, dx: Diagnosis) -> tuple[float, int]:
     answered = frame[frame["nps"].notna()] if "nps" in frame.columns else frame.iloc[0:0]
     if answered.empty:
@@ -455,19 +484,8 @@ def kpis(dx: Diagnosis, months: int = 3) -> list[Kpi]:
         now, n_now = _nps_score(now_rows, dx)
         if n_now:
             prev, n_prev = _nps_score(prev_rows, dx)
-            has_prev = n_prev > 0
             out.append(
-                Kpi(
-                    "nps_hot",
-                    now,
-                    "points",
-                    n_now,
-                    prev if has_prev else None,
-                    now - prev if has_prev else None,
-                    period=(cut, end - pd.Timedelta(days=1)),
-                    previous_period=(start, cut - pd.Timedelta(days=1)) if has_prev else None,
-                    small_n=n_now < small or (has_prev and n_prev < small),
-                )
+                _period_kpi("nps_hot", "points", (now, n_now), (prev, n_prev), (start, cut, end), small)
             )
     loop = closed_loop_kpi(dx, months)
     if loop is not None:
@@ -533,18 +551,13 @@ def closed_loop_kpi(dx: Diagnosis, months: int = 3) -> Kpi | None:
     if not n_now:
         return None
     prev, n_prev, _ = status(responses[(when >= start) & (when < cut)])
-    has_prev = n_prev > 0
-    small = _small_n(dx)
-    return Kpi(
+    return _period_kpi(
         "closed_loop",
-        now,
         "share",
-        n_now,
-        prev if has_prev else None,
-        now - prev if has_prev else None,
-        period=(cut, end - pd.Timedelta(days=1)),
-        previous_period=(start, cut - pd.Timedelta(days=1)) if has_prev else None,
-        small_n=n_now < small or (has_prev and n_prev < small),
+        (now, n_now),
+        (prev, n_prev),
+        (start, cut, end),
+        _small_n(dx),
         target_hours=target,
     )
 
