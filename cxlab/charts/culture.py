@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..i18n import translate
 from ..questionnaire import PILLARS
+from ._heatmap import scored_heatmap
 from ._labels import chart_label
 from .encoding import typed_channels
 from .theme import PALETTE
@@ -90,35 +91,20 @@ def culture_heatmap(scores: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         sort=departments,
         axis=alt.Axis(labelAngle=-35, labelLimit=120, orient="top"),
     )
-    cells = (
-        alt.Chart(data)
-        .mark_rect(stroke="#fff", strokeWidth=1)
-        .encode(
-            **typed_channels(
-                x=x,
-                y=y,
-                color=alt.Color(
-                    "score:Q",
-                    title=_t("score", lang),
-                    scale=alt.Scale(domain=[1, 3, 5], range=["#b42318", "#f2f2f2", "#1a7f37"]),
-                ),
-                tooltip=[
-                    alt.Tooltip("department:N", title=_t("department", lang)),
-                    alt.Tooltip("pillar_label:N", title=_t("pillar", lang)),
-                    alt.Tooltip("score:Q", title=_t("score", lang), format=".2f"),
-                    alt.Tooltip("n_respondents:Q", title=_t("respondents", lang)),
-                ],
-            )
-        )
-    )
-    text = (
-        alt.Chart(data)
-        .mark_text(fontSize=11)
-        .encode(**typed_channels(x=x, y=y, text=alt.Text("score:Q", format=".1f")))
-    )
-    return alt.LayerChart(layer=[cells, text]).properties(
-        title=_t("heatmap_title", lang), width=alt.Step(46), height=alt.Step(30)
-    )
+    return scored_heatmap(
+        data,
+        x,
+        y,
+        score_title=_t("score", lang),
+        domain=[1, 3, 5],
+        tooltip=[
+            alt.Tooltip("department:N", title=_t("department", lang)),
+            alt.Tooltip("pillar_label:N", title=_t("pillar", lang)),
+            alt.Tooltip("score:Q", title=_t("score", lang), format=".2f"),
+            alt.Tooltip("n_respondents:Q", title=_t("respondents", lang)),
+        ],
+        text=alt.Text("score:Q", format=".1f"),
+    ).properties(title=_t("heatmap_title", lang), width=alt.Step(46), height=alt.Step(30))
 
 
 def self_vs_others_chart(svo: pd.DataFrame, lang: str = "en") -> alt.LayerChart:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import MissingColumnError
 from ..i18n import format_money, format_number, format_percent
+from ._heatmap import scored_heatmap
 from ._labels import chart_label
 from .encoding import typed_channels
 from .theme import SEGMENT_COLOURS
@@ -441,29 +442,18 @@ def segment_touchpoint_heatmap(grid: pd.DataFrame, lang: str = "en") -> alt.Laye
     data = data.drop(columns=["value_segment", "touchpoint", "small_n"])  # keys: the chart shows labels
     x = alt.X("touchpoint_label:N", title=_t("touchpoint", lang), axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("segment_label:N", title=_t("segment", lang), sort=order)
-    cells = (
-        alt.Chart(data)
-        .mark_rect(stroke="#fff", strokeWidth=1)
-        .encode(
-            **typed_channels(
-                x=x,
-                y=y,
-                color=alt.Color(
-                    "score:Q",
-                    title=_t("nps_points", lang),
-                    scale=alt.Scale(domain=[-100, 0, 100], range=["#b42318", "#f2f2f2", "#1a7f37"]),
-                ),
-                opacity=alt.condition("datum.small", alt.value(0.35), alt.value(1.0)),
-                tooltip=[
-                    alt.Tooltip("segment_label:N", title=_t("segment", lang)),
-                    alt.Tooltip("touchpoint_label:N", title=_t("touchpoint", lang)),
-                    alt.Tooltip("score:Q", title=_t("nps_points", lang), format=".0f"),
-                    alt.Tooltip("n:Q", title=_t("answers", lang)),
-                ],
-            )
-        )
-    )
-    text = alt.Chart(data).mark_text(fontSize=11).encode(**typed_channels(x=x, y=y, text="cell:N"))
-    return alt.LayerChart(layer=[cells, text]).properties(
-        title=_t("heatmap_title", lang), width=alt.Step(130), height=alt.Step(32)
-    )
+    return scored_heatmap(
+        data,
+        x,
+        y,
+        score_title=_t("nps_points", lang),
+        domain=[-100, 0, 100],
+        tooltip=[
+            alt.Tooltip("segment_label:N", title=_t("segment", lang)),
+            alt.Tooltip("touchpoint_label:N", title=_t("touchpoint", lang)),
+            alt.Tooltip("score:Q", title=_t("nps_points", lang), format=".0f"),
+            alt.Tooltip("n:Q", title=_t("answers", lang)),
+        ],
+        text="cell:N",
+        opacity=alt.condition("datum.small", alt.value(0.35), alt.value(1.0)),
+    ).properties(title=_t("heatmap_title", lang), width=alt.Step(130), height=alt.Step(32))
