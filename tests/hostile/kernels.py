@@ -59,17 +59,31 @@ SHORT_REPORT_CELLS = (
 )
 
 
-def short_report_template(path: Path) -> Path:
-    """A short client report template (the real one's parameters, four of its cells) at ``path``: for the
-    batch tests, whose behaviour (failures, kills, resuming) does not depend on the report's sections."""
+def notebook(
+    path: Path,
+    *sources: str,
+    parameters: str = "client_dir = ''\nlang = 'en'\nstatic_charts = False\noutput_dir = ''",
+) -> Path:
+    """A Python notebook at ``path``: a cell tagged ``parameters`` (the report template's names), then one code
+    cell per source."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    params = nbformat.v4.new_code_cell('client_dir = "."\nlang = ""\nstatic_charts = False\noutput_dir = ""')
+    params = nbformat.v4.new_code_cell(parameters)
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(source) for source in SHORT_REPORT_CELLS)]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(source) for source in sources)]
     nbformat.write(nb, str(path))
     return path
+
+
+def short_report_template(path: Path) -> Path:
+    """A short client report template (the real one's parameters, four of its cells) at ``path``: for the
+    batch tests, whose behaviour (failures, kills, resuming) does not depend on the report's sections."""
+    return notebook(
+        path,
+        *SHORT_REPORT_CELLS,
+        parameters='client_dir = "."\nlang = ""\nstatic_charts = False\noutput_dir = ""',
+    )
 
 
 def pid_alive(pid: int) -> bool:

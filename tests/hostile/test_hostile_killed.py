@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from kernels import kernels_alive, mark_environment, pid_alive, wait_no_kernels
+from kernels import kernels_alive, mark_environment, notebook, pid_alive, wait_no_kernels
 
 from cxlab.demo import generate_demo_client
 from cxlab.report.run import clear_stale_report
@@ -43,17 +42,6 @@ if mode == "kill-while-writing":
 from cxlab.cli import main
 main(sys.argv[4:])
 """
-
-
-def notebook(path: Path, *sources: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    params = nbformat.v4.new_code_cell("client_dir = ''\nlang = 'en'\nstatic_charts = False\noutput_dir = ''")
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(s) for s in sources)]
-    nbformat.write(nb, str(path))
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 from click.testing import CliRunner
-from kernels import mark_environment, pid_alive, wait_no_kernels
+from kernels import mark_environment, notebook, pid_alive, wait_no_kernels
 
 import cxlab.report.run as run_module
 from cxlab.cli import main
@@ -23,17 +22,6 @@ from cxlab.report.kernel import WarmKernel
 from cxlab.report.run import build_report, execute_template
 
 pytestmark = pytest.mark.slow
-
-
-def notebook(path: Path, *sources: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    params = nbformat.v4.new_code_cell("client_dir = ''\nlang = 'en'\nstatic_charts = False\noutput_dir = ''")
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(s) for s in sources)]
-    nbformat.write(nb, str(path))
-    return path
 
 
 def test_a_40s_cell_under_a_5s_cell_timeout_fails_the_client_fast(
