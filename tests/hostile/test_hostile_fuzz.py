@@ -8,10 +8,12 @@ in this process (every section, the page): a named error or a page."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -89,17 +91,29 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(config=client_yaml(), data=csv_bytes())
-def test_any_bytes_give_a_named_error_or_a_client(config: bytes, data: bytes) -> None:
+@contextlib.contextmanager
+def client_of(config: bytes, data: bytes, decoy: bool = True) -> Iterator[Path]:
+    """A client folder holding ``config`` as client.yaml and ``data`` as events.csv (with ``decoy``, a valid
+    events.csv next to the folder, which must never be read); the block must leave every file as it was."""
     base = Path(tempfile.mkdtemp(prefix="cxlab-fuzz-"))
     try:
         folder = base / "client"
         folder.mkdir()
         (folder / "client.yaml").write_bytes(config)
         (folder / "events.csv").write_bytes(data)
-        (base / "events.csv").write_bytes(HEADER.encode() + b"\n" + GOOD_ROW.encode() + b"\n")  # outside
+        if decoy:
+            (base / "events.csv").write_bytes(HEADER.encode() + b"\n" + GOOD_ROW.encode() + b"\n")
         before = digest(base)
+        yield folder
+        assert digest(base) == before
+    finally:
+        shutil.rmtree(base)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=client_yaml(), data=csv_bytes())
+def test_any_bytes_give_a_named_error_or_a_client(config: bytes, data: bytes) -> None:
+    with client_of(config, data) as folder:
         try:
             client = load_client(folder)
         except CxlabError as exc:
@@ -113,21 +127,13 @@ def test_any_bytes_give_a_named_error_or_a_client(config: bytes, data: bytes) ->
             if events is not None:
                 lines = data.count(b"\n") + data.count(b"\r") + 1
                 assert len(events) <= lines
-        assert digest(base) == before
-    finally:
-        shutil.rmtree(base)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=csv_bytes(), sep=st.sampled_from(["", "    sep: ';'\n", "    encoding: utf-16\n"]))
 def test_any_csv_bytes_under_a_valid_client_yaml(data: bytes, sep: str) -> None:
-    base = Path(tempfile.mkdtemp(prefix="cxlab-fuzz-"))
-    try:
-        folder = base / "client"
-        folder.mkdir()
-        (folder / "client.yaml").write_text(f"name: Fuzz\ntables:\n  events:\n    file: events.csv\n{sep}")
-        (folder / "events.csv").write_bytes(data)
-        before = digest(base)
+    config = f"name: Fuzz\ntables:\n  events:\n    file: events.csv\n{sep}".encode()
+    with client_of(config, data, decoy=False) as folder:
         try:
             client = load_client(folder)
         except CxlabError as exc:
@@ -136,22 +142,12 @@ def test_any_csv_bytes_under_a_valid_client_yaml(data: bytes, sep: str) -> None:
         else:
             lines = data.count(b"\n") + data.count(b"\r") + 1
             assert 1 <= len(client.events) <= lines
-        assert digest(base) == before
-    finally:
-        shutil.rmtree(base)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=client_yaml(), data=csv_bytes())
 def test_any_bytes_through_cxlab_validate(config: bytes, data: bytes) -> None:
-    base = Path(tempfile.mkdtemp(prefix="cxlab-fuzz-"))
-    try:
-        folder = base / "client"
-        folder.mkdir()
-        (folder / "client.yaml").write_bytes(config)
-        (folder / "events.csv").write_bytes(data)
-        (base / "events.csv").write_bytes(HEADER.encode() + b"\n" + GOOD_ROW.encode() + b"\n")  # outside
-        before = digest(base)
+    with client_of(config, data) as folder:
         result = CliRunner().invoke(main, ["validate", str(folder)])
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         assert "Traceback" not in result.output
@@ -161,9 +157,6 @@ def test_any_bytes_through_cxlab_validate(config: bytes, data: bytes) -> None:
             assert len(lines) == 1 and lines[0].startswith(("error: ", "errore: ")), result.output
         else:
             assert len(lines) >= 2  # the client's name, the summary table...
-        assert digest(base) == before
-    finally:
-        shutil.rmtree(base)
 
 
 # ------------------------------------------------------------------------- through the report, in process
