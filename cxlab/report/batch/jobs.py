@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...config import CONFIG_FILE
 from ..run import DEFAULT_CELL_TIMEOUT, DEFAULT_CLIENT_TIMEOUT
@@ -55,6 +56,21 @@ class ClientOutcome:
     #: recommendations in the report the consultant has not reviewed yet (shown as proposals)
     unreviewed: int = 0
     worker: str = ""
+
+    @classmethod
+    def failed(cls, job: ClientJob, error: str | None, **extra: Any) -> ClientOutcome:
+        """A failed outcome of ``job``, named as the index shows it (the client's name and language known
+        before its run)."""
+        return cls(
+            name=job.name,
+            client_dir=job.client_dir,
+            out_dir=job.out_dir,
+            status=FAILED,
+            error=error,
+            client_name=job.client_name,
+            lang=job.lang or job.client_lang,
+            **extra,
+        )
 
     @property
     def report(self) -> Path | None:

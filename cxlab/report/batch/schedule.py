@@ -322,15 +322,7 @@ INTERRUPTED = "not run: the batch was interrupted (Ctrl-C); run it again to fini
 def _interrupted(jobs: list[ClientJob], outcomes: dict[str, ClientOutcome]) -> None:
     for job in jobs:
         if job.name not in outcomes:
-            outcomes[job.name] = ClientOutcome(
-                name=job.name,
-                client_dir=job.client_dir,
-                out_dir=job.out_dir,
-                status=FAILED,
-                error=INTERRUPTED,
-                client_name=job.client_name,
-                lang=job.lang or job.client_lang,
-            )
+            outcomes[job.name] = ClientOutcome.failed(job, INTERRUPTED)
 
 
 class _Progress:

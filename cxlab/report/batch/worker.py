@@ -13,13 +13,12 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from ...errors import CxlabError
 from ..kernel import WarmKernel
 from ..run import REPORT_TEMPLATE, build_report
 from .fingerprint import write_stamp
-from .jobs import FAILED, HASH_FILE, OK, REPORT_FILE, ClientJob, ClientOutcome
+from .jobs import HASH_FILE, OK, REPORT_FILE, ClientJob, ClientOutcome
 
 _KERNEL: WarmKernel | None = None  # the worker's warm kernel (one per worker process)
 _EXIT_HOOKED = False
@@ -101,7 +100,9 @@ def run_client(job: ClientJob, on_kernel: Callable[[int | None], None] | None = 
         for stale in (out_dir / REPORT_FILE, out_dir / HASH_FILE, out_dir / REPORT_TEMPLATE):
             stale.unlink(missing_ok=True)
     except OSError as exc:
-        return _failed(job, f"{out_dir}: expected a writable output folder; found {exc.strerror or exc}")
+        return ClientOutcome.failed(
+            job, f"{out_dir}: expected a writable output folder; found {exc.strerror or exc}"
+        )
     kernel = _worker_kernel(job.recycle_after)
     kernel.on_start = on_kernel  # every kernel this client starts (a dead one is replaced) is reported
     # boots (or recycles) the kernel and imports cxlab in it while this client is validated
@@ -110,7 +111,9 @@ def run_client(job: ClientJob, on_kernel: Callable[[int | None], None] | None = 
         on_kernel(kernel.pid)
     km_before, runs_before = kernel.km, kernel.runs
     started = time.perf_counter()
-    outcome = _failed(job, None, worker=f"{os.uname().nodename}:{os.getpid()}")  # until the report is written
+    outcome = ClientOutcome.failed(
+        job, None, worker=f"{os.uname().nodename}:{os.getpid()}"
+    )  # until the report is written
     try:
         result = build_report(
             job.client_dir,
@@ -148,18 +151,4 @@ def crashed(job: ClientJob, exc: BaseException | str) -> ClientOutcome:
     """The outcome of a job whose worker died (the exception came from the pool, not the job)."""
     (Path(job.out_dir) / REPORT_FILE).unlink(missing_ok=True)
     why = exc if isinstance(exc, str) else one_line(exc)
-    return _failed(job, f"the worker running this client stopped: {why}")
-
-
-def _failed(job: ClientJob, error: str | None, **extra: Any) -> ClientOutcome:
-    """A failed outcome of ``job``, named as the index shows it (the client's name and language known so far)."""
-    return ClientOutcome(
-        name=job.name,
-        client_dir=job.client_dir,
-        out_dir=job.out_dir,
-        status=FAILED,
-        error=error,
-        client_name=job.client_name,
-        lang=job.lang or job.client_lang,
-        **extra,
-    )
+    return ClientOutcome.failed(job, f"the worker running this client stopped: {why}")
