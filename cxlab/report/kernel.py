@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # jupyter_client is imported when a kernel starts: this modul
 
 KERNEL_NAME = "python3"
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
-# what every report imports, loaded while the caller validates the client folder
 #: jsonschema (imported by altair and nbformat) loads rfc3987_syntax when it is installed (jupyter-events
 #: pulls it in) only to check "iri" formats, which no report spec or notebook uses; it builds a grammar at
 #: import, ~1 s per process. Marked absent, jsonschema skips that one check.
@@ -43,8 +42,9 @@ def skip_unused_iri_grammar() -> None:
     sys.modules.setdefault(UNUSED_IRI_GRAMMAR, None)  # type: ignore[arg-type]  # None = "not installed"
 
 
+# what every report imports, loaded while the caller validates the client folder
 PREWARM_CODE = (
-    f"import sys as _sys\n_sys.modules.setdefault({UNUSED_IRI_GRAMMAR!r}, None)\ndel _sys\n"
+    "from cxlab.report.kernel import skip_unused_iri_grammar as _skip\n_skip()\ndel _skip\n"
     "import altair, pandas, cxlab.report.sections, cxlab.report.context, cxlab.report.attachments, "
     "cxlab.indicators, cxlab.handoffs, cxlab.journey, cxlab.segments, cxlab.text, cxlab.culture, "
     "cxlab.findings, cxlab.recommend, cxlab.charts.indicators, cxlab.charts.handoffs, cxlab.charts.journey, "
