@@ -2,7 +2,8 @@
 
 ``cxlab report CLIENT --out OUT --pdf`` writes ``OUT/report.pdf`` next to ``report.html``:
 
-* every interactive chart of the executed notebook is drawn as SVG by vl-convert (no JavaScript in a PDF);
+* every interactive chart of the executed notebook is drawn as SVG (or PNG, when large) by vl-convert (no
+  JavaScript in a PDF), while the kernel runs when the run hands a :class:`~.static_charts.ChartPrinter`;
 * A4 pages with the report's print stylesheet, plus the paged-media rules WeasyPrint understands
   (:data:`PAGED_CSS`): page numbers on every page but the cover, a running header with the client, the
   date of the data and "Confidential" (and "Draft" while recommendations are unreviewed), and a table of
@@ -11,27 +12,18 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import html
-import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from nbformat import NotebookNode
 
 from ..intake.write import write_bytes
 from .charts import CHART_CLASS
 from .export import export_notebook_html, report_meta
+from .static_charts import CHART_FIGURE, ChartPrinter, chart_image, output_html
 from .warm import wait
-
-_SPEC = re.compile(
-    r'<figure class="cx-chart"(?P<attrs>[^>]*)>\s*<div class="cx-chart-view"></div>\s*'
-    r'<script type="application/json" class="cx-chart-spec">(?P<spec>.*?)</script>\s*</figure>',
-    re.S,
-)
 
 #: paged-media rules for WeasyPrint; HEADER is replaced by a CSS string
 PAGED_CSS = """
@@ -61,68 +53,26 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-#: charts drawing more data rows than this are printed as PNG (WeasyPrint draws a large SVG slowly: the
-#: 600-point value scatter alone costs seconds); the others stay vector
-MAX_SVG_ROWS = 300
-#: pixels per CSS pixel of those PNGs (2 = about 190 dpi at the printed size)
-PNG_SCALE = 2
-
-
-def _rows(spec: dict[str, Any]) -> int:
-    datasets = spec.get("datasets") or {}
-    return sum(len(rows) for rows in datasets.values() if isinstance(rows, list))
-
-
-def _svg_figure(match: re.Match[str]) -> str:
-    import vl_convert  # the Rust renderer shipped with vl-convert-python; no browser, no network
-
-    spec = json.loads(match.group("spec"))
-    if _rows(spec) > MAX_SVG_ROWS:
-        png = bytes(vl_convert.vegalite_to_png(spec, scale=PNG_SCALE))
-        width = int.from_bytes(png[16:20], "big") / PNG_SCALE  # IHDR: the width in pixels
-        data = base64.b64encode(png).decode("ascii")
-        body = f'<img class="cx-chart-png" src="data:image/png;base64,{data}" style="width: {width:.0f}px" alt="">'
-    else:
-        # the SVG as an image, not inline: WeasyPrint then parses it apart (ElementTree) instead of
-        # running its HTML parser and the page's CSS cascade over the ~3,000 nodes of the charts; still
-        # vector and searchable in the PDF
-        svg = vl_convert.vegalite_to_svg(spec).encode("utf-8")
-        data = base64.b64encode(svg).decode("ascii")
-        body = f'<img class="cx-chart-svg" src="data:image/svg+xml;base64,{data}" alt="">'
-    return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{body}</figure>'
-
-
-def _html_of(output: dict[str, Any]) -> str | None:
-    value = (output.get("data") or {}).get("text/html")
-    if value is None:
-        return None
-    return value if isinstance(value, str) else "".join(value)
-
-
-def static_notebook(nb: NotebookNode, jobs: int = 2) -> NotebookNode:
-    """A copy of an executed report notebook whose interactive charts are static SVG (drawn with
-    vl-convert, ``jobs`` at a time)."""
+def static_notebook(nb: NotebookNode, printer: ChartPrinter | None = None) -> NotebookNode:
+    """A copy of an executed report notebook whose interactive charts are static images, collected from
+    ``printer`` (drawn while the kernel ran) or drawn here."""
     nb = copy.deepcopy(nb)
-    outputs = [
-        o for cell in nb.cells for o in cell.get("outputs", []) if "cx-chart-spec" in (_html_of(o) or "")
-    ]
-    matches = [(o, list(_SPEC.finditer(_html_of(o) or ""))) for o in outputs]
-    flat = [m for _, ms in matches for m in ms]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        svgs = dict(zip((id(m) for m in flat), pool.map(_svg_figure, flat), strict=True))
-    for output, ms in matches:
-        source = _html_of(output) or ""
-        parts, last = [], 0
-        for m in ms:
-            parts.append(source[last : m.start()])
-            parts.append(svgs[id(m)])
-            last = m.end()
-        parts.append(source[last:])
-        output["data"]["text/html"] = "".join(parts)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            source = output_html(output)
+            if "cx-chart-spec" not in source:
+                continue
+
+            def static(match: re.Match[str]) -> str:
+                spec = match.group("spec")
+                image = printer.image(spec) if printer is not None else chart_image(spec)
+                return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{image}</figure>'
+
+            output["data"]["text/html"] = CHART_FIGURE.sub(static, source)
     return nb
 
 
-def pdf_html(nb: NotebookNode) -> str:
+def pdf_html(nb: NotebookNode, printer: ChartPrinter | None = None) -> str:
     """The page WeasyPrint lays out: the static variant of the report with the paged-media rules."""
     meta = report_meta(nb)
     header = " · ".join(
@@ -131,15 +81,16 @@ def pdf_html(nb: NotebookNode) -> str:
         if v
     )
     css = PAGED_CSS.replace("HEADER", _css_string(html.unescape(header)))
-    return export_notebook_html(static_notebook(nb), static_charts=True, extra_css=css)
+    return export_notebook_html(static_notebook(nb, printer), static_charts=True, extra_css=css)
 
 
-def write_pdf(nb: NotebookNode, path: str | Path) -> Path:
-    """Write the report of an executed notebook as PDF to ``path``."""
+def write_pdf(nb: NotebookNode, path: str | Path, printer: ChartPrinter | None = None) -> Path:
+    """Write the report of an executed notebook as PDF to ``path`` (its charts from ``printer`` when the
+    run drew them while the kernel ran)."""
     wait()  # the head start of cxlab.report.warm, when the run gave it one
     import weasyprint  # imported on use: only --pdf pays for it
 
-    page = pdf_html(nb)
+    page = pdf_html(nb, printer)
     data = weasyprint.HTML(string=page).write_pdf()
     assert data is not None
     return write_bytes(Path(path), data)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,9 +135,11 @@ def execute_template(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     cwd: Path | None = None,
     deadline: float | None = None,
+    on_cell_executed: Callable[..., Any] | None = None,
 ) -> nbformat.NotebookNode:
     """Execute one template with papermill into ``output``; on failure the executed notebook is still
-    written and a :class:`ReportError` names the cell and the cause.
+    written and a :class:`ReportError` names the cell and the cause. ``on_cell_executed`` is nbclient's
+    hook, called with each executed cell (its outputs complete).
 
     Each cell may run ``cell_timeout`` seconds, and none past ``deadline`` (a ``time.monotonic()`` value:
     the client's time limit). A cell that runs out of time, or a kernel that dies (killed, out of memory),
@@ -149,6 +152,8 @@ def execute_template(
     extra: dict[str, Any] = {}
     if kernel is not None:
         extra["km"] = kernel.manager(cwd)
+    if on_cell_executed is not None:
+        extra["on_cell_executed"] = on_cell_executed
     limit = _CellLimit(cell_timeout, deadline)
     try:
         return pm.execute_notebook(
@@ -341,10 +346,15 @@ def build_report(
         "output_dir": str(out),
     }
     notebooks: list[Path] = []
+    printer = None
     if pdf or pptx:
         from .warm import warm_up  # WeasyPrint / python-pptx start while the kernel runs (we only wait)
 
         warm_up(pdf=pdf, pptx=pptx)
+    if pdf:
+        from .static_charts import ChartPrinter  # the PDF's charts are drawn while the kernel runs
+
+        printer = ChartPrinter()
     try:
         executed = out / REPORT_TEMPLATE
         nb = execute_template(
@@ -355,6 +365,7 @@ def build_report(
             cell_timeout,
             out,
             deadline,
+            printer.on_cell_executed if printer is not None else None,
         )
         notebooks.append(executed)
         if final:
@@ -371,7 +382,7 @@ def build_report(
             from .pdf import write_pdf  # WeasyPrint: imported only when a PDF is asked for
 
             tick = time.perf_counter()
-            pdf_path = write_pdf(nb, out / "report.pdf")
+            pdf_path = write_pdf(nb, out / "report.pdf", printer)
             pdf_seconds = time.perf_counter() - tick
         if pptx:
             from .deck import write_deck  # python-pptx: imported only when a deck is asked for
@@ -398,6 +409,8 @@ def build_report(
             if skipped:
                 write_text(out / "notebooks" / SKIPPED_STEPS_FILE, "\n".join(skipped) + "\n")
     finally:
+        if printer is not None:
+            printer.close()
         if own_kernel and kernel is not None:
             kernel.shutdown()
     return ReportResult(

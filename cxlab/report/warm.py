@@ -4,19 +4,19 @@
 and used to pay, on top, for importing WeasyPrint (~1.5 s), starting vl-convert's JavaScript runtime
 (~0.4 s), fontconfig and Pango (first layout), and importing python-pptx. :func:`warm_up` does that in a
 background thread of this (waiting) process; :func:`wait` joins it before the PDF or the deck is written,
-so an error there surfaces where it did before (the import in the step itself).
+so an error there surfaces where it did before (the import in the step itself). vl-convert is started
+here for the deck only: the PDF's charts are drawn in a process of their own
+(:class:`~cxlab.report.static_charts.ChartPrinter`), and vl-convert holds the GIL this process's kernel
+client needs.
 """
 
 from __future__ import annotations
 
 import threading
 
-#: a tiny chart and page whose conversion starts vl-convert's JavaScript runtime and WeasyPrint's fonts
-_SPEC = {
-    "data": {"values": [{"a": 1}]},
-    "mark": "bar",
-    "encoding": {"x": {"field": "a", "type": "quantitative"}},
-}
+from .static_charts import WARM_UP_SPEC
+
+#: a tiny page whose layout starts WeasyPrint's fonts
 _PAGE = '<p style="font-family: Arial, sans-serif">1 <b>2</b></p>'
 
 _LOCK = threading.Lock()
@@ -29,14 +29,14 @@ def _import_pptx() -> None:
 
 def _warm(pdf: bool, pptx: bool) -> None:
     try:
-        import vl_convert
-
-        vl_convert.vegalite_to_svg(_SPEC)
         if pdf:
             import weasyprint
 
             weasyprint.HTML(string=_PAGE).render()
         if pptx:
+            import vl_convert
+
+            vl_convert.vegalite_to_svg(WARM_UP_SPEC)
             _import_pptx()
     except Exception:  # noqa: BLE001 - only a head start: the step itself imports again and reports
         pass
