@@ -24,7 +24,10 @@ def _spec(rows: int, title: str) -> str:
             "datasets": {"d": [{"x": i, "y": i % 7} for i in range(rows)]},
             "data": {"name": "d"},
             "mark": "point",
-            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative"},
+                "y": {"field": "y", "type": "quantitative"},
+            },
         }
     )
 
@@ -39,7 +42,9 @@ def _figure(spec_json: str, attrs: str = ' data-chart="c"') -> str:
 def _cell(*figures: str) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell("report.section(ctx)")
     cell.outputs = [
-        nbformat.v4.new_output("display_data", data={"text/html": "<section>" + "".join(figures) + "</section>"})
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": "<section>" + "".join(figures) + "</section>"}
+        )
     ]
     return cell
 
@@ -79,9 +84,13 @@ def test_static_notebook_replaces_each_figure_keeping_its_attributes():
         static = pdf.static_notebook(nb, printer)
     page = static.cells[0].outputs[0]["data"]["text/html"]
     assert page == (
-        '<section><p>before</p><figure class="cx-chart cx-static" id="f1">' + chart_image(small) + "</figure></section>"
+        '<section><p>before</p><figure class="cx-chart cx-static" id="f1">'
+        + chart_image(small)
+        + "</figure></section>"
     )
-    assert "cx-chart-spec" in nb.cells[0].outputs[0]["data"]["text/html"]  # the executed notebook is untouched
+    assert (
+        "cx-chart-spec" in nb.cells[0].outputs[0]["data"]["text/html"]
+    )  # the executed notebook is untouched
 
 
 def test_a_dead_worker_leaves_the_charts_to_the_pdf_step():
