@@ -94,6 +94,41 @@ def test_log_likelihood_matches_direct_formula() -> None:
     assert np.isfinite(clv.bgnbd_log_likelihood((r, alpha, a, b), [400], [50.0], [52.0])).all()
 
 
+def _central_differences(log_likelihood, params: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    columns = []
+    for k in range(len(params)):
+        shift = np.zeros(len(params))
+        shift[k] = step * params[k]
+        columns.append((log_likelihood(params + shift) - log_likelihood(params - shift)) / (2 * shift[k]))
+    return np.column_stack(columns)
+
+
+@pytest.mark.parametrize("params", [(0.24, 4.4, 0.79, 2.4), (1.2, 5.0, 2.8, 202.0), (0.05, 0.3, 0.02, 0.9)])
+def test_bgnbd_gradient_matches_finite_differences(params) -> None:
+    """The fit's analytic gradient (L-BFGS-B's jac) against central differences of the likelihood,
+    at the CDNOW optimum, at a flat no-dropout ridge (b ≫ 1) and with b < 1 (x = 1 makes b + x − 1 < 1)."""
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 8, 60).astype(float)
+    T = rng.uniform(2, 40, 60)
+    t_x = np.where(x > 0, T * rng.uniform(0, 1, 60), 0.0)
+    p = np.array(params)
+    ll, grad = clv.bgnbd_log_likelihood_gradient(p, x, t_x, T)
+    assert ll == pytest.approx(clv.bgnbd_log_likelihood(p, x, t_x, T), rel=1e-13)
+    expected = _central_differences(lambda q: clv.bgnbd_log_likelihood(q, x, t_x, T), p)
+    assert grad == pytest.approx(expected, rel=1e-5, abs=1e-6)
+
+
+def test_gamma_gamma_gradient_matches_finite_differences() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.integers(1, 12, 60).astype(float)
+    m = rng.uniform(3, 300, 60)
+    p = np.array([6.25, 3.74, 15.4])
+    ll, grad = clv.gamma_gamma_log_likelihood_gradient(p, x, m)
+    assert ll == pytest.approx(clv.gamma_gamma_log_likelihood(p, x, m), rel=1e-13)
+    expected = _central_differences(lambda q: clv.gamma_gamma_log_likelihood(q, x, m), p)
+    assert grad == pytest.approx(expected, rel=1e-5, abs=1e-6)
+
+
 def test_unconditional_expectation_is_consistent() -> None:
     p = clv.BgNbdParams(**PUBLISHED_BG)
     # a customer observed for 0 weeks with no repeat has the same outlook as a newly acquired one
