@@ -9,7 +9,10 @@ The manager is an :class:`~jupyter_client.manager.AsyncKernelManager`: nbclient 
 asyncio loop, and with a synchronous manager its client's ``get_msg`` calls block that loop, so neither the
 per-cell timeout nor the dead-kernel check ever ran (a 40 s cell ran past a 5 s timeout; a killed kernel
 hung the run). The kernel's own set-up (warm-up, reset) talks to it through a blocking client of the same
-connection. :meth:`WarmKernel.kill` ends the kernel's whole process group at once (a kernel stuck in C
+connection: the warm-up waits for the kernel to be ready; the reset, on a kernel that has answered, only
+sends its request on the shell channel and reads the reply, through one client kept for the kernel's life
+(a new client's ``wait_for_ready`` ends by waiting 0.2 s for IOPub to fall silent, twice per client).
+nbclient's own client (:class:`PromptKernelClient`) is spared that wait too. :meth:`WarmKernel.kill` ends the kernel's whole process group at once (a kernel stuck in C
 code, e.g. a runaway regular expression, does not answer a shutdown request).
 """
 
@@ -19,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +34,8 @@ if TYPE_CHECKING:  # jupyter_client is imported when a kernel starts: this modul
     from jupyter_client.manager import AsyncKernelManager
 
 KERNEL_NAME = "python3"
+#: nbclient's kernel client class (imported by jupyter_client when nbclient asks the manager for a client)
+PROMPT_CLIENT = "cxlab.report.kernel_client.PromptKernelClient"
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')"
 #: jsonschema (imported by altair and nbformat) loads rfc3987_syntax when it is installed (jupyter-events
 #: pulls it in) only to check "iri" formats, which no report spec or notebook uses; it builds a grammar at
@@ -71,6 +77,7 @@ class WarmKernel:
         #: the code run in a new kernel while the caller validates (``None``: import what a report uses)
         self.warm_up = PREWARM_CODE if warm_up is None else warm_up
         self.km: AsyncKernelManager | None = None
+        self._shell: BlockingKernelClient | None = None  # the set-up's client of this kernel (resets)
         self.runs = 0
         self._warming: threading.Thread | None = None
         #: told the process id of every kernel this object starts (a batch worker tells its parent, which
@@ -88,7 +95,7 @@ class WarmKernel:
         if self.km is not None:
             return
         check_loopback()  # with no loopback, the kernel would start and never answer: 4 minutes of waiting
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        km = AsyncKernelManager(kernel_name=self.kernel_name, client_class=PROMPT_CLIENT)
         try:
             run_sync(km.start_kernel)(cwd=str(cwd) if cwd else None)
         except (RuntimeError, TimeoutError, LookupError) as exc:  # no kernel spec, no loopback, ...
@@ -143,9 +150,49 @@ class WarmKernel:
         code = RESET_CODE
         if cwd is not None:
             code += f"\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
-        reply = self._execute(code)
+        reply = self._execute_on_shell(code)
         if reply["content"].get("status") != "ok":
             raise ReportError("a kernel namespace reset", found=str(reply["content"].get("evalue")))
+
+    def _execute_on_shell(self, code: str, timeout: float = 300) -> dict:
+        """Run ``code`` silently in a kernel that has answered before (the warm-up waited for it) and
+        return the execute reply; only the shell channel, whose requests the kernel's socket queues, so no
+        readiness handshake is needed."""
+        from queue import Empty
+
+        if self.km is None:
+            raise ReportError("a started kernel", found="no kernel (call start() first)")
+        if self._shell is None:
+            from jupyter_client.blocking.client import BlockingKernelClient
+
+            # a session of its own: a client's shell socket is known to the kernel by its session id, and
+            # nbclient's client (the manager's session) takes that identity over while it runs a notebook,
+            # after which the kernel's replies to this client would go nowhere
+            self._shell = BlockingKernelClient(parent=self.km)
+            self._shell.load_connection_info(self.km.get_connection_info(session=False))
+            self._shell.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        msg_id = self._shell.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = self._shell.get_shell_msg(timeout=1)
+            except Empty:
+                if not self.is_alive() or time.monotonic() > deadline:
+                    raise ReportError(
+                        "a Jupyter kernel that answers",
+                        found="the kernel died" if not self.is_alive() else f"no reply in {timeout:.0f} s",
+                    ) from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return reply
+
+    def _close_shell(self) -> None:
+        shell, self._shell = self._shell, None
+        if shell is not None:
+            try:
+                shell.stop_channels()
+            except Exception:  # noqa: BLE001 - the kernel is being ended anyway
+                pass
 
     def _blocking_client(self) -> BlockingKernelClient:
         from jupyter_client.blocking.client import BlockingKernelClient
@@ -177,6 +224,7 @@ class WarmKernel:
         """End the kernel at once (its process group: a kernel may have started processes of its own),
         without asking it: for a kernel that is hung, busy past a timeout, or already dead."""
         pid = self.pid
+        self._close_shell()
         km, self.km = self.km, None
         self._warming = None
         if pid is not None:
