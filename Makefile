@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo_client
 DEMO_OUT ?= demo_report
 
-.PHONY: install browser demo test lint bench clean
+.PHONY: install browser demo test lint bench clean labextension
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ test: install browser
 lint: install
 	$(BIN)/ruff check cxlab tests benchmarks
 	$(BIN)/mypy
+
+# the JupyterLab extension (labextension/, built into cxlab/jupyter/labextension/, which is committed):
+# run after changing labextension/src/index.js; needs Node.js and npm, nothing else here does
+labextension: install
+	cd labextension && npm ci --no-audit --no-fund
+	cd labextension && node node_modules/@jupyterlab/builder/lib/build-labextension.js \
+		--core-path "$$($(abspath $(BIN))/python -c 'import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / "staging")')" .
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_OUT) build dist

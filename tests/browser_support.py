@@ -1,7 +1,8 @@
 """Shared helpers for browser tests: a `jupyter lab` server on localhost and the system Chromium.
 
 The same recipe as tests/test_jupyterlab_browser.py (isolated config/settings/runtime folders, a fixed
-token, no news pop-up, every notebook cell rendered), as a module so other browser tests reuse it.
+token, no news pop-up, every notebook cell rendered), as a module so other browser tests reuse it. The
+server loads the repository's built JupyterLab extension, as an installed cxlab would.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ CHROMIUM_ARGS = [
 ]
 TOKEN = "cxlab-browser-test"
 REPO = Path(__file__).resolve().parents[1]
+#: Chromium with no name resolution but localhost's: a page that reaches for the web fails
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+#: cxlab's built JupyterLab extension (source in labextension/; the wheel installs it as
+#: share/jupyter/labextensions/<its package name>)
+LABEXTENSION = REPO / "cxlab" / "jupyter" / "labextension"
 
 
 def chromium() -> str | None:
@@ -97,6 +103,11 @@ def start_lab(
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    # the repository's extension, laid out as the wheel installs it; an extra extensions path comes before
+    # the installed ones, so a stale copy an editable install put in the venv is not the one served
+    extensions = root / ".labextensions"
+    name = json.loads((LABEXTENSION / "package.json").read_text(encoding="utf-8"))["name"]
+    shutil.copytree(LABEXTENSION, extensions / name, dirs_exist_ok=True)
     work = root / "work"
     work.mkdir(exist_ok=True)
     cmd = [
@@ -113,6 +124,7 @@ def start_lab(
         f"--ServerApp.root_dir={work}",
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.extra_labextensions_path={extensions}",
         *extra_args,
     ]
     log = open(root / "server.log", "wb")  # noqa: SIM115 - owned by the process, closed with it

@@ -1,7 +1,5 @@
-"""The built wheel, installed in a fresh venv, registers the exporter and the JupyterLab templates.
-
-(cxlab ships no JupyterLab extension, so there is no `jupyter labextension list` check: the templates
-reach JupyterLab through jupyterlab_templates, the exporter through nbconvert's entry points.)
+"""The built wheel, installed in a fresh venv, registers the exporter, the JupyterLab templates and
+cxlab's JupyterLab extension (labextension/: the export menu's "cxlab client report").
 
 Fast and offline: the wheel is installed with ``--no-deps``; its dependencies come from the dev venv
 through a ``.pth`` line (a venv's ``--system-site-packages`` would expose the base interpreter, not the
@@ -11,11 +9,14 @@ wheel's.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import site
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Path]:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", tmp, ROOT],
         check=True,
     )
-    (wheel,) = tmp.glob("cxlab-*.whl")
+    (built,) = tmp.glob("cxlab-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def fresh_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Path]:
+    tmp = tmp_path_factory.mktemp("venv")
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -133,3 +140,38 @@ def test_a_user_setting_for_the_sample_templates_is_kept():
     prefer_cxlab_templates(mine)
     assert fresh.JupyterLabTemplates.include_default is False
     assert mine.JupyterLabTemplates.include_default is True
+
+
+LABEXTENSION = ROOT / "cxlab" / "jupyter" / "labextension"  # built from labextension/ (make labextension)
+
+
+def test_the_wheel_ships_the_labextension_as_shared_data(wheel):
+    """Under share/jupyter/labextensions/<the extension's name>, where JupyterLab looks; not in the package."""
+    name = json.loads((LABEXTENSION / "package.json").read_text(encoding="utf-8"))["name"]
+    built = sorted(p.relative_to(LABEXTENSION).as_posix() for p in LABEXTENSION.rglob("*") if p.is_file())
+    assert "package.json" in built and any(p.startswith("static/remoteEntry.") for p in built)
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    prefix = f"cxlab-0.1.0.data/data/share/jupyter/labextensions/{name}/"
+    assert sorted(n.removeprefix(prefix) for n in names if n.startswith(prefix)) == sorted(
+        [*built, "install.json"]
+    )
+    assert not [n for n in names if n.startswith("cxlab/jupyter/labextension")]
+
+
+def test_jupyterlab_lists_the_extension(fresh_python, tmp_path):
+    """`jupyter labextension list` of the fresh venv: cxlab's extension, enabled, compatible, from the
+    Python package cxlab (install.json)."""
+    python, env, env_dir = fresh_python
+    listing = subprocess.run(
+        [str(python), "-m", "jupyterlab.labextensions", "list"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)  # no colours
+    lines = [line.split() for line in text.splitlines()]
+    assert [str(env_dir / "share" / "jupyter" / "labextensions")] in lines, text
+    assert ["cxlab", "v0.1.0", "enabled", "OK", "(python,", "cxlab)"] in lines, text

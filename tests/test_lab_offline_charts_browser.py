@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM_ARGS, REPO, TOKEN, chromium, skip_reason, start_lab, stop_lab
+from browser_support import CHROMIUM_ARGS, OFFLINE, REPO, TOKEN, chromium, skip_reason, start_lab, stop_lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -27,7 +27,6 @@ CHART_STEPS = (
     "06_culture.ipynb",
     "07_recommendations.ipynb",
 )
-OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
 CURRENT = "window.jupyterapp.shell.currentWidget"
 
 

@@ -1,7 +1,7 @@
 """The JupyterLab path end to end, in a real `jupyter lab` driven by headless Chromium.
 
 Launcher → *Template* tile → pick the cxlab client-report template → run it on the demo client →
-*File → Save and Export Notebook As → Client_report* → the downloaded HTML is the branded client report.
+*File → Save and Export Notebook As → cxlab client report* → the downloaded HTML is the branded client report.
 Needs the Debian `chromium` package and the `playwright` Python package (the system browser is used,
 nothing is downloaded); skipped with the reason when either is missing.
 Screenshots go to CXLAB_SCREENSHOT_DIR when set (docs/img for docs/jupyterlab.md).
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 TEMPLATE = "client_report.ipynb"
 PARAMETER = "client_dir"  # the report template's parameter naming the client folder
-MENU_LABEL = "Client_report"  # JupyterLab's label for the `client_report` exporter
+MENU_LABEL = "cxlab client report"  # the `client_report` exporter's entry (cxlab's JupyterLab extension)
 TIMEOUT_MS = 120_000  # running the whole report on the demo client
 
 

@@ -4,7 +4,8 @@ Registered in the ``nbconvert.exporters`` entry-point group under :data:`EXPORTE
 ``jupyter nbconvert --to client_report NOTEBOOK`` works and JupyterLab lists it under *File → Save and
 Export Notebook As*. JupyterLab labels that menu entry with the entry-point name, first letter upper-cased
 (``export_from_notebook`` is not read), and the server's export URL only accepts ``\\w+`` names: hence a
-name made of words and underscores that reads as "Client_report" in the menu.
+name made of words and underscores, which cxlab's JupyterLab extension (``labextension/``, installed with
+the wheel) shows as "cxlab client report" in the menu and the command palette.
 
 The exporter is thin: it hands the notebook to :func:`cxlab.report.export.export_notebook_html` (the
 report's nbconvert template, :class:`~cxlab.report.export.ReportHTMLExporter`), which re-renders charts
@@ -22,7 +23,7 @@ from nbconvert.exporters import Exporter
 from nbformat import NotebookNode
 from traitlets import Bool, default
 
-#: the entry-point name: ``--to client_report``, "Client_report" in JupyterLab's export menu
+#: the entry-point name: ``--to client_report``, "cxlab client report" in JupyterLab's export menu
 EXPORTER_NAME = "client_report"
 
 
