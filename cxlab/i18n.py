@@ -10,7 +10,7 @@ Adding a language: copy ``locale/it/LC_MESSAGES/*.po`` to ``locale/<lang>/LC_MES
 ``Language:`` header and translate the msgstr lines (a missing one falls back to English). The new language
 is then accepted by ``client.yaml``'s ``language:``, ``cxlab report --lang`` and the widgets. To list the
 msgids of the code, ``pybabel extract --no-default-keywords -k gettext:2 -k ngettext:2,3 -k pgettext:2c,3 -k N_ -k NP_:1c,2 -k _t:2
--k _p:2c,3 -k _fmt_text:2 -k T:1 -o cxlab.pot cxlab``.
+-k _p:2c,3 -k _fmt_text:2 -k T:1 -k Message:1 -o cxlab.pot cxlab``.
 """
 
 from __future__ import annotations
@@ -132,6 +132,35 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """Mark ``message`` in ``context`` as a msgid for extraction, translated later with :func:`pgettext`."""
     return message
+
+
+class Message(str):
+    """A phrase in English (it *is* that ``str``) that keeps its msgid and values, so that it can be said
+    again in another language: an error's expected phrase is written where the problem is found, before
+    anyone knows the language of the widget that will show it (``ConfigError(Message("a list of {n}
+    values", n=2), ...)``; :func:`cxlab.widgets._base.error_text` translates it). A value that is a Message
+    is translated with it; other values are shown as they are."""
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, /, **values: object) -> Message:
+        text = super().__new__(cls, msgid.format(**values) if values else msgid)
+        text.msgid, text.values = msgid, values
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:  # pickled with its msgid
+        return (self.msgid,), self.values
+
+    def translated(self, lang: str) -> str:
+        values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return gettext(lang, self.msgid, **values)
+
+
+def translated(text: str, lang: str) -> str:
+    """``text`` in ``lang``: a :class:`Message` with its values, any other text when the catalogs hold it
+    as a msgid (a phrase marked with :func:`N_`), else as it is."""
+    return text.translated(lang) if isinstance(text, Message) else gettext(lang, text)
 
 
 # ------------------------------------------------------------------------------------------ figures

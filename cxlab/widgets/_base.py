@@ -19,7 +19,7 @@ import yaml
 
 from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
 from ..errors import MAX_ROWS_SHOWN, CxlabError
-from ..i18n import N_, SOURCE_LANGUAGE, gettext
+from ..i18n import N_, SOURCE_LANGUAGE, gettext, translated
 from ..intake.write import save_yaml, write_text
 from ..resources import widget_files
 
@@ -204,8 +204,9 @@ _WHERE = {"column": N_("column '{name}'"), "key": N_("key '{name}'")}
 
 def error_text(exc: CxlabError, lang: str) -> str:
     """``exc``'s message (``file: column 'c', rows 2, 5: expected …; found …``) in the widget's language:
-    the frame through the catalog, the expected phrase too when the catalog has it (the widgets mark theirs
-    with ``N_``), file, column and found value as they are. English is ``str(exc)``."""
+    the frame through the catalog, the expected and found phrases too when they are a
+    :class:`~cxlab.i18n.Message` (settings, constraints) or a msgid the catalog has (the widgets mark theirs
+    with ``N_``), file, column and values as they are. English is ``str(exc)``."""
     if lang == SOURCE_LANGUAGE:
         return str(exc)
     where = []
@@ -225,12 +226,12 @@ def error_text(exc: CxlabError, lang: str) -> str:
     message = (gettext(lang, exc.file) if exc.file else "input") + (": " + ", ".join(where) if where else "")
     details = []
     if exc.expected:
-        expected = gettext(lang, exc.expected)
+        expected = translated(exc.expected, lang)
         if expected == exc.expected and expected.startswith("one of "):
             expected = gettext(lang, "one of {items}", items=expected.removeprefix("one of "))
         details.append(gettext(lang, "expected {what}", what=expected))
     if exc.found:
-        details.append(gettext(lang, "found {what}", what=gettext(lang, exc.found)))
+        details.append(gettext(lang, "found {what}", what=translated(exc.found, lang)))
     return message + (": " + "; ".join(details) if details else "")
 
 
