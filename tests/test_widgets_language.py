@@ -4,12 +4,105 @@ frame); English keeps the one message form of cxlab.errors. Each test failed bef
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from cxlab.config import config_from_dict
 from cxlab.errors import ConfigError
 from cxlab.i18n import Message
+from cxlab.questionnaire import QUESTIONS
+from cxlab.widgets import ColumnMapper, CultureForm, HandoffExplorer, RecommendationReview, SegmentExplorer
 from cxlab.widgets._base import error_text
+from cxlab.widgets.comment_labeller import CommentLabeller
+from cxlab.widgets.culture_form import FORM
+
+
+def _page(widget: Any, action: str) -> None:
+    """What a click in the page does: a custom message to the kernel."""
+    widget._on_page_message(widget, {"action": action}, [])
+
+
+def test_the_cross_department_hint_is_in_the_widget_language(tmp_path: Path) -> None:
+    """Rating another department, a question that is not a cross-department one: the hint named the rule
+    and the question in English in the Italian form."""
+    (tmp_path / "client.yaml").write_text("name: Rossi\nlanguage: it\n", encoding="utf-8")
+    own_only = next(q for q in QUESTIONS if not q.cross)
+    forms = {lang: CultureForm(tmp_path, file="data/ws.csv", lang=lang) for lang in ("it", "en")}
+    for form in forms.values():
+        form.department, form.rated_department = "Vendite", "Credito"
+        form.answers = {**form.answers, own_only.id: 4}
+        _page(form, "submit")
+        assert form.status == "error"
+    assert forms["it"].message == (
+        f"modulo del workshop: colonna '{own_only.id}': atteso: solo le domande tra reparti quando si valuta "
+        f"Credito; trovato: una risposta a '{own_only.text('it')}'"
+    )
+    assert forms["en"].message == (
+        f"{FORM}: column '{own_only.id}': expected only the cross-department questions when rating Credito; "
+        f"found an answer to '{own_only.text('en')}'"
+    )
+    assert not (tmp_path / "data" / "ws.csv").exists()
+
+
+def test_a_save_refused_by_client_yaml_reads_in_the_widget_language(
+    demo_client_dir: Path, tmp_path: Path
+) -> None:
+    """The column mapper saves into client.yaml, which someone broke meanwhile: the constraint's phrase
+    was English in the Italian message bar."""
+    client = Path(shutil.copytree(demo_client_dir, tmp_path / "demo"))
+    mapper = ColumnMapper(client, "customers", lang="it")
+    config = client / "client.yaml"
+    broken = config.read_text(encoding="utf-8").replace("currency: EUR", "currency: euro", 1)
+    config.write_text(broken, encoding="utf-8")
+    _page(mapper, "save")
+    assert mapper.status == "error"
+    assert mapper.message.endswith(
+        "client.yaml: chiave 'currency': atteso: un codice valuta di tre lettere come EUR; trovato: 'euro'"
+    )
+    assert config.read_text(encoding="utf-8") == broken  # nothing saved
+
+
+def test_the_column_mappers_trial_load_names_the_problem_in_the_widget_language(
+    demo_client_dir: Path,
+) -> None:
+    """A mapping that makes every row unusable: the trial load's error was the English message (str(exc)),
+    and the static view named its level in English."""
+    mapper = ColumnMapper(demo_client_dir, "transactions", lang="it")
+    dates = next(name for name, target in mapper.mapping.items() if target == "date")
+    ids = next(name for name, target in mapper.mapping.items() if target == "transaction_id")
+    mapper.mapping = {**mapper.mapping, ids: "date", dates: ""}  # invoice numbers read as dates
+    [problem] = [p for p in mapper.validation if p["level"] == "error"]
+    assert problem["column"] == "date"
+    assert problem["text"].startswith("data/vendite.csv: colonna 'date', righe 2, 3, 4, 5, 6: atteso: ")
+    assert "; trovato: " in problem["text"]
+    assert "<li>errore: data/vendite.csv: colonna" in mapper.to_html()
+
+
+def test_page_action_errors_of_the_other_widgets_are_in_their_language(
+    demo_client_dir: Path, tmp_path: Path
+) -> None:
+    """Phrases the widgets raised without a catalog entry (or as an English f-string)."""
+    client = Path(shutil.copytree(demo_client_dir, tmp_path / "demo"))
+    segments = SegmentExplorer(client, lang="it")
+    segments.mode = "percentile"
+    assert segments.message == "input: chiave 'mode': atteso: share oppure absolute; trovato: 'percentile'"
+    handoffs = HandoffExplorer(client, lang="it")
+    handoffs.selected_departments = ["Nowhere"]
+    assert handoffs.message.startswith("input: chiave 'department': atteso: reparti della tabella events: ")
+    labeller = CommentLabeller(client, lang="it")
+    labeller._on_page_message(labeller, {"action": "label", "comment": "x", "polarity": "meh"}, [])
+    assert labeller.message.endswith("colonna 'polarity': atteso: positivo, negativo o neutro")
+    review = RecommendationReview(client, lang="it")
+    shown = review.cards[0]["id"]
+    review._on_page_message(review, {"action": "set", "id": shown, "field": "colour", "value": "red"}, [])
+    assert review.message.endswith(
+        ": chiave 'colour': atteso: uno tra status, text, title, priority, owner, "
+        "effort, due, note; trovato: campo sconosciuto"
+    )
+
 
 #: client.yaml settings that break one check each -> the end of the Italian message
 BROKEN_SETTINGS = [
