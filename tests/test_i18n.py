@@ -367,6 +367,19 @@ def test_catalog_matches_the_gettext_calls_of_its_code(po_name):
     assert in_code - in_catalog == set(), "calls without an Italian translation"
 
 
+def test_every_message_phrase_has_an_italian_translation():
+    """Every ``Message(...)`` of cxlab (the phrases of errors raised before the language is known: settings,
+    constraints, intake, widgets) has an Italian entry in one of the catalogs, so a widget can say it."""
+    italian = {str(m.id) for po_file in ITALIAN.glob("*.po") for m in _read(po_file) if m.id and m.string}
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        with path.open("rb") as handle:
+            for line, message, _comments, _context in extract("python", handle, keywords={"Message": None}):
+                if message not in italian:
+                    missing.append(f"{path.relative_to(PACKAGE)}:{line}: {message!r}")
+    assert not missing, "Message phrases without an Italian translation:\n" + "\n".join(missing)
+
+
 def _notebook_blocks() -> set[str]:
     """The markdown blocks of the step-notebook templates: the msgids of notebooks.po."""
     from cxlab.jupyter.notebooks import catalog_blocks

@@ -76,9 +76,28 @@ def test_the_column_mappers_trial_load_names_the_problem_in_the_widget_language(
     mapper.mapping = {**mapper.mapping, ids: "date", dates: ""}  # invoice numbers read as dates
     [problem] = [p for p in mapper.validation if p["level"] == "error"]
     assert problem["column"] == "date"
-    assert problem["text"].startswith("data/vendite.csv: colonna 'date', righe 2, 3, 4, 5, 6: atteso: ")
-    assert "; trovato: " in problem["text"]
+    assert problem["text"].startswith(
+        "data/vendite.csv: colonna 'date', righe 2, 3, 4, 5, 6: atteso: almeno una riga utilizzabile; "
+        "trovato: tutte le "
+    )
+    assert problem["text"].endswith(
+        " righe inutilizzabili (non rispettano: una data/ora (ISO 2026-11-23 o gg/mm/aaaa))"
+    )
     assert "<li>errore: data/vendite.csv: colonna" in mapper.to_html()
+
+
+def test_the_column_mappers_data_quality_lines_are_in_the_widget_language(demo_client_dir: Path) -> None:
+    """The values a mapping blanks: the count was Italian, the problem (column, rows, what was expected)
+    English."""
+    mapper = ColumnMapper(demo_client_dir, "survey_responses", lang="it")
+    nps = next(name for name, target in mapper.mapping.items() if target == "nps")
+    csat = next(name for name, target in mapper.mapping.items() if target == "csat")
+    mapper.mapping = {**mapper.mapping, nps: "csat", csat: "nps"}  # 0-10 scores read as 1-5 ones
+    [blanked] = [p for p in mapper.validation if p["level"] == "warning" and p["column"] == nps]
+    assert " valori svuotati — data/risposte.csv: colonna 'csat', righe 2, " in blanked["text"]
+    assert ": atteso: un numero intero da 1 a 5; trovato: " in blanked["text"]
+    required = {c["name"]: c["expected"] for c in mapper.canonical}
+    assert required["nps"] == "un numero intero da 0 a 10"  # the tooltip of each canonical column
 
 
 def test_page_action_errors_of_the_other_widgets_are_in_their_language(

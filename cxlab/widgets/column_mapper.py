@@ -12,7 +12,7 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import ConfigError, CxlabError, MissingColumnError
-from ..i18n import N_, Message, gettext
+from ..i18n import N_, Message, gettext, translated
 from ..intake import load_table, read_raw
 from ..intake.suggest import suggest_mapping, suggest_values
 from ..schema import TABLES
@@ -179,7 +179,7 @@ class ColumnMapper(CxWidget):
                 "name": c.name,
                 "kind": c.kind,
                 "required": c.required,
-                "expected": c.expected(),
+                "expected": translated(c.expected(), self.lang),
                 "help": c.help,
                 "allowed": list(c.allowed or ()),
             }
@@ -325,7 +325,7 @@ class ColumnMapper(CxWidget):
                             self.lang,
                             "the required column '{column}' is not mapped ({expected})",
                             column=col,
-                            expected=spec.column(col).expected(),
+                            expected=translated(spec.column(col).expected(), self.lang),
                         ),
                     }
                 )
