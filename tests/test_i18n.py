@@ -338,7 +338,7 @@ OWN_CATALOGS = {
     "story.po": ["report/story.py"],
     "playbook.po": ["recommend/playbook.py"],
     # what client.yaml's checks expect and found: widgets show these when a save fails
-    "settings.po": ["config.py", "constraints.py", "colours.py"],
+    "settings.po": ["config.py", "constraints.py", "colours.py", "safety.py"],
     "widgets.po": [
         "widgets/_base.py",
         "widgets/recommendation_review.py",

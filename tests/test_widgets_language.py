@@ -63,6 +63,16 @@ def test_a_save_refused_by_client_yaml_reads_in_the_widget_language(
         "client.yaml: chiave 'currency': atteso: un codice valuta di tre lettere come EUR; trovato: 'euro'"
     )
     assert config.read_text(encoding="utf-8") == broken  # nothing saved
+    # a path check of client.yaml (cxlab.safety) refuses the save the same way
+    outside = broken.replace("currency: euro", "currency: EUR").replace(
+        "branding:\n", "branding:\n  logo: ../logo.png\n", 1
+    )
+    config.write_text(outside, encoding="utf-8")
+    _page(mapper, "save")
+    assert mapper.message.endswith(
+        f"client.yaml: chiave 'branding.logo': atteso: un file dentro la cartella del cliente {client.resolve()} "
+        "(oppure --allow-outside-paths); trovato: '../logo.png', che ne è fuori"
+    )
 
 
 def test_the_column_mappers_trial_load_names_the_problem_in_the_widget_language(
