@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from .i18n import N_
+
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
-#: what the error messages say a colour looks like
-HEX_COLOUR_EXAMPLE = "a colour like #1f4e79 or #fff"
+#: what the error messages say a colour looks like (a msgid of the settings catalog)
+HEX_COLOUR_EXAMPLE = N_("a colour like #1f4e79 or #fff")
 
 
 def is_hex_colour(value: object) -> bool:

@@ -41,6 +41,7 @@ from .constraints import (
     Timezone,
 )
 from .errors import ConfigError
+from .i18n import N_, Message
 from .safety import (
     DEFAULT_MAX_MB,
     DEFAULT_MAX_ROWS,
@@ -397,7 +398,7 @@ class ClientConfig:
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
         "language": CatalogLanguage(),
-        "currency": Matches(r"[A-Z]{3}", "a three-letter currency code such as EUR"),
+        "currency": Matches(r"[A-Z]{3}", N_("a three-letter currency code such as EUR")),
         "locale": BabelLocale(),
         "timezone": Timezone(),
     }
@@ -427,6 +428,7 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
 
+    # the expected phrases are Messages: a widget says them in its own language (settings.po)
     def fail(expected: str) -> ConfigError:
         return ConfigError(expected, file=file, column=where, found=repr(value))
 
@@ -445,46 +447,50 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
                 return _coerce(value, arg, where, file)
             except ConfigError as exc:
                 errors.append(exc.expected)
-        raise fail(" or ".join(e for e in errors if e))
+        phrases = [e for e in errors if e]
+        either = phrases[0] if phrases else ""
+        for phrase in phrases[1:]:  # "a or b or c", each part translated on its own
+            either = Message("{first} or {second}", first=either, second=phrase)
+        raise fail(either)
     if origin is Literal:
         if value in args:
             return value
-        raise fail("one of " + ", ".join(map(str, args)))
+        raise fail(Message("one of {items}", items=", ".join(map(str, args))))
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            raise fail("a mapping")
+            raise fail(Message("a mapping"))
         return _build(tp, value, where, file)
     if origin is dict:
         if not isinstance(value, dict):
-            raise fail("a mapping")
+            raise fail(Message("a mapping"))
         kt, vt = args
         return {_coerce(k, kt, where, file): _coerce(v, vt, f"{where}.{k}", file) for k, v in value.items()}
     if origin is list:
         if not isinstance(value, list):
-            raise fail("a list")
+            raise fail(Message("a list"))
         return [_coerce(v, args[0], f"{where}[{i}]", file) for i, v in enumerate(value)]
     if origin is tuple:
         if not isinstance(value, list | tuple) or len(value) != len(args):
-            raise fail(f"a list of {len(args)} values")
+            raise fail(Message("a list of {n} values", n=len(args)))
         return tuple(_coerce(v, a, where, file) for v, a in zip(value, args, strict=True))
     if tp is bool:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
             return _YAML11_BOOLEANS[value.lower()]
-        raise fail("true or false")
+        raise fail(Message("true or false"))
     if tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise fail("a whole number")
+        raise fail(Message("a whole number"))
     if tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
-        raise fail("a number")
+        raise fail(Message("a number"))
     if tp is str:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return str(value)
-        raise fail("text")
+        raise fail(Message("text"))
     if tp is dt.date:
         if isinstance(value, dt.datetime):
             return value.date()
@@ -493,7 +499,7 @@ def _coerce(value: Any, tp: Any, where: str, file: str) -> Any:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise fail("a date as YYYY-MM-DD") from None
+            raise fail(Message("a date as YYYY-MM-DD")) from None
     if tp is Path:
         return Path(str(value))
     raise fail(_type_name(tp))
@@ -506,10 +512,10 @@ def _build(cls: type, data: dict, where: str, file: str) -> Any:
     if unknown:
         prefix = f"{where}." if where else ""
         raise ConfigError(
-            "one of " + ", ".join(fields),
+            Message("one of {items}", items=", ".join(fields)),
             file=file,
             column=prefix + str(unknown[0]),
-            found="an unknown setting",
+            found=Message("an unknown setting"),
         )
     kwargs = {}
     for name, f in fields.items():
@@ -517,7 +523,7 @@ def _build(cls: type, data: dict, where: str, file: str) -> Any:
         if name in data:
             kwargs[name] = _coerce(data[name], hints[name], key, file)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise ConfigError("this setting", file=file, column=key, found="nothing")
+            raise ConfigError(Message("this setting"), file=file, column=key, found=Message("nothing"))
     settings = cls(**kwargs)
     _check_constraints(settings, where, file)
     return settings
@@ -562,16 +568,20 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
     for table, src in cfg.tables.items():
         if table not in TABLES:
             raise ConfigError(
-                "a canonical table: " + ", ".join(TABLES),
+                Message("a canonical table: {tables}", tables=", ".join(TABLES)),
                 file=file,
                 column=f"tables.{table}",
-                found="unknown table",
+                found=Message("unknown table"),
             )
         canonical = TABLES[table].column_names
         for client_col, target in src.columns.items():
             if target not in canonical:
                 raise ConfigError(
-                    f"a canonical column of '{table}': " + ", ".join(canonical),
+                    Message(
+                        "a canonical column of '{table}': {columns}",
+                        table=table,
+                        columns=", ".join(canonical),
+                    ),
                     file=file,
                     column=f"tables.{table}.columns.{client_col}",
                     found=repr(target),
@@ -580,16 +590,16 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
         dupes = sorted({t for t in targets if targets.count(t) > 1})
         if dupes:
             raise ConfigError(
-                "each canonical column mapped once",
+                Message("each canonical column mapped once"),
                 file=file,
                 column=f"tables.{table}.columns",
-                found=f"{dupes[0]!r} mapped more than once",
+                found=Message("{column} mapped more than once", column=repr(dupes[0])),
             )
         if isinstance(src.missing_values, dict):
             for col in src.missing_values:
                 if col != "*" and col not in canonical:
                     raise ConfigError(
-                        f"a canonical column of '{table}' or '*'",
+                        Message("a canonical column of '{table}' or '*'", table=table),
                         file=file,
                         column=f"tables.{table}.missing_values.{col}",
                         found=repr(col),
@@ -597,7 +607,7 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
         for col in src.values:
             if col not in canonical:
                 raise ConfigError(
-                    f"a canonical column of '{table}'",
+                    Message("a canonical column of '{table}'", table=table),
                     file=file,
                     column=f"tables.{table}.values.{col}",
                     found=repr(col),
@@ -607,7 +617,7 @@ def _check_tables(cfg: ClientConfig, file: str) -> None:
 def config_from_dict(data: dict, root: Path | str = ".", source: str = CONFIG_FILE) -> ClientConfig:
     """Build and validate a :class:`ClientConfig` from already-parsed YAML."""
     if not isinstance(data, dict):
-        raise ConfigError("a YAML mapping at the top level", file=source, found=type(data).__name__)
+        raise ConfigError(Message("a YAML mapping at the top level"), file=source, found=type(data).__name__)
     cfg = _build(ClientConfig, data, "", source)
     cfg = dataclasses.replace(cfg, root=Path(root), source=source)
     _check_tables(cfg, source)
@@ -621,7 +631,9 @@ def load_config(client_dir: Path | str) -> ClientConfig:
     if path.suffix in (".yaml", ".yml") and path.parent != root:
         root = path.parent
     if not path.exists():
-        raise ConfigError("a client folder with a client.yaml", file=str(path), found="no such file")
+        raise ConfigError(
+            Message("a client folder with a client.yaml"), file=str(path), found=Message("no such file")
+        )
     data = read_settings_yaml(path)
     config = config_from_dict(data or {}, root=path.parent, source=str(path))
     check_client_paths(config)  # every path inside the client folder, the logo a real image
@@ -638,16 +650,19 @@ def read_settings_yaml(path: Path) -> Any:
         nodes = 0  # the load below names the problem
     if nodes > MAX_SETTINGS_NODES:
         raise ConfigError(
-            f"a settings file of at most {MAX_SETTINGS_NODES:,} values once its aliases are expanded",
+            Message(
+                "a settings file of at most {n} values once its aliases are expanded",
+                n=f"{MAX_SETTINGS_NODES:,}",
+            ),
             file=str(path),
-            found="more (an alias bomb?)",
+            found=Message("more (an alias bomb?)"),
         )
     try:
         return YAML(typ="safe").load(text)
     except ValueError as exc:  # a timestamp that is no date (2026-02-30)
         key, line = _bad_timestamp(text)
         raise ConfigError(
-            "a real date as YYYY-MM-DD",
+            Message("a real date as YYYY-MM-DD"),
             file=str(path),
             column=key,
             rows=[line] if line else None,
@@ -657,22 +672,26 @@ def read_settings_yaml(path: Path) -> Any:
         mark = exc.problem_mark
         key, first_line = _duplicate_key_at(text, mark.line, mark.column) if mark else (None, None)
         raise ConfigError(
-            "each setting once",
+            Message("each setting once"),
             file=str(path),
             column=key,
             rows=[mark.line + 1] if mark else None,
-            found="the key a second time" + (f" (first on line {first_line})" if first_line else ""),
+            found=Message("the key a second time (first on line {line})", line=first_line)
+            if first_line
+            else Message("the key a second time"),
         ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ConfigError(
-            "valid YAML",
+            Message("valid YAML"),
             file=str(path),
             rows=[mark.line + 1] if mark else None,
             found=str(exc.problem or exc),
         ) from None
     except (YAMLError, RecursionError) as exc:  # a control character, nesting too deep
-        raise ConfigError("valid YAML", file=str(path), found=" ".join(str(exc).split())[:200]) from None
+        raise ConfigError(
+            Message("valid YAML"), file=str(path), found=" ".join(str(exc).split())[:200]
+        ) from None
 
 
 def _bad_timestamp(text: str) -> tuple[str | None, int | None]:

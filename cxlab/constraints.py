@@ -9,6 +9,9 @@ applies all of them in one place, field by field, right after reading the YAML.
 
 A constraint only narrows the annotated type: ``None`` (an optional field left unset) and values of
 another branch of a union pass (``sheet``'s Interval applies to a sheet index, not to a sheet name).
+
+The phrases of a violation are :class:`~cxlab.i18n.Message` objects: English text that a widget can say
+again in its own language (Italian in ``cxlab/locale/it/LC_MESSAGES/settings.po``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any, Literal
 from babel import Locale, UnknownLocaleError
 
 from .colours import HEX_COLOUR_EXAMPLE, is_hex_colour
-from .i18n import available_languages
+from .i18n import Message, available_languages
 
 Closed = Literal["left", "right", "both", "neither"]
 
@@ -111,17 +114,23 @@ class Interval(Constraint):
     def problem(self, value: Any) -> str | None:
         return None if self.contains(value) else _number_text(value)
 
-    def describe(self) -> str:
-        what = "a whole number" if self.type is int else "a number"
+    def bounds_text(self) -> str:
+        """The bounds alone: "in [0, 1]", "≥ 1", "< 5"; "" when unbounded."""
         if self.left is not None and self.right is not None:
             opening = "[" if self.left_closed else "("
             closing = "]" if self.right_closed else ")"
-            return f"{what} in {opening}{self.left:g}, {self.right:g}{closing}"
+            return Message("in {interval}", interval=f"{opening}{self.left:g}, {self.right:g}{closing}")
         if self.left is not None:
-            return f"{what} {'≥' if self.left_closed else '>'} {self.left:g}"
+            return f"{'≥' if self.left_closed else '>'} {self.left:g}"
         if self.right is not None:
-            return f"{what} {'≤' if self.right_closed else '<'} {self.right:g}"
-        return what
+            return f"{'≤' if self.right_closed else '<'} {self.right:g}"
+        return ""
+
+    def describe(self) -> str:
+        bounds = self.bounds_text()
+        if self.type is int:
+            return Message("a whole number {bounds}", bounds=bounds) if bounds else Message("a whole number")
+        return Message("a number {bounds}", bounds=bounds) if bounds else Message("a number")
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,10 @@ class OrderedPair(Constraint):
     bounds: Interval
 
     def describe(self) -> str:
-        return f"two numbers, low then high, each {self.bounds.describe().removeprefix('a number ')}"
+        # "each in [0, 1]" for numbers, "each a whole number in [0, 5]" for whole ones
+        bounds = self.bounds.bounds_text()
+        each = bounds if bounds and self.bounds.type is not int else self.bounds.describe()
+        return Message("two numbers, low then high, each {each}", each=each)
 
     def problem(self, value: Any) -> str | None:
         low, high = value
@@ -139,7 +151,7 @@ class OrderedPair(Constraint):
         if not (self.bounds.contains(low) and self.bounds.contains(high)):
             return shown
         if low > high:
-            return f"{shown} (low above high)"
+            return Message("{values} (low above high)", values=shown)
         return None
 
 
@@ -150,7 +162,7 @@ class StrOptions(Constraint):
     options: frozenset[str]
 
     def describe(self) -> str:
-        return "one of " + ", ".join(repr(o) for o in sorted(self.options))
+        return Message("one of {items}", items=", ".join(repr(o) for o in sorted(self.options)))
 
     def problem(self, value: Any) -> str | None:
         return None if value in self.options else repr(value)
@@ -164,7 +176,7 @@ class Matches(Constraint):
     description: str
 
     def describe(self) -> str:
-        return self.description
+        return Message(self.description)  # a phrase the settings catalog holds (see cxlab.config)
 
     def problem(self, value: Any) -> str | None:
         return None if re.fullmatch(self.pattern, str(value)) else repr(value)
@@ -174,11 +186,11 @@ class Regex(Constraint):
     """A non-blank regular expression that compiles (activities and text themes are matched with these)."""
 
     def describe(self) -> str:
-        return "a keyword or regular expression that compiles"
+        return Message("a keyword or regular expression that compiles")
 
     def problem(self, value: Any) -> str | None:
         if not str(value).strip():
-            return "blank text"
+            return Message("blank text")
         try:
             re.compile(str(value), re.IGNORECASE)
         except re.error as exc:
@@ -190,13 +202,13 @@ class Timezone(Constraint):
     """An IANA time zone name known to :mod:`zoneinfo` (e.g. Europe/Rome)."""
 
     def describe(self) -> str:
-        return "an IANA time zone such as Europe/Rome or UTC"
+        return Message("an IANA time zone such as Europe/Rome or UTC")
 
     def problem(self, value: Any) -> str | None:
         try:
             zoneinfo.ZoneInfo(str(value))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            return f"{value!r} (unknown time zone)"
+            return Message("{value} (unknown time zone)", value=repr(value))
         return None
 
 
@@ -214,7 +226,7 @@ class DateFormat(Constraint):
     known, and a date written with the format reads back with it."""
 
     def describe(self) -> str:
-        return "a date format such as %d/%m/%Y (strftime codes, a year included) or ISO8601"
+        return Message("a date format such as %d/%m/%Y (strftime codes, a year included) or ISO8601")
 
     def problem(self, value: Any) -> str | None:
         text = str(value)
@@ -223,9 +235,9 @@ class DateFormat(Constraint):
         codes = _CODE.findall(text)
         unknown = [c for c in codes if c not in _STRPTIME_CODES]
         if unknown:
-            return f"{text!r} (unknown code %{unknown[0]})"
+            return Message("{value} (unknown code %{code})", value=repr(text), code=unknown[0])
         if not _YEAR_CODES.intersection(codes):
-            return f"{text!r} (no year code such as %Y)"
+            return Message("{value} (no year code such as %Y)", value=repr(text))
         try:
             dt.datetime.strptime(_PROBE.strftime(text), text)
         except ValueError as exc:
@@ -237,7 +249,7 @@ class HexColour(Constraint):
     """``#rgb`` or ``#rrggbb`` (see :func:`cxlab.colours.is_hex_colour`)."""
 
     def describe(self) -> str:
-        return HEX_COLOUR_EXAMPLE
+        return Message(HEX_COLOUR_EXAMPLE)  # the colours module marks it for the settings catalog
 
     def problem(self, value: Any) -> str | None:
         return None if is_hex_colour(value) else repr(value)
@@ -247,7 +259,7 @@ class Encoding(Constraint):
     """A text encoding Python knows (utf-8, latin-1, cp1252, ...)."""
 
     def describe(self) -> str:
-        return "a text encoding such as utf-8 or latin-1"
+        return Message("a text encoding such as utf-8 or latin-1")
 
     def problem(self, value: Any) -> str | None:
         try:
@@ -261,7 +273,7 @@ class BabelLocale(Constraint):
     """A locale Babel can format numbers and dates for (it_IT, en_GB, de_CH, ...)."""
 
     def describe(self) -> str:
-        return "a locale such as it_IT or en_GB"
+        return Message("a locale such as it_IT or en_GB")
 
     def problem(self, value: Any) -> str | None:
         try:
@@ -276,7 +288,9 @@ class CatalogLanguage(Constraint):
     a new language is a new catalog, and client.yaml accepts it with no code changed."""
 
     def describe(self) -> str:
-        return "en or a language with a catalog: " + ", ".join(available_languages())
+        return Message(
+            "en or a language with a catalog: {languages}", languages=", ".join(available_languages())
+        )
 
     def problem(self, value: Any) -> str | None:
         return None if value in available_languages() else repr(value)
@@ -323,4 +337,6 @@ class Below:
         if low is None or high is None or low < high:
             return None
         prefix = f"{where}." if where else ""
-        return Violation(f"a value above {prefix}{self.lower} ({low!r})", repr(high))
+        return Violation(
+            Message("a value above {key} ({value})", key=prefix + self.lower, value=repr(low)), repr(high)
+        )

@@ -10,7 +10,7 @@ Adding a language: copy ``locale/it/LC_MESSAGES/*.po`` to ``locale/<lang>/LC_MES
 ``Language:`` header and translate the msgstr lines (a missing one falls back to English). The new language
 is then accepted by ``client.yaml``'s ``language:``, ``cxlab report --lang`` and the widgets. To list the
 msgids of the code, ``pybabel extract --no-default-keywords -k gettext:2 -k ngettext:2,3 -k pgettext:2c,3 -k N_ -k NP_:1c,2 -k _t:2
--k _p:2c,3 -k _fmt_text:2 -k T:1 -o cxlab.pot cxlab``.
+-k _p:2c,3 -k _fmt_text:2 -k T:1 -k Message:1 -o cxlab.pot cxlab``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import gettext as _gettext
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_format_percent
 
-from .errors import ConfigError
+from .errors import MAX_ROWS_SHOWN, ConfigError, format_problem
 
 if TYPE_CHECKING:  # annotations only: the CLI and config import this module and stay free of pandas
     import pandas as pd
@@ -132,6 +132,81 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """Mark ``message`` in ``context`` as a msgid for extraction, translated later with :func:`pgettext`."""
     return message
+
+
+class Message(str):
+    """A phrase in English (it *is* that ``str``) that keeps its msgid and values, so that it can be said
+    again in another language: an error's expected phrase is written where the problem is found, before
+    anyone knows the language of the widget that will show it (``ConfigError(Message("a list of {n}
+    values", n=2), ...)``; :func:`cxlab.widgets._base.error_text` translates it). A value that is a Message
+    is translated with it; other values are shown as they are."""
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, /, **values: object) -> Message:
+        text = super().__new__(cls, msgid.format(**values) if values else msgid)
+        text.msgid, text.values = msgid, values
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:  # pickled with its msgid
+        return (self.msgid,), self.values
+
+    def translated(self, lang: str) -> str:
+        values = {k: v.translated(lang) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return gettext(lang, self.msgid, **values)
+
+
+def translated(text: str, lang: str) -> str:
+    """``text`` in ``lang``: a :class:`Message` with its values, any other text when the catalogs hold it
+    as a msgid (a phrase marked with :func:`N_`), else as it is."""
+    return text.translated(lang) if isinstance(text, Message) else gettext(lang, text)
+
+
+#: what the ``column`` part of a problem names (:attr:`~cxlab.errors.CxlabError.where_label`)
+_WHERE = {"column": N_("column '{name}'"), "key": N_("key '{name}'")}
+
+
+def problem_text(
+    lang: str,
+    file: str | None = None,
+    column: str | None = None,
+    rows: Sequence[int] = (),
+    expected: str | None = None,
+    found: str | None = None,
+    label: str = "column",
+    unit: str = "row",
+) -> str:
+    """The one message form of :func:`cxlab.errors.format_problem` (``file: column 'c', rows 2, 5: expected
+    …; found …``) in ``lang``: the frame through the catalog, the expected and found phrases too when they
+    are a :class:`Message` or a msgid the catalogs hold; file (when a msgid), column and values as they
+    are. English is exactly :func:`~cxlab.errors.format_problem`'s text."""
+    if lang == SOURCE_LANGUAGE:
+        return format_problem(file, column, rows, expected, found, label, unit)
+    where = []
+    if column:
+        name = _WHERE.get(label)
+        where.append(gettext(lang, name, name=column) if name else f"{label} '{column}'")
+    if rows:
+        shown = ", ".join(str(r) for r in rows[:MAX_ROWS_SHOWN])
+        one = len(rows) == 1
+        if unit == "line":
+            text = gettext(lang, "line {n}", n=shown) if one else gettext(lang, "lines {n}", n=shown)
+        else:
+            text = gettext(lang, "row {n}", n=shown) if one else gettext(lang, "rows {n}", n=shown)
+        if len(rows) > MAX_ROWS_SHOWN:
+            text += " " + gettext(lang, "(+{n} more)", n=len(rows) - MAX_ROWS_SHOWN)
+        where.append(text)
+    message = (gettext(lang, file) if file else "input") + (": " + ", ".join(where) if where else "")
+    details = []
+    if expected:
+        said = translated(expected, lang)
+        if said == expected and said.startswith("one of "):  # a list built in code, not a Message
+            said = gettext(lang, "one of {items}", items=said.removeprefix("one of "))
+        details.append(gettext(lang, "expected {what}", what=said))
+    if found:
+        details.append(gettext(lang, "found {what}", what=translated(found, lang)))
+    return message + (": " + "; ".join(details) if details else "")
 
 
 # ------------------------------------------------------------------------------------------ figures

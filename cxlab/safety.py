@@ -25,6 +25,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from .errors import ConfigError, FileFormatError, InputFileError
+from .i18n import Message
 
 #: set to "1" (``--allow-outside-paths``) to let client.yaml name files outside the client folder
 ALLOW_OUTSIDE_ENV = "CXLAB_ALLOW_OUTSIDE_PATHS"
@@ -54,15 +55,20 @@ def confine(root: Path | str, relative: str | Path, *, file: str, key: str) -> P
         resolved = path.resolve()
     except (OSError, RuntimeError):  # a symbolic link loop
         raise ConfigError(
-            "a path inside the client folder", file=file, column=key, found=f"{str(relative)!r}: a link loop"
-        ) from None
-    if resolved != inside and not resolved.is_relative_to(inside):
-        via = " through a symbolic link" if _has_link(root, given) else ""
-        raise ConfigError(
-            f"a file inside the client folder {inside} (or --allow-outside-paths)",
+            Message("a path inside the client folder"),
             file=file,
             column=key,
-            found=f"{str(relative)!r}, which is outside it{via}",
+            found=Message("{path}: a link loop", path=repr(str(relative))),
+        ) from None
+    if resolved != inside and not resolved.is_relative_to(inside):
+        shown = repr(str(relative))
+        raise ConfigError(
+            Message("a file inside the client folder {folder} (or --allow-outside-paths)", folder=inside),
+            file=file,
+            column=key,
+            found=Message("{path}, which is outside it through a symbolic link", path=shown)
+            if _has_link(root, given)
+            else Message("{path}, which is outside it", path=shown),
         )
     return path
 
@@ -83,14 +89,14 @@ def _has_link(root: Path, given: Path) -> bool:
 def file_kind(mode: int) -> str:
     """What a ``st_mode`` is, in words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return Message("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return Message("a named pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Message("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return Message("a socket")
+    return Message("not a regular file")
 
 
 def check_regular_file(path: Path, file: str, max_bytes: int | None = None) -> os.stat_result:
@@ -99,10 +105,13 @@ def check_regular_file(path: Path, file: str, max_bytes: int | None = None) -> o
     cannot block."""
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
-        raise FileFormatError("a regular file", file=file, found=file_kind(info.st_mode))
+        raise FileFormatError(Message("a regular file"), file=file, found=file_kind(info.st_mode))
     if max_bytes is not None and info.st_size > max_bytes:
         raise InputFileError(
-            f"a file of at most {_size(max_bytes)} (raise the table's max_mb in client.yaml to read it)",
+            Message(
+                "a file of at most {size} (raise the table's max_mb in client.yaml to read it)",
+                size=_size(max_bytes),
+            ),
             file=file,
             found=_size(info.st_size),
         )
@@ -163,10 +172,15 @@ def sanitise_svg(data: bytes, file: str = "logo") -> bytes:
         root = fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ElementTree.ParseError, ValueError) as exc:
         raise ConfigError(
-            "a well-formed SVG without DTD or entities", file=file, column="branding.logo", found=str(exc)
+            Message("a well-formed SVG without DTD or entities"),
+            file=file,
+            column="branding.logo",
+            found=str(exc),
         ) from None
     if _local(root.tag) != "svg":
-        raise ConfigError("an SVG image", file=file, column="branding.logo", found=f"<{_local(root.tag)}>")
+        raise ConfigError(
+            Message("an SVG image"), file=file, column="branding.logo", found=f"<{_local(root.tag)}>"
+        )
     _clean(root)
     ElementTree.register_namespace("", _SVG_NS)
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
@@ -209,21 +223,27 @@ def logo_bytes(path: Path, file: str = "client.yaml") -> tuple[str, bytes]:
         check_regular_file(path, file, MAX_LOGO_BYTES)
     except InputFileError as exc:
         raise ConfigError(
-            f"a logo file ({exc.expected})", file=file, column="branding.logo", found=exc.found
+            Message("a logo file ({what})", what=exc.expected),
+            file=file,
+            column="branding.logo",
+            found=exc.found,
         ) from None
     with open(path, "rb") as stream:
         data = stream.read(MAX_LOGO_BYTES + 1)
     if len(data) > MAX_LOGO_BYTES:  # grew since the check
         raise ConfigError(
-            f"a logo of at most {_size(MAX_LOGO_BYTES)}", file=file, column="branding.logo", found="more"
+            Message("a logo of at most {size}", size=_size(MAX_LOGO_BYTES)),
+            file=file,
+            column="branding.logo",
+            found=Message("more"),
         )
     mime = sniff_image(data)
     if mime is None:
         raise ConfigError(
-            "a PNG, JPEG or SVG image",
+            Message("a PNG, JPEG or SVG image"),
             file=file,
             column="branding.logo",
-            found=f"{path.name!r}, whose content is not one",
+            found=Message("{file}, whose content is not one", file=repr(path.name)),
         )
     if mime == "image/svg+xml":
         data = sanitise_svg(data, file)
@@ -268,18 +288,25 @@ def read_limited_text(path: Path, file: str | None = None, max_bytes: int = MAX_
     with open(path, "rb") as stream:
         data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ConfigError(f"a file of at most {_size(max_bytes)}", file=file, found="more")
+        raise ConfigError(
+            Message("a file of at most {size}", size=_size(max_bytes)), file=file, found=Message("more")
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ConfigError("UTF-8 text", file=file, found="UTF-16 text (save the file as UTF-8)")
+        raise ConfigError(
+            Message("UTF-8 text"), file=file, found=Message("UTF-16 text (save the file as UTF-8)")
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(
-            "UTF-8 text",
+            Message("UTF-8 text"),
             file=file,
             rows=[line],
-            found=f"the byte 0x{data[exc.start]:02x}, not UTF-8 (a Latin-1 or Windows file? save it as UTF-8)",
+            found=Message(
+                "the byte {byte}, not UTF-8 (a Latin-1 or Windows file? save it as UTF-8)",
+                byte=f"0x{data[exc.start]:02x}",
+            ),
         ) from None
 
 

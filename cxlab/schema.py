@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .i18n import Message
+
 ColumnKind = Literal["id", "text", "category", "datetime", "float", "int", "bool"]
 
 
@@ -25,21 +27,30 @@ class Column:
     help: str = ""
 
     def expected(self) -> str:
-        """What a valid value looks like, for error messages."""
+        """What a valid value looks like, for error messages (a :class:`~cxlab.i18n.Message`: a widget
+        says it in its own language)."""
         if self.allowed:
-            return "one of " + ", ".join(self.allowed)
+            return Message("one of {items}", items=", ".join(self.allowed))
         if self.kind in ("float", "int"):
-            what = "a whole number" if self.kind == "int" else "a number"
+            whole = self.kind == "int"
             if self.min is not None and self.max is not None:
-                return f"{what} from {self.min:g} to {self.max:g}"
+                low, high = f"{self.min:g}", f"{self.max:g}"
+                if whole:
+                    return Message("a whole number from {low} to {high}", low=low, high=high)
+                return Message("a number from {low} to {high}", low=low, high=high)
             if self.min is not None:
-                return f"{what} ≥ {self.min:g}"
-            return what
+                low = f"{self.min:g}"
+                return (
+                    Message("a whole number ≥ {low}", low=low)
+                    if whole
+                    else Message("a number ≥ {low}", low=low)
+                )
+            return Message("a whole number") if whole else Message("a number")
         if self.kind == "datetime":
-            return "a date/time"
+            return Message("a date/time")
         if self.kind == "bool":
-            return "yes/no (true/false, 1/0, sì/no)"
-        return "a value"
+            return Message("yes/no (true/false, 1/0, sì/no)")
+        return Message("a value")
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,9 @@ def test_cards_render_and_a_label_sends_the_message_python_handles(browser):
 def test_redraws_on_new_items_and_speaks_italian(browser):
     page = _page(browser, lang="it", model_name="tfidf-logreg", labelled=40)
     assert "40 etichettati finora · modello tfidf-logreg" in page.inner_text("#el")
+    cards = page.locator("[data-testid=comment-card]")  # the guess in Italian words and decimals too
+    assert "(ora: neutro -0,05)" in cards.nth(0).inner_text()
+    assert "(ora: nessun segnale)" in cards.nth(1).inner_text()
     assert page.locator("button", has_text="Negativo").count() == 2
     page.evaluate("window.model.set('items', [])")
     assert page.locator("[data-testid=comment-card]").count() == 0

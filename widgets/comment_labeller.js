@@ -1,9 +1,11 @@
 // Comment labelling widget (anywidget ES module; no build step, no network).
 const T = {
   en: { title: "Comments the model is least sure of", labelled: "labelled so far", model: "model", lexicon: "lexicon alone",
-        positive: "Positive", negative: "Negative", neutral: "Neutral", next: "Next batch (retrain)", none: "Nothing left to label.", guess: "now" },
+        positive: "Positive", negative: "Negative", neutral: "Neutral", next: "Next batch (retrain)", none: "Nothing left to label.", guess: "now",
+        polarity: { positive: "positive", negative: "negative", neutral: "neutral", no_signal: "no_signal" }, locale: "en-US" },
   it: { title: "I commenti su cui il modello è meno sicuro", labelled: "etichettati finora", model: "modello", lexicon: "solo lessico",
-        positive: "Positivo", negative: "Negativo", neutral: "Neutro", next: "Prossimo gruppo (riaddestra)", none: "Niente da etichettare.", guess: "ora" },
+        positive: "Positivo", negative: "Negativo", neutral: "Neutro", next: "Prossimo gruppo (riaddestra)", none: "Niente da etichettare.", guess: "ora",
+        polarity: { positive: "positivo", negative: "negativo", neutral: "neutro", no_signal: "nessun segnale" }, locale: "it-IT" },
 };
 
 function h(tag, attrs = {}, ...children) {
@@ -42,7 +44,10 @@ function render({ model, el }) {
       return h("label", { class: "cx-chip" }, box, " ", th.label);
     });
     const send = (polarity) => model.send({ action: "label", comment: item.comment, polarity, themes: [...chosen] });
-    const guess = item.sentiment === null ? item.polarity : `${item.polarity} ${item.sentiment.toFixed(2)}`;
+    // the model's guess in the widget's words and number format (the key itself for an unknown polarity)
+    const polarity = L().polarity[item.polarity] || item.polarity;
+    const score = item.sentiment === null ? "" : " " + item.sentiment.toLocaleString(L().locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const guess = polarity + score;
     return h("div", { class: "cx-card", "data-testid": "comment-card" },
       h("p", { class: "cx-text" }, item.comment, h("span", { class: "cx-guess" }, `(${L().guess}: ${guess})`)),
       h("div", {},

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DuplicateIdError, ValueRangeError
+from ..i18n import Message
 from ..schema import DATE_COLUMNS, Table
 from .validate import Action, DataQuality, Issue, Note, Recorder
 
@@ -72,7 +73,7 @@ def check_date_range(result: pd.DataFrame, table: Table, rec: Recorder, floor: d
             col.name,
             action,
             ValueRangeError,
-            f"a date on or after {floor.isoformat()} (date_floor in client.yaml)",
+            Message("a date on or after {date} (date_floor in client.yaml)", date=floor.isoformat()),
             values.dt.strftime("%Y-%m-%d"),
         )
         if action == "blanked":
@@ -92,11 +93,12 @@ def duplicate_lines(raw: pd.DataFrame, rec: Recorder, drop: bool) -> None:
         None,
         "dropped" if drop else "note",
         DuplicateIdError,
-        "each line once (exact duplicates of an earlier line"
-        + (
-            ", dropped: drop_duplicate_lines in client.yaml)"
-            if drop
-            else "; kept: set drop_duplicate_lines to drop them)"
+        Message(
+            "each line once (exact duplicates of an earlier line, dropped: drop_duplicate_lines in client.yaml)"
+        )
+        if drop
+        else Message(
+            "each line once (exact duplicates of an earlier line; kept: set drop_duplicate_lines to drop them)"
         ),
         None,
     )
@@ -148,7 +150,12 @@ def drop_after(
             else ()
         )
         shown = pd.unique(frame.loc[late, col].dt.strftime("%Y-%m-%d"))[:3]
-        how = "analysis_date in client.yaml" if configured else "the day after the last record up to today"
+        how = (
+            Message("analysis_date in client.yaml")
+            if configured
+            else Message("the day after the last record up to today")
+        )
+        day = end.date().isoformat()
         report.issues.append(
             Issue(
                 name,
@@ -158,17 +165,21 @@ def drop_after(
                 int(late.sum()),
                 "dropped",
                 ValueRangeError,
-                f"a date on or before the analysis date {end.date().isoformat()} ({how})",
+                Message("a date on or before the analysis date {date} ({how})", date=day, how=how),
                 ", ".join(repr(v) for v in shown),
             )
         )
         if late.all():  # nothing left to analyse: as when every row of a file is unusable
             raise ValueRangeError(
-                f"at least one row dated on or before the analysis date {end.date().isoformat()} ({how})",
+                Message(
+                    "at least one row dated on or before the analysis date {date} ({how})", date=day, how=how
+                ),
                 file=report.file,
                 column=col,
                 rows=rows,
-                found=f"all {len(frame)} rows later, from {frame[col].min().date().isoformat()}",
+                found=Message(
+                    "all {n} rows later, from {date}", n=len(frame), date=frame[col].min().date().isoformat()
+                ),
             )
         kept = frame.loc[~late].reset_index(drop=True)
         for c in kept.columns:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidValueError, MissingColumnError
+from ..i18n import Message
 from .write import write_text
 
 LABELS_FILE = "comment_labels.csv"
@@ -32,14 +33,16 @@ def read_comment_labels(root: Path | str) -> pd.DataFrame | None:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     if "comment" not in frame.columns or "polarity" not in frame.columns:
         missing = "comment" if "comment" not in frame.columns else "polarity"
-        raise MissingColumnError("the labelled comment and its polarity", file=LABELS_FILE, column=missing)
+        raise MissingColumnError(
+            Message("the labelled comment and its polarity"), file=LABELS_FILE, column=missing
+        )
     if "themes" not in frame.columns:
         frame["themes"] = ""
     frame["polarity"] = frame["polarity"].str.strip().str.lower()
     bad = ~frame["polarity"].isin(POLARITIES)
     if bad.any():
         raise InvalidValueError(
-            "positive, negative, neutral or blank",
+            Message("positive, negative, neutral or blank"),
             file=LABELS_FILE,
             column="polarity",
             rows=[int(i) + 2 for i in frame.index[bad][:5]],

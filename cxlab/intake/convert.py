@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from ..config import TableSource
 from ..errors import InvalidValueError, MissingValueError, ValueRangeError
+from ..i18n import Message
 from ..schema import Column, Table
 from .validate import Action, IdCodes, PendingIssues, Recorder, record_blanks
 
@@ -532,9 +533,12 @@ def _note_repeated_hour(
         name,
         "note",
         InvalidValueError,
-        f"a local time that occurs once: these fall in the hour repeated when clocks go back ({timezone}); "
-        "the handoff waits read them as the first (summer-time) hour, or as the second where the order "
-        "column (sequence) puts the event after a later time of its case",
+        Message(
+            "a local time that occurs once: these fall in the hour repeated when clocks go back ({timezone}); "
+            "the handoff waits read them as the first (summer-time) hour, or as the second where the order "
+            "column (sequence) puts the event after a later time of its case",
+            timezone=timezone,
+        ),
         # the text as the file writes it (no copy); typed values: only the flagged ones formatted
         _shown_at(values, repeated, "%Y-%m-%d %H:%M") if pd.api.types.is_datetime64_any_dtype(raw) else raw,
     )
@@ -654,7 +658,7 @@ def _convert_column(
                 name,
                 action,
                 ValueRangeError,
-                "a date from 1678 to 2261 (a sentinel such as 31/12/9999 or 0001 is not a date)",
+                Message("a date from 1678 to 2261 (a sentinel such as 31/12/9999 or 0001 is not a date)"),
                 text,
             )
             rec.add(
@@ -662,7 +666,7 @@ def _convert_column(
                 name,
                 action,
                 InvalidValueError,
-                "a date/time (ISO 2026-11-23 or dd/mm/yyyy)",
+                Message("a date/time (ISO 2026-11-23 or dd/mm/yyyy)"),
                 text,
             )
             if naive.any() and (~naive & values.notna().to_numpy()).any():
@@ -671,12 +675,15 @@ def _convert_column(
                     name,
                     "note",
                     InvalidValueError,
-                    f"one convention per column: these values have no UTC offset while others have one; "
-                    f"read as local time ({timezone})",
+                    Message(
+                        "one convention per column: these values have no UTC offset while others have one; "
+                        "read as local time ({timezone})",
+                        timezone=timezone,
+                    ),
                     text,
                 )
         if col.required:
-            rec.add(text.isna().to_numpy(), name, "dropped", MissingValueError, "a date/time", None)
+            rec.add(text.isna().to_numpy(), name, "dropped", MissingValueError, Message("a date/time"), None)
         return values
     if col.kind == "bool":
         fast = None if src.values.get(col.name) else _bool_exact(raw)
@@ -831,7 +838,7 @@ def _record_markers(
         col.name,
         "blanked",
         MissingValueError,
-        "a value (a missing-value marker, see missing_values)",
+        Message("a value (a missing-value marker, see missing_values)"),
         shown,
     )
 

@@ -48,6 +48,7 @@ from ..errors import (
     MissingFileError,
     TableDependencyError,
 )
+from ..i18n import Message
 from ..safety import check_regular_file
 from ..schema import TABLES, TIMEZONE_ATTR, Table
 from .checks import (
@@ -117,10 +118,10 @@ class Client:
         frame = self.tables.get(name)
         if frame is None:
             raise TableDependencyError(
-                f"a '{name}' table in client.yaml for {purpose}",
+                Message("a '{table}' table in client.yaml for {purpose}", table=name, purpose=purpose),
                 file=self.config.source,
                 column=f"tables.{name}",
-                found="no such table",
+                found=Message("no such table"),
             )
         return frame
 
@@ -165,7 +166,7 @@ def _detect_encoding(raw: bytes) -> str:
 def _detect_separator(sample: str, file: str) -> str:
     lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
     if not lines:
-        raise EmptyFileError("a header row and data rows", file=file, found="an empty file")
+        raise EmptyFileError(Message("a header row and data rows"), file=file, found=Message("an empty file"))
     best, best_score = None, (0, 0)
     for sep in _SEPARATORS:
         counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
@@ -187,13 +188,13 @@ def _read_text_table(
     with path.open("rb") as stream:
         start = stream.read(1_000_000)
     if not start.strip() and not path.read_bytes().strip():
-        raise EmptyFileError("a header row and data rows", file=file, found="an empty file")
+        raise EmptyFileError(Message("a header row and data rows"), file=file, found=Message("an empty file"))
     # the head decides; a UTF-8 error further down makes the parser fail and we retry below
     encoding = src.encoding or _detect_encoding(start)
     try:
         head = start[:65536].decode(encoding, errors="replace")
     except LookupError:
-        raise FileFormatError("a known text encoding", file=file, found=repr(src.encoding)) from None
+        raise FileFormatError(Message("a known text encoding"), file=file, found=repr(src.encoding)) from None
     sep = src.sep or _detect_separator(head, file)
     header_row = _find_header_line(head, sep, src) if src.header_row is None else src.header_row
     skip = header_row - 1
@@ -221,7 +222,9 @@ def _read_text_table(
         frame = pd.read_csv(io.BytesIO(raw), engine="pyarrow", **options)
         frame, raw, line_notes["quote"] = _repair_quotes(frame, raw, options, sep)
     except pd.errors.EmptyDataError:
-        raise EmptyFileError("a header row and data rows", file=file, found="an empty file") from None
+        raise EmptyFileError(
+            Message("a header row and data rows"), file=file, found=Message("an empty file")
+        ) from None
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         if src.encoding is None and encoding == "utf-8" and "UTF8" in str(exc):
             options["encoding"] = encoding = "cp1252"
@@ -293,7 +296,7 @@ class _CReader:
                 )
             except pd.errors.EmptyDataError:
                 raise EmptyFileError(
-                    "a header row and data rows", file=self.file, found="an empty file"
+                    Message("a header row and data rows"), file=self.file, found=Message("an empty file")
                 ) from None
         self.caught = list(caught)
         return frame
@@ -313,11 +316,15 @@ class _CReader:
                 )
                 if fixed is None:
                     raise FileFormatError(
-                        "a readable delimited text file", file=self.file, found=str(exc).splitlines()[0]
+                        Message("a readable delimited text file"),
+                        file=self.file,
+                        found=str(exc).splitlines()[0],
                     ) from None
                 raw, line = fixed
                 repaired.append(line)
-        raise FileFormatError("quotes in pairs", file=self.file, found="more than 50 unmatched quotes")
+        raise FileFormatError(
+            Message("quotes in pairs"), file=self.file, found=Message("more than 50 unmatched quotes")
+        )
 
 
 def _drop_open_quote(raw: bytes, encoding: str, sep: str, near: int) -> tuple[bytes, int] | None:
@@ -489,10 +496,14 @@ def _read_excel(path: Path, src: TableSource, file: str) -> tuple[pd.DataFrame, 
         # datetimes, cached formula results
         grid = pd.read_excel(path, sheet_name=src.sheet or 0, header=None, dtype=object, engine="calamine")
     except (CalamineError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileFormatError("a readable XLSX workbook", file=file, found=str(exc).splitlines()[0]) from None
+        raise FileFormatError(
+            Message("a readable XLSX workbook"), file=file, found=str(exc).splitlines()[0]
+        ) from None
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
-        raise EmptyFileError("a header row and data rows", file=file, found="an empty sheet")
+        raise EmptyFileError(
+            Message("a header row and data rows"), file=file, found=Message("an empty sheet")
+        )
     if src.header_row is not None:
         header_pos = src.header_row - 1
         header_index = header_pos
@@ -514,7 +525,7 @@ def _read_excel(path: Path, src: TableSource, file: str) -> tuple[pd.DataFrame, 
     names = [str(v).strip() if pd.notna(v) else f"column_{i + 1}" for i, v in enumerate(header)]
     frame = pd.DataFrame(body.to_numpy(), columns=names)
     if frame.empty:
-        raise EmptyFileError("data rows under the header", file=file, found="a header only")
+        raise EmptyFileError(Message("data rows under the header"), file=file, found=Message("a header only"))
     row_numbers = body.index.to_numpy() + 1  # read_excel index is the 0-based sheet row
     return _cells_to_text(frame), row_numbers, []
 
@@ -547,9 +558,11 @@ def _read_parquet(path: Path, file: str) -> tuple[pd.DataFrame, RowNumbers, list
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a broken file
-        raise FileFormatError("a readable Parquet file", file=file, found=str(exc).splitlines()[0]) from None
+        raise FileFormatError(
+            Message("a readable Parquet file"), file=file, found=str(exc).splitlines()[0]
+        ) from None
     if frame.empty:
-        raise EmptyFileError("data rows", file=file, found="no rows")
+        raise EmptyFileError(Message("data rows"), file=file, found=Message("no rows"))
     return frame, np.arange(len(frame)) + 2, []
 
 
@@ -563,9 +576,11 @@ def _read_any(
     path: Path, src: TableSource, file: str, table: Table | None = None
 ) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     if not path.exists():
-        raise MissingFileError("the data file named in client.yaml", file=file, found="no such file")
+        raise MissingFileError(
+            Message("the data file named in client.yaml"), file=file, found=Message("no such file")
+        )
     if path.is_dir():
-        raise FileFormatError("a file", file=file, found="a folder")
+        raise FileFormatError(Message("a file"), file=file, found=Message("a folder"))
     suffix = path.suffix.lower()
     _check_input_file(path, src, file, suffix)
     if suffix in (".csv", ".txt", ".tsv"):
@@ -575,7 +590,16 @@ def _read_any(
     if suffix in (".parquet", ".pq"):
         return _read_parquet(path, file)
     raise FileFormatError(
-        "a .csv, .txt, .tsv, .xlsx or .parquet file", file=file, found=f"'{suffix or 'no'}' extension"
+        Message("a .csv, .txt, .tsv, .xlsx or .parquet file"),
+        file=file,
+        found=Message("'{suffix}' extension", suffix=suffix) if suffix else Message("'no' extension"),
+    )
+
+
+def _at_most_rows(limit: int) -> Message:
+    """What a table's size limit expects (the sheet and the file checks say it alike)."""
+    return Message(
+        "at most {n} data rows (raise the table's max_rows in client.yaml to read more)", n=f"{limit:,}"
     )
 
 
@@ -591,32 +615,40 @@ def _check_input_file(path: Path, src: TableSource, file: str, suffix: str) -> N
         declared = (src.encoding or "").lower().replace("-", "").replace("_", "").startswith("utf16")
         if utf16 and not declared:
             raise FileFormatError(
-                "UTF-8 or Latin-1 text (or encoding: utf-16 in the table's settings)",
+                Message(
+                    "UTF-8 or Latin-1 text (or encoding: {encoding} in the table's settings)",
+                    encoding="utf-16",
+                ),
                 file=file,
-                found="UTF-16 text",
+                found=Message("UTF-16 text"),
             )
         if not (utf16 or declared) and b"\x00" in head[:65536]:
             order = _utf16_without_bom(head[:65536])
             if order:
                 raise FileFormatError(
-                    f"UTF-8 or Latin-1 text (or encoding: {order} in the table's settings)",
+                    Message(
+                        "UTF-8 or Latin-1 text (or encoding: {encoding} in the table's settings)",
+                        encoding=order,
+                    ),
                     file=file,
-                    found=f"UTF-16 text without a byte-order mark ({order})",
+                    found=Message("UTF-16 text without a byte-order mark ({encoding})", encoding=order),
                 )
-            raise FileFormatError("a text file", file=file, found="binary content (NUL bytes)")
+            raise FileFormatError(
+                Message("a text file"), file=file, found=Message("binary content (NUL bytes)")
+            )
         if info.st_size > len(head) and b"\n" not in head and b"\r" not in head:
             raise FileFormatError(
-                "a header row and data rows, one per line",
+                Message("a header row and data rows, one per line"),
                 file=file,
-                found=f"a single line longer than {len(head):,} bytes",
+                found=Message("a single line longer than {n} bytes", n=f"{len(head):,}"),
             )
     elif suffix in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path, src.sheet, src.max_rows + 1)
         if rows is not None and rows - 1 > src.max_rows:
             raise FileFormatError(
-                f"at most {src.max_rows:,} data rows (raise the table's max_rows in client.yaml to read more)",
+                _at_most_rows(src.max_rows),
                 file=file,
-                found=f"a sheet of more than {src.max_rows + 1:,} rows",
+                found=Message("a sheet of more than {n} rows", n=f"{src.max_rows + 1:,}"),
             )
 
 
@@ -671,9 +703,9 @@ def _xlsx_rows(path: Path, sheet: str | int | None, limit: int) -> int | None:
 def _check_row_count(frame: pd.DataFrame, src: TableSource, file: str) -> None:
     if len(frame) > src.max_rows:
         raise FileFormatError(
-            f"at most {src.max_rows:,} data rows (raise the table's max_rows in client.yaml to read more)",
+            _at_most_rows(src.max_rows),
             file=file,
-            found=f"{len(frame):,} rows",
+            found=Message("{n} rows", n=f"{len(frame):,}"),
         )
 
 
@@ -731,7 +763,7 @@ def load_table(
                 col.name,
                 "dropped",
                 DuplicateIdError,
-                "each id once (later duplicates dropped)",
+                Message("each id once (later duplicates dropped)"),
                 result[col.name],
             )
 
@@ -759,11 +791,15 @@ def load_table(
     if len(kept) == 0:
         first = next((i for i in report.issues if i.action == "dropped"), None)
         raise (first.error if first else EmptyFileError)(
-            "at least one usable row",
+            Message("at least one usable row"),
             file=file,
             column=first.column if first else None,
             rows=first.rows if first else None,
-            found=f"all {report.rows_read} rows unusable" + (f" ({first.expected} not met)" if first else ""),
+            found=Message(
+                "all {n} rows unusable ({expected} not met)", n=report.rows_read, expected=first.expected
+            )
+            if first
+            else Message("all {n} rows unusable", n=report.rows_read),
         )
     return kept, report
 

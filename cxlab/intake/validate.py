@@ -17,7 +17,7 @@ import pandas as pd
 from ..config import TableSource
 from ..errors import CxlabError, MissingColumnError, MissingValueError
 from ..errors import format_problem as _format_problem
-from ..i18n import format_number, gettext, ngettext
+from ..i18n import SOURCE_LANGUAGE, Message, format_number, gettext, ngettext, problem_text
 from ..schema import Column, Table
 
 Action = Literal["dropped", "blanked", "filled", "note"]
@@ -87,8 +87,14 @@ class Issue:
         return _format_problem(self.file, self.column, self.rows, self.expected, self.found)
 
     def describe(self, lang: str = "en") -> str:
-        """The count and what was done, in ``lang``, then the problem (``file, column, rows: expected``)."""
-        return gettext(lang, ACTION_SUMMARIES[self.action], count=self.count, problem=self.message)
+        """The count and what was done, in ``lang``, then the problem (``file, column, rows: expected``),
+        also in ``lang`` (the column mapper lists these as it validates)."""
+        problem = (
+            self.message
+            if lang == SOURCE_LANGUAGE
+            else problem_text(lang, self.file, self.column, self.rows, self.expected, self.found)
+        )
+        return gettext(lang, ACTION_SUMMARIES[self.action], count=self.count, problem=problem)
 
     def to_error(self) -> CxlabError:
         return self.error(self.expected, file=self.file, column=self.column, rows=self.rows, found=self.found)
@@ -246,10 +252,15 @@ class PendingIssues:
 def record_blanks(missing: np.ndarray, col: Column, rec: Recorder | PendingIssues) -> None:
     if col.fill is not None:
         rec.add(
-            missing, col.name, "filled", MissingValueError, f"a value (blank taken as '{col.fill}')", None
+            missing,
+            col.name,
+            "filled",
+            MissingValueError,
+            Message("a value (blank taken as '{fill}')", fill=col.fill),
+            None,
         )
     elif col.required:
-        rec.add(missing, col.name, "dropped", MissingValueError, "a value", None)
+        rec.add(missing, col.name, "dropped", MissingValueError, Message("a value"), None)
 
 
 def single_event_note(case_ids: IdCodes, kept: np.ndarray) -> list[Note]:
@@ -282,7 +293,11 @@ def resolve_columns(names: list[str], src: TableSource, table: Table, file: str)
         actual = available.get(client_col.strip()) or lowered.get(client_col.strip().lower())
         if actual is None:
             raise MissingColumnError(
-                f"a column '{client_col}' (mapped to '{canonical}' in client.yaml)",
+                Message(
+                    "a column '{column}' (mapped to '{canonical}' in client.yaml)",
+                    column=client_col,
+                    canonical=canonical,
+                ),
                 file=file,
                 column=client_col,
                 found=listed,
@@ -295,7 +310,11 @@ def resolve_columns(names: list[str], src: TableSource, table: Table, file: str)
     missing = [c for c in table.required if c not in rename.values()]
     if missing:
         raise MissingColumnError(
-            f"a column for the required '{missing[0]}' (map it under tables.{table.name}.columns in client.yaml)",
+            Message(
+                "a column for the required '{column}' (map it under tables.{table}.columns in client.yaml)",
+                column=missing[0],
+                table=table.name,
+            ),
             file=file,
             column=missing[0],
             found=listed,
@@ -303,7 +322,10 @@ def resolve_columns(names: list[str], src: TableSource, table: Table, file: str)
     for keep in src.keep:
         if keep not in available:
             raise MissingColumnError(
-                f"a column '{keep}' (listed under keep)", file=file, column=keep, found="no such column"
+                Message("a column '{column}' (listed under keep)", column=keep),
+                file=file,
+                column=keep,
+                found=Message("no such column"),
             )
     return rename
 

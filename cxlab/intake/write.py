@@ -40,6 +40,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from ..errors import ConfigError, FileFormatError
+from ..i18n import Message
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 #: the first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")
@@ -190,7 +191,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str, lang: str
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise FileFormatError(
-            "a file name ending in .csv or .xlsx", file=str(path), found=repr(path.suffix or path.name)
+            Message("a file name ending in .csv or .xlsx"),
+            file=str(path),
+            found=repr(path.suffix or path.name),
         )
     if suffix == ".xlsx":
         return [write_bytes(path, xlsx_bytes(tables))]
@@ -248,7 +251,7 @@ def save_yaml(path: Path | str, data: Mapping[str, Any], header: str = "") -> Pa
         document = yaml.load(existing) if existing.strip() else None
     except YAMLError as exc:
         raise ConfigError(
-            "valid YAML (fix the file before saving over it)", file=str(path), found=str(exc)
+            Message("valid YAML (fix the file before saving over it)"), file=str(path), found=str(exc)
         ) from None
     prefix = ""
     if isinstance(document, CommentedMap):

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..config import TableSource
+from ..errors import CxlabError
+from ..handoffs import nps_per_extra_handoff
 from ..i18n import format_number, gettext
+from ..intake import Client, load_table
 
 if TYPE_CHECKING:
     from ..diagnosis import Diagnosis
@@ -60,9 +65,19 @@ def _same_text(answer: Any, expected: str) -> bool:
     return isinstance(answer, str) and answer.strip().casefold() == expected.strip().casefold()
 
 
+def _same_names(answer: Any, expected: frozenset[str]) -> bool:
+    """A list, tuple or set of names equal to ``expected`` in any order (a department pair has no
+    first one), without regard to case or surrounding spaces."""
+    if isinstance(answer, str) or not isinstance(answer, Collection):
+        return False
+    names = [a.strip().casefold() for a in answer if isinstance(a, str)]
+    return len(names) == len(answer) and set(names) == {e.strip().casefold() for e in expected}
+
+
 def check(answer: Any, expected: Any, *, lang: str = "en", tolerance: float = 0.0, name: str = "") -> Verdict:
     """Compare a trainee's ``answer`` with the ``expected`` one: numbers within ``tolerance``, text without
-    regard to case or surrounding spaces, True/False exactly. The right answer is shown only once found."""
+    regard to case or surrounding spaces, True/False exactly, a set of names (``frozenset``) as a list or
+    tuple in any order. The right answer is shown only once found."""
     if expected is None:
         return Verdict(None, gettext(lang, "This client's data cannot answer this exercise."))
     if answer is None:
@@ -81,6 +96,9 @@ def check(answer: Any, expected: Any, *, lang: str = "en", tolerance: float = 0.
         ok = number is not None and not math.isnan(float(expected)) and abs(number - expected) <= tolerance
         decimals = 0 if float(expected).is_integer() else 1
         shown = format_number(expected, lang, decimals)
+    elif isinstance(expected, frozenset):
+        ok = _same_names(answer, expected)
+        shown = " ↔ ".join(sorted(expected))
     else:
         ok = _same_text(answer, str(expected))
         shown = str(expected)
@@ -94,6 +112,43 @@ def check(answer: Any, expected: Any, *, lang: str = "en", tolerance: float = 0.
 
 # ------------------------------------------------------------------ the expected answers, per notebook
 # (None when this client's data cannot answer: check() then says so instead of failing the notebook)
+def rows_kept(client: Client, table: str) -> int | None:
+    """Step 1: how many rows of ``table`` reached the analyses (``rows_kept`` of the intake summary)."""
+    report = client.quality.tables.get(table)
+    return None if report is None else report.rows_kept
+
+
+def rows_dropped_with_date_format(client: Client, table: str, date_format: str) -> int | None:
+    """Step 1: how many rows of ``table`` a re-read with ``date_format`` drops (the notebook's "what a
+    wrong setting looks like"); None without the table, or when that format fails every row (loading
+    then stops with an error instead of dropping)."""
+    source = client.config.tables.get(table)
+    if source is None:
+        return None
+    # the same settings the notebook's what-if cell passes, so the answer is the figure it prints
+    wrong = TableSource(
+        file=source.file,
+        columns=source.columns,
+        values=source.values,
+        sep=source.sep,
+        decimal=source.decimal,
+        date_format=date_format,
+    )
+    try:
+        _, report = load_table(table, wrong, client.config)
+    except CxlabError:
+        return None
+    return report.rows_dropped
+
+
+def analysis_date(client: Client) -> str | None:
+    """Step 1: the day the analyses treat as "today", as YYYY-MM-DD; None for a client with no table and
+    no ``analysis_date`` (the date would only be the day the notebook ran)."""
+    if client.config.analysis_date is None and not client.tables:
+        return None
+    return client.analysis_date.date().isoformat()
+
+
 def _nps_by_survey(dx: Diagnosis) -> Any:
     nps = dx.indicators.nps
     return None if nps is None or not len(nps) else nps.dropna(subset=["score"]).set_index("survey")
@@ -122,6 +177,38 @@ def lowest_solid_group(nps_by: Any, column: str) -> str | None:
     solid = scored[~scored["small_n"].astype(bool)]
     pool = solid if len(solid) else scored
     return None if not len(pool) else str(pool.sort_values("score").iloc[0][column])
+
+
+def most_bouncing_pair(dx: Diagnosis) -> frozenset[str] | None:
+    """Step 3: the two departments that bounce work most often (the first row of the ping-pong table)."""
+    pairs = dx.handoffs.ping_pong
+    if pairs is None or not len(pairs):
+        return None
+    return frozenset((str(pairs["department_a"].iat[0]), str(pairs["department_b"].iat[0])))
+
+
+def nps_slope(dx: Diagnosis, by: str = "handoffs") -> int | None:
+    """Step 3: the NPS points each extra handoff (or extra ``by``) costs, to the nearest point: the
+    ``slope`` of the ``nps`` row of *What each extra handoff costs*."""
+    linked = dx.handoffs.linked
+    if linked is None or by not in linked.columns:
+        return None
+    lines = nps_per_extra_handoff(linked, dx.settings.indicators, dx.settings.thresholds, by=by)
+    nps = lines[lines["metric"] == "nps"]
+    # fewer than 3 answers, or all at one number of handoffs: no line, no slope
+    slope = nps["slope"].iat[0] if len(nps) and "slope" in nps.columns else None
+    return None if slope is None or math.isnan(float(slope)) else int(round(float(slope)))
+
+
+def worst_solid_stage(stages: Any) -> str | None:
+    """Step 3: the journey stage with the lowest NPS among those with enough answers (not ``small_n``);
+    all stages with an NPS when every one is small."""
+    if stages is None or not len(stages) or "nps" not in stages.columns:
+        return None
+    scored = stages.dropna(subset=["nps"])
+    solid = scored[~scored["small_n"].astype(bool)]
+    pool = solid if len(solid) else scored
+    return None if not len(pool) else str(pool.sort_values("nps", kind="stable")["stage"].iat[0])
 
 
 def dilemma_customers(dx: Diagnosis) -> int | None:

@@ -18,8 +18,8 @@ import traitlets as t
 import yaml
 
 from ..config import CONFIG_FILE, ClientConfig, config_from_dict, load_config
-from ..errors import MAX_ROWS_SHOWN, CxlabError
-from ..i18n import N_, SOURCE_LANGUAGE, gettext
+from ..errors import CxlabError
+from ..i18n import SOURCE_LANGUAGE, gettext, problem_text
 from ..intake.write import save_yaml, write_text
 from ..resources import widget_files
 
@@ -198,40 +198,15 @@ def static_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     )
 
 
-#: what the ``column`` part of an error names (:attr:`CxlabError.where_label`), in the widget's language
-_WHERE = {"column": N_("column '{name}'"), "key": N_("key '{name}'")}
-
-
 def error_text(exc: CxlabError, lang: str) -> str:
-    """``exc``'s message (``file: column 'c', rows 2, 5: expected …; found …``) in the widget's language:
-    the frame through the catalog, the expected phrase too when the catalog has it (the widgets mark theirs
-    with ``N_``), file, column and found value as they are. English is ``str(exc)``."""
+    """``exc``'s message in the widget's language (:func:`cxlab.i18n.problem_text`): the frame, and the
+    expected and found phrases when they are a :class:`~cxlab.i18n.Message` (settings, constraints, intake)
+    or a msgid the catalogs hold (the widgets mark theirs with ``N_``). English is ``str(exc)``."""
     if lang == SOURCE_LANGUAGE:
         return str(exc)
-    where = []
-    if exc.column:
-        label = _WHERE.get(exc.where_label)
-        where.append(gettext(lang, label, name=exc.column) if label else f"{exc.where_label} '{exc.column}'")
-    if exc.rows:
-        shown = ", ".join(str(r) for r in exc.rows[:MAX_ROWS_SHOWN])
-        one = len(exc.rows) == 1
-        if exc.rows_unit == "line":
-            text = gettext(lang, "line {n}", n=shown) if one else gettext(lang, "lines {n}", n=shown)
-        else:
-            text = gettext(lang, "row {n}", n=shown) if one else gettext(lang, "rows {n}", n=shown)
-        if len(exc.rows) > MAX_ROWS_SHOWN:
-            text += " " + gettext(lang, "(+{n} more)", n=len(exc.rows) - MAX_ROWS_SHOWN)
-        where.append(text)
-    message = (gettext(lang, exc.file) if exc.file else "input") + (": " + ", ".join(where) if where else "")
-    details = []
-    if exc.expected:
-        expected = gettext(lang, exc.expected)
-        if expected == exc.expected and expected.startswith("one of "):
-            expected = gettext(lang, "one of {items}", items=expected.removeprefix("one of "))
-        details.append(gettext(lang, "expected {what}", what=expected))
-    if exc.found:
-        details.append(gettext(lang, "found {what}", what=gettext(lang, exc.found)))
-    return message + (": " + "; ".join(details) if details else "")
+    return problem_text(
+        lang, exc.file, exc.column, exc.rows, exc.expected, exc.found, exc.where_label, exc.rows_unit
+    )
 
 
 def static_message(widget: CxWidget) -> str:

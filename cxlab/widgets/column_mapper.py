@@ -12,7 +12,7 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import ConfigError, CxlabError, MissingColumnError
-from ..i18n import gettext
+from ..i18n import N_, Message, gettext, translated
 from ..intake import load_table, read_raw
 from ..intake.suggest import suggest_mapping, suggest_values
 from ..schema import TABLES
@@ -20,6 +20,7 @@ from ._base import (
     CxWidget,
     asset,
     client_root,
+    error_text,
     escape,
     static_box,
     static_message,
@@ -44,6 +45,10 @@ KIND_REASONS = {
     "text": "values are free text",
     "category": "values are a few repeated labels",
 }
+
+
+#: the validation levels as the static view names them
+LEVELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info"), "ok": N_("ok")}
 
 
 def read_samples(path: Path, source: TableSource) -> pd.DataFrame:
@@ -127,17 +132,23 @@ class ColumnMapper(CxWidget):
         if src is None:
             if not file:
                 raise ConfigError(
-                    f"tables.{table}.file in client.yaml, or ColumnMapper(..., file=...)",
+                    Message(
+                        "tables.{table}.file in client.yaml, or ColumnMapper(..., file=...)", table=table
+                    ),
                     file=self._config.source,
                     column=f"tables.{table}",
-                    found="no such table",
+                    found=N_("no such table"),
                 )
             return TableSource(file=file)
         return dataclasses.replace(src, file=file) if file else src
 
     def _open(self, table: str) -> bool:
         if table not in TABLES:
-            raise ConfigError("a canonical table: " + ", ".join(TABLES), column="table", found=repr(table))
+            raise ConfigError(
+                Message("a canonical table: {tables}", tables=", ".join(TABLES)),
+                column="table",
+                found=repr(table),
+            )
         src = self._source(table)
         frame = read_samples(self._config.path(src.file), src).rename(columns=str)
         self._frame = frame
@@ -168,7 +179,7 @@ class ColumnMapper(CxWidget):
                 "name": c.name,
                 "kind": c.kind,
                 "required": c.required,
-                "expected": c.expected(),
+                "expected": translated(c.expected(), self.lang),
                 "help": c.help,
                 "allowed": list(c.allowed or ()),
             }
@@ -314,7 +325,7 @@ class ColumnMapper(CxWidget):
                             self.lang,
                             "the required column '{column}' is not mapped ({expected})",
                             column=col,
-                            expected=spec.column(col).expected(),
+                            expected=translated(spec.column(col).expected(), self.lang),
                         ),
                     }
                 )
@@ -333,7 +344,13 @@ class ColumnMapper(CxWidget):
             try:
                 frame, report = load_table(self.table, src, self._config)
             except CxlabError as exc:
-                problems.append({"level": "error", "column": exc.column or "", "text": own_name(str(exc))})
+                problems.append(
+                    {
+                        "level": "error",
+                        "column": exc.column or "",
+                        "text": own_name(error_text(exc, self.lang)),
+                    }
+                )
             else:
                 reverse = {v: k for k, v in self.mapping.items() if v}
                 for issue in report.issues:
@@ -399,7 +416,7 @@ class ColumnMapper(CxWidget):
         errors = [p for p in self.validation if p["level"] == "error"]
         if errors:
             raise MissingColumnError(
-                "a valid mapping before saving",
+                N_("a valid mapping before saving"),
                 file=self.file,
                 column=errors[0]["column"] or None,
                 found=errors[0]["text"],
@@ -452,7 +469,10 @@ class ColumnMapper(CxWidget):
         ]
         header = ("client column", "sample values", "canonical column", "why suggested")
         body = static_table([gettext(self.lang, h) for h in header], rows)
-        checks = "".join(f"<li>{escape(p['level'])}: {escape(p['text'])}</li>" for p in self.validation[:12])
+        checks = "".join(
+            f"<li>{escape(gettext(self.lang, LEVELS.get(p['level'], p['level'])))}: {escape(p['text'])}</li>"
+            for p in self.validation[:12]
+        )
         return static_box(
             gettext(self.lang, "Column mapping — {table} ({file})", table=self.table, file=self.file),
             body

@@ -20,7 +20,7 @@ import traitlets as t
 
 from ..diagnosis import Diagnosis
 from ..errors import InvalidValueError
-from ..i18n import gettext
+from ..i18n import N_, gettext
 from ..intake.comment_labels import labels_path, read_comment_labels, write_comment_labels
 from ..text import taxonomy
 from ..text.model import least_sure
@@ -104,7 +104,7 @@ class CommentLabeller(CxWidget):
         """Record one label (written to the client's labels file at once)."""
         if polarity not in POLARITIES:
             raise InvalidValueError(
-                "positive, negative or neutral", file=labels_path(self._root).name, column="polarity"
+                N_("positive, negative or neutral"), file=labels_path(self._root).name, column="polarity"
             )
         path = write_comment_labels(
             self._root,

@@ -18,7 +18,7 @@ import traitlets as t
 
 from ..config import ClientConfig, TableSource, load_config
 from ..errors import FileFormatError, InvalidValueError, MissingColumnError, MissingValueError
-from ..i18n import N_, gettext, pgettext, translate
+from ..i18n import N_, Message, gettext, pgettext, translate
 from ..intake import read_raw
 from ..intake.write import atomic_write, write_bytes, write_text
 from ..questionnaire import PILLARS, QUESTIONS, question
@@ -66,7 +66,7 @@ def append_rows(path: Path, rows: pd.DataFrame, src: TableSource) -> int:
     """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
-        raise FileFormatError("a .csv or .xlsx culture file", file=str(path), found=f"'{suffix}'")
+        raise FileFormatError(N_("a .csv or .xlsx culture file"), file=str(path), found=f"'{suffix}'")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".csv", ".txt"):
         if not path.exists() or not path.read_bytes().strip():
@@ -223,11 +223,12 @@ class CultureForm(CxWidget):
             ):
                 raise InvalidValueError(N_("a score from 1 to 5"), file=FORM, column=qid, found=repr(score))
             if rated and not q.cross:
+                # the question as the form shows it: in the widget's language when the message is
                 raise InvalidValueError(
-                    f"only the cross-department questions when rating {rated}",
+                    Message("only the cross-department questions when rating {department}", department=rated),
                     file=FORM,
                     column=qid,
-                    found=f"an answer to '{q.text('en')}'",
+                    found=Message("an answer to '{question}'", question=Message(q.wording)),
                 )
             answered[qid] = int(score)
         if not answered:
@@ -260,17 +261,17 @@ class CultureForm(CxWidget):
             for col in ("department", "respondent", "question_id", "score"):
                 if names[col] not in existing_header:
                     raise MissingColumnError(
-                        f"a '{names[col]}' column in the culture file",
+                        Message("a '{column}' column in the culture file", column=names[col]),
                         file=self._src.file,
                         column=names[col],
-                        found="columns " + ", ".join(map(repr, existing_header[:8])),
+                        found=Message("columns {names}", names=", ".join(map(repr, existing_header[:8]))),
                     )
             if rows["rated_department"].ne("").any() and names["rated_department"] not in existing_header:
                 raise MissingColumnError(
                     N_("a 'rated_department' column to record ratings of another department"),
                     file=self._src.file,
                     column=names["rated_department"],
-                    found="no such column",
+                    found=N_("no such column"),
                 )
         total = append_rows(self.path, rows.rename(columns=names), self._src)
         if not self._configured:

@@ -18,7 +18,15 @@ import traitlets as t
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
 from ..handoffs.matrix import busiest_departments
-from ..i18n import format_duration_hours, format_number, format_percent, format_signed, gettext, pgettext
+from ..i18n import (
+    Message,
+    format_duration_hours,
+    format_number,
+    format_percent,
+    format_signed,
+    gettext,
+    pgettext,
+)
 from ..intake.write import write_table
 from ._base import CxWidget, asset, escape, number_or_none, static_box, static_message, static_table
 
@@ -147,7 +155,9 @@ class HandoffExplorer(CxWidget):
         unknown = sorted(set(chosen) - set(self.departments))
         if unknown:
             raise ConfigError(
-                "departments of the events table: " + ", ".join(self.departments),
+                Message(
+                    "departments of the events table: {departments}", departments=", ".join(self.departments)
+                ),
                 column="department",
                 found=repr(unknown[0]),
             )

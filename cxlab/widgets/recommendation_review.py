@@ -15,7 +15,7 @@ from .. import findings as findings_module
 from ..config import load_config
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
-from ..i18n import N_, SOURCE_LANGUAGE, gettext, pgettext
+from ..i18n import N_, SOURCE_LANGUAGE, Message, gettext, pgettext
 from ..intake import load_client
 from ..recommend.engine import evaluate
 from ..recommend.overrides import (
@@ -139,7 +139,10 @@ class RecommendationReview(CxWidget):
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
             raise ConfigError(
-                "one of " + ", ".join(EDITABLE), file=self.file, column=unknown[0], found="unknown field"
+                Message("one of {items}", items=", ".join(EDITABLE)),
+                file=self.file,
+                column=unknown[0],
+                found=N_("unknown field"),
             )
         lang = _text_language(self.lang)
         generated = {r.id: r for r in self._generated}

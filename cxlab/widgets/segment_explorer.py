@@ -21,7 +21,7 @@ from ..charts.theme import SEGMENT_COLOURS
 from ..config import SegmentSettings
 from ..diagnosis import Diagnosis
 from ..errors import ConfigError
-from ..i18n import format_money, format_number, format_percent, gettext, pgettext
+from ..i18n import N_, format_money, format_number, format_percent, gettext, pgettext
 from ..report.segments_text import describe_segments
 from ..segments import segment_summary
 from ._base import (
@@ -132,7 +132,7 @@ class SegmentExplorer(CxWidget):
 
     def _check(self) -> bool:
         if self.mode not in ("share", "absolute"):
-            raise ConfigError("share or absolute", column="mode", found=repr(self.mode))
+            raise ConfigError(N_("share or absolute"), column="mode", found=repr(self.mode))
         if self.mode == "share":
             for name in ("value_share", "potential_share"):
                 v = getattr(self, name)
@@ -162,7 +162,7 @@ class SegmentExplorer(CxWidget):
         seg = self.dx.segments.table
         if seg is None:
             raise ConfigError(
-                "transactions in the transactions table", column="transactions", found="no rows"
+                N_("transactions in the transactions table"), column="transactions", found=N_("no rows")
             )
         client = self.dx.client
         summary = describe_segments(
