@@ -3,7 +3,8 @@
 ``cxlab report CLIENT --out OUT --pdf`` writes ``OUT/report.pdf`` next to ``report.html``:
 
 * every interactive chart of the executed notebook is drawn as SVG (or PNG, when large) by vl-convert (no
-  JavaScript in a PDF), while the kernel runs when the run hands a :class:`~.static_charts.ChartPrinter`;
+  JavaScript in a PDF), while the kernel runs when the run hands a :class:`~.printer.PrintWorker` (which then lays out the
+  PDF too);
 * A4 pages with the report's print stylesheet, plus the paged-media rules WeasyPrint understands
   (:data:`PAGED_CSS`): page numbers on every page but the cover, a running header with the client, the
   date of the data and "Confidential" (and "Draft" while recommendations are unreviewed), and a table of
@@ -15,6 +16,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -22,7 +24,7 @@ from nbformat import NotebookNode
 from ..intake.write import write_bytes
 from .charts import CHART_CLASS
 from .export import export_notebook_html, report_meta
-from .static_charts import CHART_FIGURE, ChartPrinter, chart_image, output_html
+from .printer import CHART_FIGURE, PrintWorker, chart_image, output_html, pdf_bytes
 from .warm import wait
 
 #: paged-media rules for WeasyPrint; HEADER is replaced by a CSS string
@@ -53,7 +55,7 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def static_notebook(nb: NotebookNode, printer: ChartPrinter | None = None) -> NotebookNode:
+def static_notebook(nb: NotebookNode, printer: PrintWorker | None = None) -> NotebookNode:
     """A copy of an executed report notebook whose interactive charts are static images, collected from
     ``printer`` (drawn while the kernel ran) or drawn here."""
     nb = copy.deepcopy(nb)
@@ -72,7 +74,7 @@ def static_notebook(nb: NotebookNode, printer: ChartPrinter | None = None) -> No
     return nb
 
 
-def pdf_html(nb: NotebookNode, printer: ChartPrinter | None = None) -> str:
+def pdf_html(nb: NotebookNode, printer: PrintWorker | None = None) -> str:
     """The page WeasyPrint lays out: the static variant of the report with the paged-media rules."""
     meta = report_meta(nb)
     header = " · ".join(
@@ -84,13 +86,17 @@ def pdf_html(nb: NotebookNode, printer: ChartPrinter | None = None) -> str:
     return export_notebook_html(static_notebook(nb, printer), static_charts=True, extra_css=css)
 
 
-def write_pdf(nb: NotebookNode, path: str | Path, printer: ChartPrinter | None = None) -> Path:
-    """Write the report of an executed notebook as PDF to ``path`` (its charts from ``printer`` when the
-    run drew them while the kernel ran)."""
-    wait()  # the head start of cxlab.report.warm, when the run gave it one
-    import weasyprint  # imported on use: only --pdf pays for it
+def write_pdf(nb: NotebookNode, path: str | Path, printer: PrintWorker | None = None) -> Path:
+    """Write the report of an executed notebook as PDF to ``path``: laid out by ``printer``'s worker (its
+    charts drawn while the kernel ran) or here."""
+    return write_bytes(Path(path), start_pdf(nb, printer)())
 
-    page = pdf_html(nb, printer)
-    data = weasyprint.HTML(string=page).write_pdf()
-    assert data is not None
-    return write_bytes(Path(path), data)
+
+def start_pdf(nb: NotebookNode, printer: PrintWorker | None = None) -> Callable[[], bytes]:
+    """Start the PDF of an executed notebook; the returned function waits for its bytes. With a
+    ``printer`` the layout runs in its worker, and this process is free meanwhile (for the deck)."""
+    if printer is not None:
+        return printer.submit_pdf(pdf_html(nb, printer))
+    wait()  # the head start of cxlab.report.warm, when the run gave it one
+    page = pdf_html(nb)
+    return lambda: pdf_bytes(page)

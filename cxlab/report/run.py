@@ -25,7 +25,7 @@ from ..config import load_config
 from ..errors import ReportError
 from ..i18n import check_language
 from ..intake import load_client
-from ..intake.write import write_text
+from ..intake.write import write_bytes, write_text
 from ..jupyter.charts import export_notebook_page
 from ..jupyter.notebooks import localized_notebook_text
 from ..resources import notebook_templates
@@ -347,14 +347,14 @@ def build_report(
     }
     notebooks: list[Path] = []
     printer = None
-    if pdf or pptx:
-        from .warm import warm_up  # WeasyPrint / python-pptx start while the kernel runs (we only wait)
+    if pptx:
+        from .warm import warm_up  # python-pptx and vl-convert start while the kernel runs (we only wait)
 
-        warm_up(pdf=pdf, pptx=pptx)
+        warm_up(pptx=pptx)
     if pdf:
-        from .static_charts import ChartPrinter  # the PDF's charts are drawn while the kernel runs
+        from .printer import PrintWorker  # WeasyPrint and the PDF's charts start while the kernel runs
 
-        printer = ChartPrinter()
+        printer = PrintWorker()
     try:
         executed = out / REPORT_TEMPLATE
         nb = execute_template(
@@ -378,11 +378,12 @@ def build_report(
         for stale_extra in ("report.pdf", "report.pptx"):
             if (out / stale_extra).exists():
                 (out / stale_extra).unlink()
+        pdf_done: Callable[[], bytes] | None = None
         if pdf:
-            from .pdf import write_pdf  # WeasyPrint: imported only when a PDF is asked for
+            from .pdf import start_pdf  # the layout runs in the print worker while the deck is written
 
             tick = time.perf_counter()
-            pdf_path = write_pdf(nb, out / "report.pdf", printer)
+            pdf_done = start_pdf(nb, printer)
             pdf_seconds = time.perf_counter() - tick
         if pptx:
             from .deck import write_deck  # python-pptx: imported only when a deck is asked for
@@ -390,6 +391,10 @@ def build_report(
             tick = time.perf_counter()
             pptx_path = write_deck(nb, out / "report.pptx")
             pptx_seconds = time.perf_counter() - tick
+        if pdf_done is not None:
+            tick = time.perf_counter()
+            pdf_path = write_bytes(out / "report.pdf", pdf_done())
+            pdf_seconds += time.perf_counter() - tick
         if worked_examples:
             (out / "notebooks").mkdir(exist_ok=True)
             step_params = {"client_dir": str(client_dir), "lang": lang}

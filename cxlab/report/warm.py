@@ -6,7 +6,7 @@ and used to pay, on top, for importing WeasyPrint (~1.5 s), starting vl-convert'
 background thread of this (waiting) process; :func:`wait` joins it before the PDF or the deck is written,
 so an error there surfaces where it did before (the import in the step itself). vl-convert is started
 here for the deck only: the PDF's charts are drawn in a process of their own
-(:class:`~cxlab.report.static_charts.ChartPrinter`), and vl-convert holds the GIL this process's kernel
+(:class:`~cxlab.report.printer.PrintWorker`), and vl-convert holds the GIL this process's kernel
 client needs.
 """
 
@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from .static_charts import WARM_UP_SPEC
-
-#: a tiny page whose layout starts WeasyPrint's fonts
-_PAGE = '<p style="font-family: Arial, sans-serif">1 <b>2</b></p>'
+from .printer import WARM_UP_PAGE, WARM_UP_SPEC
 
 _LOCK = threading.Lock()
 _THREADS: dict[tuple[bool, bool], threading.Thread] = {}
@@ -32,7 +29,7 @@ def _warm(pdf: bool, pptx: bool) -> None:
         if pdf:
             import weasyprint
 
-            weasyprint.HTML(string=_PAGE).render()
+            weasyprint.HTML(string=WARM_UP_PAGE).render()
         if pptx:
             import vl_convert
 

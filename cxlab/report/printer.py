@@ -1,24 +1,27 @@
-"""The report's charts as images for print (PDF), drawn by vl-convert while the kernel still runs.
+"""The report's print worker: its charts as images, drawn by vl-convert while the kernel still runs, and
+the PDF, laid out by WeasyPrint, in a process of its own.
 
 vl-convert draws one chart in ~0.1 s and holds the GIL while it does: the ~20 charts of a report cost
-~2 s. Drawn after the kernel, that time adds to every ``--pdf``; drawn in a thread of the waiting process,
-it would stall the event loop that talks to the kernel. So :class:`ChartPrinter` draws them in a process
-of its own (the second core, idle while the kernel computes) as soon as each cell's outputs arrive
-(nbclient's ``on_cell_executed`` hook); the PDF step then collects images that are already drawn.
+~2 s; importing WeasyPrint costs ~1.5 s more. Done after the kernel, that time added to every ``--pdf``;
+done in a thread of the waiting process, it stalled the event loop that talks to the kernel (a slower
+run). So :class:`PrintWorker` starts a process (the second core, idle while the kernel computes) that
+warms both up, draws each chart as soon as its cell's outputs arrive (nbclient's ``on_cell_executed``
+hook), and at the end lays out the PDF from the page it is sent, while this process may write the deck.
 
-This module is imported in that process: it needs vl-convert and the standard library only.
+This module is imported in that process: it needs vl-convert, WeasyPrint and the standard library only.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import queue
 import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
@@ -74,10 +77,29 @@ def chart_specs(html: str) -> Iterator[str]:
             yield match.group("spec")
 
 
+#: a tiny page whose layout starts WeasyPrint's fonts (fontconfig, Pango)
+WARM_UP_PAGE = '<p style="font-family: Arial, sans-serif">1 <b>2</b></p>'
+
+
 def _warm_up() -> None:
     import vl_convert
 
     vl_convert.vegalite_to_svg(WARM_UP_SPEC)
+    try:
+        import weasyprint  # the PDF comes last: its ~1.5 s import overlaps the first charts' wait
+
+        weasyprint.HTML(string=WARM_UP_PAGE).render()
+    except Exception:  # noqa: BLE001 - only a head start: the PDF request reports the real error
+        pass
+
+
+def pdf_bytes(page: str) -> bytes:
+    """The PDF of an HTML page (WeasyPrint)."""
+    import weasyprint
+
+    data = weasyprint.HTML(string=page).write_pdf()
+    assert data is not None
+    return bytes(data)
 
 
 def output_html(output: dict[str, Any]) -> str:
@@ -88,21 +110,22 @@ def output_html(output: dict[str, Any]) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
-class ChartPrinter:
-    """Draws report charts in a worker process while the kernel runs; :meth:`image` collects them.
+class PrintWorker:
+    """Draws report charts and lays out the PDF in a worker process; :meth:`image` and :meth:`pdf` collect.
 
     Hand :meth:`on_cell_executed` to nbclient (papermill passes it through). The worker is
-    ``python -m cxlab.report.static_charts`` reading one JSON line per chart and answering one per chart;
-    not a multiprocessing pool, whose spawned workers re-run the caller's main module (a user's script
-    calling ``build_report`` without a ``__main__`` guard would run twice). Charts that never reached the
-    worker, or that it failed on, are drawn on demand by :meth:`image` in this process, so an error
-    surfaces there, in the PDF step, as it did before the printer existed.
+    ``python -m cxlab.report.printer``, reading one JSON request per line and answering each in order; not
+    a multiprocessing pool, whose spawned workers re-run the caller's main module (a user's script calling
+    ``build_report`` without a ``__main__`` guard would run twice). What never reached the worker, or what
+    it failed on, is done on demand in this process, so an error surfaces there, in the PDF step, as it
+    did before the worker existed.
     """
 
     def __init__(self) -> None:
         self._drawn: dict[str, Future[str]] = {}
         self._order: list[Future[str]] = []  # futures by request number: the worker answers in order
         self._lock = threading.Lock()
+        self._answering = True  # until the worker's output ends (under the lock, like _order)
         self._requests: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         try:
             self._worker: subprocess.Popen[str] | None = subprocess.Popen(
@@ -113,20 +136,20 @@ class ChartPrinter:
                 text=True,
                 encoding="utf-8",
             )
-        except OSError:  # no process to be had: image() draws every chart here
+        except OSError:  # no process to be had: everything is done here
             self._worker = None
             return
         # a writer thread, so the kernel client's event loop never blocks on a full pipe, and a reader
         # thread resolving the futures
-        threading.Thread(target=self._write, daemon=True, name="cxlab-chart-printer-in").start()
-        threading.Thread(target=self._read, daemon=True, name="cxlab-chart-printer-out").start()
+        threading.Thread(target=self._write, daemon=True, name="cxlab-print-worker-in").start()
+        threading.Thread(target=self._read, daemon=True, name="cxlab-print-worker-out").start()
 
     def _write(self) -> None:
         assert self._worker is not None and self._worker.stdin is not None
         stdin = self._worker.stdin
         try:
-            while (spec_json := self._requests.get()) is not None:
-                stdin.write(json.dumps(spec_json) + "\n")
+            while (request := self._requests.get()) is not None:
+                stdin.write(request + "\n")
                 stdin.flush()
             stdin.close()
         except OSError:  # the worker is gone: the reader fails what is pending
@@ -140,27 +163,37 @@ class ChartPrinter:
                 future = self._order[answered]
             answered += 1
             answer = json.loads(line)
-            if "image" in answer:
-                future.set_result(answer["image"])
+            if "ok" in answer:
+                future.set_result(answer["ok"])
             else:
-                future.set_exception(RuntimeError(answer.get("error", "the chart printer failed")))
-        with self._lock:  # the worker ended (closed, killed): whatever it did not answer is drawn here
+                future.set_exception(RuntimeError(answer.get("error", "the print worker failed")))
+        with self._lock:  # the worker ended (closed, killed): whatever it did not answer is done here
+            self._answering = False
             pending = self._order[answered:]
         for future in pending:
             if not future.done():
-                future.set_exception(RuntimeError("the chart printer stopped"))
+                future.set_exception(RuntimeError("the print worker stopped"))
+
+    def _submit(self, kind: str, text: str) -> Future[str] | None:
+        if self._worker is None:
+            return None
+        future: Future[str] = Future()
+        with self._lock:
+            if not self._answering:  # no reader left to resolve it
+                return None
+            self._order.append(future)
+        self._requests.put(json.dumps({"kind": kind, "text": text}))
+        return future
 
     def submit(self, spec_json: str) -> None:
         """Start drawing a chart (once per spec)."""
-        if self._worker is None:
-            return
         with self._lock:
-            if spec_json in self._drawn:
+            if spec_json in self._drawn or self._worker is None:
                 return
-            future: Future[str] = Future()
-            self._drawn[spec_json] = future
-            self._order.append(future)
-        self._requests.put(spec_json)
+        future = self._submit("chart", spec_json)
+        if future is not None:
+            with self._lock:
+                self._drawn[spec_json] = future
 
     def on_cell_executed(self, cell: Any, **_: Any) -> None:
         """nbclient's hook: each chart of the executed cell starts drawing at once."""
@@ -172,35 +205,61 @@ class ChartPrinter:
         """The chart's ``<img>``: the worker's when it drew it, drawn here otherwise."""
         with self._lock:
             drawn = self._drawn.get(spec_json)
-        if drawn is not None:
-            try:
-                return drawn.result()
-            except RuntimeError:  # the worker failed or stopped: drawn here (the same error, if any)
-                pass
-        return chart_image(spec_json)
+        return _collect(drawn, chart_image, spec_json)
+
+    def submit_pdf(self, page: str) -> Callable[[], bytes]:
+        """Start laying out the PDF of ``page``; the returned function waits for its bytes (laid out here
+        when the worker cannot)."""
+        future = self._submit("pdf", page)
+
+        def collected() -> bytes:
+            if future is not None:
+                try:
+                    return base64.b64decode(future.result())
+                except RuntimeError:  # the worker failed or stopped: laid out here (the same error, if any)
+                    pass
+            return pdf_bytes(page)
+
+        return collected
 
     def close(self) -> None:
-        """Stop the worker (it finishes the chart in hand; the rest are dropped)."""
+        """Stop the worker (it finishes the request in hand; the rest are dropped)."""
         if self._worker is not None:
             self._requests.put(None)
             self._worker.kill()
             self._worker.wait()
             self._worker = None
 
-    def __enter__(self) -> ChartPrinter:
+    def __enter__(self) -> PrintWorker:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
+def _collect(future: Future[str] | None, here: Callable[[str], str], text: str) -> str:
+    if future is not None:
+        try:
+            return future.result()
+        except RuntimeError:  # the worker failed or stopped: done here (the same error, if any)
+            pass
+    return here(text)
+
+
 def _serve() -> None:
-    """The worker: one JSON line in (a spec's JSON text), one out (its image, or the error)."""
+    """The worker: one JSON request in per line (a chart's spec, or a page to print), one answer out."""
+    # below the kernel's priority: on a busy machine the kernel, which the run waits for, goes first; the
+    # charts only have to be drawn by the time it finishes
+    os.nice(10)
     _warm_up()
     for line in sys.stdin:
+        request = json.loads(line)
         try:
-            answer = {"image": chart_image(json.loads(line))}
-        except Exception as exc:  # noqa: BLE001 - reported to the parent, which draws that chart itself
+            if request["kind"] == "pdf":
+                answer = {"ok": base64.b64encode(pdf_bytes(request["text"])).decode("ascii")}
+            else:
+                answer = {"ok": chart_image(request["text"])}
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which then does it itself
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
