@@ -20,6 +20,7 @@ Everything is vectorised over customers; likelihoods use ``gammaln``/``betaln`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -327,6 +328,33 @@ _LOG_BOUNDS = (-15.0, 15.0)  # parameters between 3e-7 and 3e6: keeps a divergin
 _STARTS = (0.0, 1.0, -1.0)
 
 
+def _objectives(
+    log_likelihood: Callable[[np.ndarray], np.ndarray],
+    with_gradient: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    weights: np.ndarray,
+    penalizer: float,
+) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], tuple[float, np.ndarray]]]:
+    """A fit's objective on log parameters (minus the weighted mean log-likelihood, plus the L2 penalty)
+    and the same with its gradient, for L-BFGS-B (d/d log p = p·d/dp). A non-finite value reads 1e100."""
+    n = weights.sum()
+
+    def objective(logp: np.ndarray) -> float:
+        p = np.exp(logp)
+        value = -(weights @ log_likelihood(p)) / n + penalizer * float(p @ p)
+        return value if np.isfinite(value) else 1e100
+
+    def value_and_gradient(logp: np.ndarray) -> tuple[float, np.ndarray]:
+        p = np.exp(logp)
+        ll, grad = with_gradient(p)
+        value = -(weights @ ll) / n + penalizer * float(p @ p)
+        gradient = -(weights @ grad) / n * p + 2 * penalizer * p * p
+        if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
+            return 1e100, np.zeros_like(logp)
+        return value, gradient
+
+    return objective, value_and_gradient
+
+
 def _minimise(objective, start: np.ndarray, value_and_gradient=None) -> optimize.OptimizeResult:
     """L-BFGS-B on log parameters with tight tolerances from several starts, the best polished by
     Nelder-Mead: on flat likelihoods (many customers, little dropout) the default tolerances stop short of
@@ -401,22 +429,12 @@ def fit_bgnbd(
     # the time scale is arbitrary (weeks, days): start α near the mean T so the search starts well
     start = np.log(np.array(initial) * np.array([1.0, max(float(np.mean(T)), 1e-3) / 10, 1.0, 1.0]))
 
-    def objective(logp: np.ndarray) -> float:
-        p = np.exp(logp)
-        ll = bgnbd_log_likelihood(p, ux, utx, uT)
-        value = -(w @ ll) / n + penalizer * float(p @ p)
-        return value if np.isfinite(value) else 1e100
-
-    def value_and_gradient(logp: np.ndarray) -> tuple[float, np.ndarray]:
-        p = np.exp(logp)
-        ll, grad = bgnbd_log_likelihood_gradient(p, ux, utx, uT)
-        value = -(w @ ll) / n + penalizer * float(p @ p)
-        # d/d(log p) = p·d/dp
-        gradient = -(w @ grad) / n * p + 2 * penalizer * p * p
-        if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
-            return 1e100, np.zeros_like(logp)
-        return value, gradient
-
+    objective, value_and_gradient = _objectives(
+        lambda p: bgnbd_log_likelihood(p, ux, utx, uT),
+        lambda p: bgnbd_log_likelihood_gradient(p, ux, utx, uT),
+        w,
+        penalizer,
+    )
     best = _minimise(objective, start, value_and_gradient)
     r, alpha, a, b = np.exp(best.x)
     if not np.all(np.isfinite([r, alpha, a, b])):
@@ -552,20 +570,12 @@ def fit_gamma_gamma(
     n = w.sum()
     start = np.log([1.0, 1.0, max(float(np.mean(m[use])), 1e-6)])
 
-    def objective(logp: np.ndarray) -> float:
-        p = np.exp(logp)
-        value = -(w @ gamma_gamma_log_likelihood(p, ux, um)) / n + penalizer * float(p @ p)
-        return value if np.isfinite(value) else 1e100
-
-    def value_and_gradient(logp: np.ndarray) -> tuple[float, np.ndarray]:
-        p = np.exp(logp)
-        ll, grad = gamma_gamma_log_likelihood_gradient(p, ux, um)
-        value = -(w @ ll) / n + penalizer * float(p @ p)
-        gradient = -(w @ grad) / n * p + 2 * penalizer * p * p
-        if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
-            return 1e100, np.zeros_like(logp)
-        return value, gradient
-
+    objective, value_and_gradient = _objectives(
+        lambda p: gamma_gamma_log_likelihood(p, ux, um),
+        lambda p: gamma_gamma_log_likelihood_gradient(p, ux, um),
+        w,
+        penalizer,
+    )
     best = _minimise(objective, start, value_and_gradient)
     p, q, v = np.exp(best.x)
     return GammaGammaParams(float(p), float(q), float(v), float(-best.fun * n), bool(best.success))
