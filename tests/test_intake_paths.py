@@ -419,3 +419,23 @@ def test_the_repeated_hour_note_shows_the_flagged_times_as_written() -> None:
     values = pd.Series(pd.to_datetime(["2025-10-26 01:50", "2025-10-26 02:40", "2025-10-26 03:30"]))
     shown = _shown_at(values, np.array([False, True, False]), "%Y-%m-%d %H:%M")
     assert shown.tolist() == [None, "2025-10-26 02:40", None]
+
+
+def test_taking_a_few_rows_of_chunked_text_gives_iloc_values() -> None:
+    """take_rows (chunk by chunk, without joining a large column's chunks) gives ``iloc``'s values, index
+    and dtype, for rows in any order, negative positions, blanks and chunk edges."""
+    import pyarrow as pa
+
+    from cxlab.intake.validate import take_rows
+
+    parts = [["a", None, "c"], [], ["d", "e"], ["f", None, "h", "i"]]
+    chunked = pa.chunked_array([pa.array(p, pa.large_string()) for p in parts])
+    values = pd.Series(pd.StringDtype("pyarrow", np.nan).__from_arrow__(chunked), name="v")
+    values.index = values.index + 10
+    assert pa.array(values.array).num_chunks == 4
+    for positions in ([0, 1, 2, 3, 4, 5, 6, 7, 8], [8, 0, 4, 4, 1], [-1, 3], [], [2, 3]):
+        rows = np.asarray(positions, dtype=np.int64)
+        pd.testing.assert_series_equal(take_rows(values, rows), values.iloc[rows])
+    with pytest.raises(IndexError):
+        take_rows(values, np.array([9]))
+

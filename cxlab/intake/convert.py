@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from ..config import TableSource
 from ..errors import InvalidValueError, MissingValueError, ValueRangeError
 from ..schema import Column, Table
-from .validate import Action, IdCodes, PendingIssues, Recorder, record_blanks
+from .validate import Action, IdCodes, PendingIssues, Recorder, record_blanks, take_rows
 
 _TRUE = {"true", "1", "yes", "y", "si", "sì", "x", "vero", "t"}
 _FALSE = {"false", "0", "no", "n", "falso", "f", ""}
@@ -525,7 +525,7 @@ def _note_repeated_hour(
             return
     else:
         rows = np.flatnonzero(repeated)
-        written = raw.iloc[rows].astype("string").str.strip()
+        written = take_rows(raw, rows).astype("string").str.strip()
         repeated[rows[written.str.contains(_OFFSET).fillna(False).to_numpy(dtype=bool)]] = False
     rec.add(
         repeated,
