@@ -439,3 +439,25 @@ def test_taking_a_few_rows_of_chunked_text_gives_iloc_values() -> None:
     with pytest.raises(IndexError):
         take_rows(values, np.array([9]))
 
+
+@pytest.mark.parametrize("marker", ["N/A", "--", "(null)", "?"])
+def test_a_marker_among_ids_of_its_length_is_still_blanked(marker: str) -> None:
+    """The first-byte pre-check (ids such as K104 share a length with N/A, not a first byte) lets no
+    marker through: one far down a large id column is blanked and counted."""
+    from cxlab.config import TableSource
+    from cxlab.intake.validate import PendingIssues
+    from cxlab.schema import TABLES
+
+    values = [f"K{i % 900 + 100}" if i % 7 else None for i in range(30_000)]
+    values[-2] = marker
+    text = pd.Series(values, dtype="str")
+    assert not cxlab.intake.convert._markers_may_match(
+        text.iloc[:-2], frozenset({"N/A", "--", "(null)", "?"})
+    )
+    assert cxlab.intake.convert._markers_may_match(text, frozenset({marker}))
+    pending = PendingIssues()
+    col = TABLES["events"].column("customer_id")
+    got = cxlab.intake.convert._convert_column(text, col, TableSource(file="e.csv"), pending, "Europe/Rome")
+    assert pd.isna(got.iloc[-2]) and got.iloc[-1] == values[-1]
+    counts = [(c[2], int(np.asarray(c[0]).sum()), int(np.flatnonzero(c[0])[0])) for c in pending.calls]
+    assert counts == [("blanked", 1, 29_998)]
