@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from cxlab import handoffs as h
 from cxlab.intake import load_client
@@ -98,3 +99,21 @@ def test_repeated_hour_matches_pandas():
     assert not repeated_hour(
         spring.as_unit("ns").asi8, "Europe/Rome"
     ).any()  # the skipped hour is not repeated
+
+
+@pytest.mark.parametrize("zone", ["Europe/Rome", "America/New_York", "Australia/Lord_Howe", "Asia/Tokyo"])
+@pytest.mark.parametrize("days", [3, 400, 30 * 365])
+def test_repeated_hour_is_where_the_two_readings_differ(zone: str, days: int) -> None:
+    """repeated_hour (one localisation of the span's hours, one range test a repeated hour) flags exactly
+    the times whose two readings (:func:`hour_offsets`) differ, never NaT: over a day, a year and many
+    years (the set-lookup branch), in zones with and without daylight saving."""
+    from cxlab.intake.dst import NAT, hour_offsets
+
+    rng = np.random.default_rng(days)
+    centre = pd.Timestamp("2025-10-26 02:30").value
+    local = centre + rng.integers(-days * 86400, days * 86400, 50_000) * 1_000_000_000
+    local[::997] = NAT
+    first, second = hour_offsets(local, zone)
+    expected = (first != second) & (local != NAT)
+    np.testing.assert_array_equal(repeated_hour(local, zone), expected)
+    assert not repeated_hour(np.full(4, NAT, dtype=np.int64), zone).any()

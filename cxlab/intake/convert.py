@@ -540,10 +540,10 @@ def _note_repeated_hour(
     """Count the events at a local time that occurs twice (the hour repeated when clocks go back): the
     handoff analysis reads them as the first occurrence unless the order column puts them after the change
     (a value written with its UTC offset, or read typed with one, is not ambiguous)."""
-    from .dst import NAT, repeated_hour
+    from .dst import repeated_hour
 
     local = values.to_numpy("datetime64[ns]").view(np.int64)
-    repeated = repeated_hour(local, timezone) & (local != NAT)
+    repeated = repeated_hour(local, timezone)  # never NaT
     if not repeated.any():
         return
     if pd.api.types.is_datetime64_any_dtype(raw):
