@@ -489,3 +489,21 @@ def test_a_marker_among_ids_of_its_length_is_still_blanked(marker: str) -> None:
     assert pd.isna(got.iloc[-2]) and got.iloc[-1] == values[-1]
     counts = [(c[2], int(np.asarray(c[0]).sum()), int(np.flatnonzero(c[0])[0])) for c in pending.calls]
     assert counts == [("blanked", 1, 29_998)]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2025-01-01", "2024-03-01 10:00:01.123456789", None],  # a blank: pandas skips it
+        [None, None],
+        [],
+        ["2025-01-01"],
+    ],
+)
+def test_date_bounds_from_integers_are_pandas_min_and_max(values) -> None:
+    from cxlab.intake.checks import _bound
+
+    dates = pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]")
+    for last, expected in ((True, dates.max()), (False, dates.min())):
+        got = _bound(dates, last=last)
+        assert (pd.isna(got) and pd.isna(expected)) or (got == expected and got.unit == expected.unit)
