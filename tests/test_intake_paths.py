@@ -507,3 +507,73 @@ def test_date_bounds_from_integers_are_pandas_min_and_max(values) -> None:
     for last, expected in ((True, dates.max()), (False, dates.min())):
         got = _bound(dates, last=last)
         assert (pd.isna(got) and pd.isna(expected)) or (got == expected and got.unit == expected.unit)
+
+
+def _events_with_stray_quotes(folder: Path, rows: int, column: str, max_rows: int | None = None) -> Path:
+    """An events log of ``rows`` rows (and an unmapped ``note`` column) where a stray quote opens the
+    ``column`` value of row 7 and another closes that of row 12: a parser reads the rows between as one
+    value, with line breaks."""
+    rng = np.random.default_rng(5)
+    when = pd.Timestamp("2025-03-01") + pd.to_timedelta(rng.integers(0, 200 * 86400, rows), unit="s")
+    events = pd.DataFrame(
+        {
+            "case_id": np.char.add("C", np.sort(rng.integers(0, rows // 5 + 1, rows)).astype(str)),
+            "timestamp": when.strftime("%Y-%m-%d %H:%M:%S"),
+            "activity": rng.choice(["Order", "Ship", "Invoice"], rows),
+            "department": rng.choice(["Sales", "Logistics"], rows),
+            "customer_id": np.char.add("K", rng.integers(0, 900, rows).astype(str)),
+            "is_customer_contact": rng.choice(["sì", "no"], rows),
+            "note": rng.choice(["ok", "late"], rows),
+        }
+    )
+    events.loc[7, column] = '"' + events.loc[7, column]
+    events.loc[12, column] = events.loc[12, column] + '"'
+    folder.mkdir(parents=True)
+    lines = [",".join(events.columns)] + [",".join(row) for row in events.to_numpy().tolist()]
+    (folder / "events.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    limit = f"    max_rows: {max_rows}\n" if max_rows else ""
+    (folder / "client.yaml").write_text(f"name: q\ntables:\n  events:\n    file: events.csv\n{limit}")
+    return folder
+
+
+@pytest.mark.parametrize("rows", [400, 120_000], ids=["small", "threaded"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "activity",  # a category: its distinct values are searched
+        "case_id",  # the ids of the case codes, in runs
+        "customer_id",  # an id column: its bytes are searched
+        "timestamp",  # a date no fixed layout reads then
+        "is_customer_contact",
+        "note",  # a column the table does not map
+    ],
+)
+def test_rows_swallowed_by_stray_quotes_in_any_column_are_repaired(
+    tmp_path, monkeypatch, fast_reads, column: str, rows: int
+) -> None:
+    """The fast read leaves the search for line breaks to the conversions (a fixed layout or the distinct
+    values clear a column, else its bytes are searched): rows swallowed in any column, mapped or not,
+    still send the file to the string path, which drops the quote and keeps every row."""
+    folder = _events_with_stray_quotes(tmp_path / "stray", rows, column)
+    fast, reference = load_both(folder, monkeypatch)
+    assert fast_reads == ["events.csv"]  # read fast first, then again by the string path
+    assert_same_client(fast, reference)
+    assert fast.quality.tables["events"].rows_read == rows
+    issue = next(i for i in fast.quality.issues if i.expected == "quotes in pairs")
+    assert issue.rows == (9,)
+
+
+def test_a_file_over_max_rows_names_the_string_paths_row_count(tmp_path, monkeypatch) -> None:
+    """Over ``max_rows`` the fast read does not name its own row count (stray quotes may hide rows from
+    it): the message is the string path's."""
+    from cxlab.errors import FileFormatError
+
+    folder = _events_with_stray_quotes(tmp_path / "big", 400, "note", max_rows=390)
+    assert len(pd.read_csv(folder / "events.csv")) == 400 - 5  # the rows the fast read sees: above 390
+    with pytest.raises(FileFormatError) as fast:
+        load_client(folder)
+    with monkeypatch.context() as patch:
+        patch.setattr(cxlab.intake.read, "_FAST_CSV", False)
+        with pytest.raises(FileFormatError) as reference:
+            load_client(folder)
+    assert str(fast.value) == str(reference.value) and "400 rows" in str(fast.value)

@@ -575,6 +575,22 @@ def _shown_at(values: pd.Series, rows: np.ndarray, fmt: str) -> pd.Series:
     return shown
 
 
+class LineBreakFound(Exception):
+    """A text value of a fast CSV read holds a line break (see :func:`convert_columns`)."""
+
+
+def text_has_line_break(values: pd.Series) -> bool:
+    """Whether text ``values`` hold a value with a line break: a byte search over Arrow-backed text
+    (≈1 ms a million short values); False for any column that is not text."""
+    if values.dtype != "str":
+        return False
+    text = _arrow_text(values)
+    chunks = string_chunks(text) if text is not None else None
+    if chunks is None:
+        return bool(values.str.contains("\n", regex=False).any())
+    return any(data[offsets[0] : offsets[-1]].tobytes().find(b"\n") >= 0 for _, offsets, data in chunks)
+
+
 def convert_columns(
     frame: pd.DataFrame,
     table: Table,
@@ -582,41 +598,58 @@ def convert_columns(
     rec: Recorder,
     timezone: str,
     codes_of: frozenset[str] = frozenset(),
+    check_breaks: bool = False,
 ) -> tuple[dict[str, pd.Series], dict[str, IdCodes]]:
     """Every mapped column in its canonical type, and for the id columns named in ``codes_of`` each row's
     id as a number (see :func:`_convert_ids`) and the rows per id. Columns convert on threads (the Arrow
     kernels that do the work release the GIL); their problems are then recorded in column order, so the
-    report and the rows dropped do not depend on which thread finished first."""
+    report and the rows dropped do not depend on which thread finished first.
+
+    ``check_breaks`` (a fast CSV read, see :func:`cxlab.intake.read._read_csv_fast`): a text value with a
+    line break, in any column, raises :class:`LineBreakFound` before anything is recorded (perhaps rows
+    swallowed by a stray quote, which the string path finds and repairs). A converted column is cleared
+    by its own conversion where that reads every value (a fixed layout, its distinct values), else by a
+    search of its bytes on the same threads: the whole-file search took 8 ms before the conversions."""
     columns = [(col, frame[col.name]) for col in table.columns if col.name in frame.columns]
     # the costliest first (parsing dates, then hashing), so the threads finish together
     costly = {"datetime": 0, "category": 1, "id": 2, "text": 2}
     columns.sort(key=lambda job: (job[0].name not in codes_of, costly.get(job[0].kind, 3)))
+    mapped = {col.name for col, _ in columns}
+    others = [frame[name] for name in frame.columns if name not in mapped] if check_breaks else []
 
-    def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, PendingIssues, IdCodes | None]:
+    def convert(job: tuple[Column, pd.Series]) -> tuple[pd.Series, PendingIssues, IdCodes | None, bool]:
         col, raw = job
         pending = PendingIssues()
+        row_ids = None
         if col.name in codes_of:
-            values, row_codes = _convert_ids(raw, col, src, pending)
+            values, row_codes, cleared = _convert_ids(raw, col, src, pending)
             # counted here, on the worker thread: with no blank id and no row dropped, this is the answer
             counts = np.bincount(row_codes) if len(row_codes) and row_codes.min() >= 0 else None
-            return values, pending, IdCodes(row_codes, counts)
-        values = _convert_column(raw, col, src, pending, timezone)
-        if table.name == "events" and col.name == "timestamp":
-            _note_repeated_hour(values, raw, timezone, pending, col.name)
-        return values, pending, None
+            row_ids = IdCodes(row_codes, counts)
+        else:
+            values, cleared = _convert(raw, col, src, pending, timezone)
+            if table.name == "events" and col.name == "timestamp":
+                _note_repeated_hour(values, raw, timezone, pending, col.name)
+        breaks = check_breaks and not cleared and text_has_line_break(raw)
+        return values, pending, row_ids, breaks
 
     workers = min(len(columns), os.cpu_count() or 1)
     if workers > 1 and len(frame) >= 100_000:
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            searched = pool.map(text_has_line_break, others)  # unmapped columns: quick, so first
             converted = list(pool.map(convert, columns))
+            broken = any(searched)
     else:
+        broken = any(text_has_line_break(values) for values in others)
         converted = [convert(job) for job in columns]
+    if broken or any(result[3] for result in converted):
+        raise LineBreakFound
     by_name = {col.name: result for (col, _), result in zip(columns, converted, strict=True)}
     out: dict[str, pd.Series] = {}
     codes: dict[str, IdCodes] = {}
     for col in table.columns:
         if col.name in by_name:
-            values, pending, row_codes = by_name[col.name]
+            values, pending, row_codes, _ = by_name[col.name]
             for call in pending.calls:
                 rec.add(*call)
             out[col.name] = values
@@ -630,10 +663,20 @@ def _convert_column(
 ) -> pd.Series:
     """One column in its canonical type, its problems recorded. ``raw`` is text, or already typed by the
     reader (numbers and 0/1 flags from the fast CSV read; numbers, timestamps and categories from Parquet)."""
+    return _convert(raw, col, src, rec, timezone)[0]
+
+
+def _convert(
+    raw: pd.Series, col: Column, src: TableSource, rec: Recorder | PendingIssues, timezone: str
+) -> tuple[pd.Series, bool]:
+    """:func:`_convert_column`, and whether its way of reading ``raw`` showed that no value holds a line
+    break (typed values; text read whole by a fixed layout; the distinct values checked): else the
+    caller searches the text when it must know (see :func:`convert_columns`)."""
     name = col.name
     action: Action = "dropped" if col.required else "blanked"
     if col.kind in ("float", "int"):
-        if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        typed = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+        if typed:
             text = values = raw.astype("float64")  # read typed: nothing to parse
         else:
             stripped = _strip(raw)
@@ -655,8 +698,10 @@ def _convert_column(
             values = values.mask(out_of_range)
         if col.required:
             rec.add(text.isna().to_numpy(), name, "dropped", MissingValueError, col.expected(), None)
-        return values
+        return values, typed
     if col.kind == "datetime":
+        # typed, ISO 8601 or one fixed day-first layout in every value: no value holds a line break
+        whole = True
         if pd.api.types.is_datetime64_any_dtype(raw):
             values = raw  # read typed: nothing to parse
             if values.dt.tz is not None:
@@ -668,6 +713,7 @@ def _convert_column(
         elif (day_first := _day_first_fixed(raw, src)) is not None:
             text = values = day_first  # the same: dd/mm/yyyy [hh:mm[:ss]] in every value
         else:
+            whole = False
             stripped = _strip(raw)
             text = _declared_missing(stripped, col, src)
             _record_markers(stripped, text, col, rec, None)
@@ -703,11 +749,11 @@ def _convert_column(
                 )
         if col.required:
             rec.add(text.isna().to_numpy(), name, "dropped", MissingValueError, "a date/time", None)
-        return values
+        return values, whole
     if col.kind == "bool":
         fast = None if src.values.get(col.name) else _bool_exact(raw)
         if fast is not None:
-            return fast
+            return fast, True  # every value a known spelling
         # decided once per distinct value, then spread to the rows by category code
         categories, codes = _as_category(raw)
         labels = _declared_missing(_strip(categories), col, src).str.lower()
@@ -719,10 +765,11 @@ def _convert_column(
         if bad.any():
             shown = _recode(codes, labels, raw.index)
             rec.add(_expand(bad, codes), name, "blanked", InvalidValueError, col.expected(), shown)
-        return pd.Series(_expand(is_true, codes), index=raw.index)
+        return pd.Series(_expand(is_true, codes), index=raw.index), not _any_line_break(categories)
     if col.kind == "category":
-        _, labels, codes, missing = _clean_distinct(raw, col, src, rec)
-        return _recode(codes, labels, raw.index, fill=col.fill if missing.any() else None)
+        categories, labels, codes, missing = _clean_distinct(raw, col, src, rec)
+        recoded = _recode(codes, labels, raw.index, fill=col.fill if missing.any() else None)
+        return recoded, not _any_line_break(categories)
     # id / text
     stripped = _strip(raw)
     text, bad = _clean_labels(raw, col, src, stripped)
@@ -732,7 +779,14 @@ def _convert_column(
         text = text.mask(bad)
     missing = text.isna().to_numpy()
     record_blanks(missing, col, rec)
-    return text.fillna(col.fill) if col.fill is not None and missing.any() else text
+    return (text.fillna(col.fill) if col.fill is not None and missing.any() else text), False
+
+
+def _any_line_break(distinct: pd.Series) -> bool:
+    """Whether a column's distinct values hold a line break (numbers never do)."""
+    if distinct.dtype == object:  # the categories of a Parquet column, say
+        distinct = distinct.dropna().astype("str")
+    return text_has_line_break(distinct)
 
 
 def _day_first_fixed(raw: pd.Series, src: TableSource) -> pd.Series | None:
@@ -909,8 +963,9 @@ def _clean_distinct(
 
 def _convert_ids(
     raw: pd.Series, col: Column, src: TableSource, rec: Recorder | PendingIssues
-) -> tuple[pd.Series, np.ndarray]:
-    """An id column as :func:`_convert_column` converts it, and each row's id as a number (-1 = blank).
+) -> tuple[pd.Series, np.ndarray, bool]:
+    """An id column as :func:`_convert_column` converts it, each row's id as a number (-1 = blank), and
+    whether no id holds a line break (see :func:`_convert`).
 
     One hash gives both: the distinct ids are cleaned once each, and when cleaning changes none of them
     (the usual case) the column is kept as it is, without the copy that stripping a million ids makes."""
@@ -924,7 +979,8 @@ def _convert_ids(
         values = raw
     else:
         values = pd.Series(labels.to_numpy(dtype=object)[codes], index=raw.index, dtype="str")
+    cleared = not _any_line_break(categories)
     if unchanged:  # distinct ids stay distinct: the codes are the numbers
-        return values, codes
+        return values, codes, cleared
     merged, _ = pd.factorize(labels)  # equal ids after cleaning share one number; blank = -1
-    return values, merged[codes]
+    return values, merged[codes], cleared
