@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from ..config import TableSource
 from ..errors import InvalidValueError, MissingValueError, ValueRangeError
 from ..schema import Column, Table
-from .validate import Action, IdCodes, PendingIssues, Recorder, record_blanks, take_rows
+from .validate import Action, IdCodes, PendingIssues, Recorder, record_blanks, take_rows, take_text
 
 _TRUE = {"true", "1", "yes", "y", "si", "sì", "x", "vero", "t"}
 _FALSE = {"false", "0", "no", "n", "falso", "f", ""}
@@ -119,7 +119,7 @@ def _encode_text(text: Any) -> tuple[Any, np.ndarray]:
             same = pc.equal(text.slice(1), text.slice(0, size - 1))
             same = same.fill_null(False) if same.null_count else same  # a blank starts its own run
             starts = np.flatnonzero(np.concatenate(([True], ~same.to_numpy(zero_copy_only=False))))
-            text = text.take(pa.array(starts))
+            text = take_text(text, starts)  # no join of the chunks first
         else:
             few = _encode_few(text, head)
             if few is not None:
