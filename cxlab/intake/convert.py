@@ -550,8 +550,13 @@ def _note_repeated_hour(
             return
     else:
         rows = np.flatnonzero(repeated)
-        written = take_rows(raw, rows).astype("string").str.strip()
-        repeated[rows[written.str.contains(_OFFSET).fillna(False).to_numpy(dtype=bool)]] = False
+        if len(rows) <= 10_000:  # the usual few: Python's regex on each, no Arrow kernel's first-call cost
+            texts = take_rows(raw, rows).tolist()
+            offset = np.array([pd.notna(v) and bool(_OFFSET.search(str(v).strip())) for v in texts], bool)
+        else:
+            written = raw.iloc[rows].astype("string").str.strip()
+            offset = written.str.contains(_OFFSET).fillna(False).to_numpy(dtype=bool)
+        repeated[rows[offset]] = False
     rec.add(
         repeated,
         name,
