@@ -348,6 +348,7 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
     literal_bytes = np.array([byte for _, byte in literals], dtype=np.uint8)
     result = np.empty(len(text), dtype="datetime64[ns]")
     scratch = np.empty(0, dtype=np.uint8)
+    iso_offsets = np.zeros(1, dtype=np.int64)
     done = 0
     for chunk, offsets, data in chunks:
         if chunk.null_count == len(chunk):
@@ -371,6 +372,8 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
                 return None
             if len(scratch) < count * iso_width:
                 scratch = np.empty(min(len(chunk), _DATE_BLOCK) * iso_width, dtype=np.uint8)
+                # the ISO values' offsets, made once for the largest block and sliced for each
+                iso_offsets = np.arange(0, len(scratch) + 1, iso_width, dtype=np.int64)
             out = scratch[: count * iso_width]
             if same_width:  # one copy, then only the fields and separators that move (the date's)
                 out[...] = values
@@ -386,8 +389,9 @@ def _fixed_width_dates(text: Any, fmt: str) -> np.ndarray | None:
                 elif not (same_width and (at, ord(token)) in literals):
                     _byte_column(out, at, iso_width)[...] = ord(token)
                 at += size
-            iso_offsets = np.arange(0, (count + 1) * iso_width, iso_width, dtype=np.int64)
-            iso_text = pa.LargeStringArray.from_buffers(count, pa.py_buffer(iso_offsets), pa.py_buffer(out))
+            iso_text = pa.LargeStringArray.from_buffers(
+                count, pa.py_buffer(iso_offsets[: count + 1]), pa.py_buffer(out)
+            )
             parsed = _iso_cast_ns(iso_text)
             if parsed is None:
                 return None
