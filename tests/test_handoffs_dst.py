@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from cxlab import handoffs as h
 from cxlab.intake import load_client
@@ -98,3 +99,47 @@ def test_repeated_hour_matches_pandas():
     assert not repeated_hour(
         spring.as_unit("ns").asi8, "Europe/Rome"
     ).any()  # the skipped hour is not repeated
+
+
+@pytest.mark.parametrize("zone", ["Europe/Rome", "America/New_York", "Australia/Lord_Howe", "Asia/Tokyo"])
+@pytest.mark.parametrize("days", [3, 400, 30 * 365])
+def test_repeated_hour_is_where_the_two_readings_differ(zone: str, days: int) -> None:
+    """repeated_hour (one localisation of the span's hours, one range test a repeated hour) flags exactly
+    the times whose two readings (:func:`hour_offsets`) differ, never NaT: over a day, a year and many
+    years (the set-lookup branch), in zones with and without daylight saving."""
+    from cxlab.intake.dst import NAT, hour_offsets
+
+    rng = np.random.default_rng(days)
+    centre = pd.Timestamp("2025-10-26 02:30").value
+    local = centre + rng.integers(-days * 86400, days * 86400, 50_000) * 1_000_000_000
+    local[::997] = NAT
+    first, second = hour_offsets(local, zone)
+    expected = (first != second) & (local != NAT)
+    np.testing.assert_array_equal(repeated_hour(local, zone), expected)
+    assert not repeated_hour(np.full(4, NAT, dtype=np.int64), zone).any()
+
+
+@pytest.mark.parametrize("copies", [1, 3_000], ids=["few", "many"])  # many: over 10,000 in the hour
+def test_values_written_with_an_offset_are_not_counted_in_the_repeated_hour(copies: int) -> None:
+    """Only naive wall times in the repeated hour are counted: a value written with its UTC offset (or Z,
+    padded or not) is not ambiguous; a few flagged values are checked one by one, many by a vectorised
+    search, with the same answer."""
+    from cxlab.intake.convert import _note_repeated_hour
+    from cxlab.intake.validate import PendingIssues
+
+    written = ["2025-10-26 02:30:00", "2025-10-26 02:40:00+02:00", " 2025-10-26 02:10:00Z ", None]
+    written += ["2025-10-26 02:50:00 +0100", "2025-10-26 01:00:00"]
+    wall = [
+        "2025-10-26 02:30",
+        "2025-10-26 02:40",
+        "2025-10-26 02:10",
+        None,
+        "2025-10-26 02:50",
+        "2025-10-26 01:00",
+    ]
+    raw = pd.Series(written * copies, dtype="str")
+    parsed = pd.Series(pd.to_datetime(wall * copies))
+    pending = PendingIssues()
+    _note_repeated_hour(parsed, raw, "Europe/Rome", pending, "timestamp")
+    flagged = np.flatnonzero(pending.calls[0][0])
+    np.testing.assert_array_equal(flagged, np.arange(copies) * len(written))

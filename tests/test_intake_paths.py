@@ -197,9 +197,23 @@ def _dictionary_encoding(text) -> tuple[list, np.ndarray]:
     return encoded.dictionary.to_pylist(), encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
 
 
-@pytest.mark.parametrize("layout", ["runs", "shuffled", "runs_with_blanks_and_returns"])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "runs",
+        "shuffled",
+        "runs_with_blanks_and_returns",
+        "few",
+        "few_with_blanks",
+        "few_and_a_new_value_mid_column",
+        "few_and_a_new_value_at_the_end",
+        "few_and_a_value_only_once_in_the_head",
+    ],
+)
 def test_text_encoding_matches_arrow_dictionary_encoding(layout):
-    """The run-length shortcut of _encode_text gives Arrow's own dictionary encoding, value for value."""
+    """The shortcuts of _encode_text (one value per run; a lookup in the few values of the first rows)
+    give Arrow's own dictionary encoding, value for value: same dictionary order, codes and blanks, also
+    when a value the first rows lack appears further down."""
     import pyarrow as pa
 
     rng = np.random.default_rng(7)
@@ -209,9 +223,23 @@ def test_text_encoding_matches_arrow_dictionary_encoding(layout):
     if layout == "runs_with_blanks_and_returns":
         ids[rng.integers(0, len(ids), 500)] = None  # blanks inside runs
         ids[-3:] = ids[:3]  # a case that comes back at the end: not one run
+    if layout.startswith("few"):
+        ids = rng.choice(["Sales", "Logistics", "Credit", "Web Portal", "Zürich"], len(ids)).astype(object)
+        if layout != "few":
+            ids[rng.integers(0, len(ids), 500)] = None
+        if layout == "few_and_a_new_value_mid_column":
+            ids[len(ids) // 2] = "Billing"  # past the first and before the last rows: only the lookup sees it
+        if layout == "few_and_a_new_value_at_the_end":
+            ids[-10] = "Billing"
+        if layout == "few_and_a_value_only_once_in_the_head":
+            ids[ids == "Credit"] = "Sales"
+            ids[4000] = "Credit"
     text = pa.chunked_array([pa.array(part, pa.large_string()) for part in np.array_split(ids, 7)])
     dictionary, codes = cxlab.intake.convert._encode_text(text)
     expected_dictionary, expected_codes = _dictionary_encoding(text)
+    if layout.startswith("few"):  # the lookup is taken only when every row's value is among the head's
+        looked_up = cxlab.intake.convert._encode_few(text, text.slice(0, 4096))
+        assert (looked_up is None) == ("new_value" in layout)
     assert len(text) >= 100_000  # large enough for the shortcut to be considered
     assert dictionary.to_pylist() == expected_dictionary
     assert codes.dtype == np.int32
@@ -419,3 +447,133 @@ def test_the_repeated_hour_note_shows_the_flagged_times_as_written() -> None:
     values = pd.Series(pd.to_datetime(["2025-10-26 01:50", "2025-10-26 02:40", "2025-10-26 03:30"]))
     shown = _shown_at(values, np.array([False, True, False]), "%Y-%m-%d %H:%M")
     assert shown.tolist() == [None, "2025-10-26 02:40", None]
+
+
+def test_taking_a_few_rows_of_chunked_text_gives_iloc_values() -> None:
+    """take_rows (chunk by chunk, without joining a large column's chunks) gives ``iloc``'s values, index
+    and dtype, for rows in any order, negative positions, blanks and chunk edges."""
+    import pyarrow as pa
+
+    from cxlab.intake.validate import take_rows
+
+    parts = [["a", None, "c"], [], ["d", "e"], ["f", None, "h", "i"]]
+    chunked = pa.chunked_array([pa.array(p, pa.large_string()) for p in parts])
+    values = pd.Series(pd.StringDtype("pyarrow", np.nan).__from_arrow__(chunked), name="v")
+    values.index = values.index + 10
+    assert pa.array(values.array).num_chunks == 4
+    for positions in ([0, 1, 2, 3, 4, 5, 6, 7, 8], [8, 0, 4, 4, 1], [-1, 3], [], [2, 3]):
+        rows = np.asarray(positions, dtype=np.int64)
+        pd.testing.assert_series_equal(take_rows(values, rows), values.iloc[rows])
+    with pytest.raises(IndexError):
+        take_rows(values, np.array([9]))
+
+
+@pytest.mark.parametrize("marker", ["N/A", "--", "(null)", "?"])
+def test_a_marker_among_ids_of_its_length_is_still_blanked(marker: str) -> None:
+    """The first-byte pre-check (ids such as K104 share a length with N/A, not a first byte) lets no
+    marker through: one far down a large id column is blanked and counted."""
+    from cxlab.config import TableSource
+    from cxlab.intake.validate import PendingIssues
+    from cxlab.schema import TABLES
+
+    values = [f"K{i % 900 + 100}" if i % 7 else None for i in range(30_000)]
+    values[-2] = marker
+    text = pd.Series(values, dtype="str")
+    assert not cxlab.intake.convert._markers_may_match(
+        text.iloc[:-2], frozenset({"N/A", "--", "(null)", "?"})
+    )
+    assert cxlab.intake.convert._markers_may_match(text, frozenset({marker}))
+    pending = PendingIssues()
+    col = TABLES["events"].column("customer_id")
+    got = cxlab.intake.convert._convert_column(text, col, TableSource(file="e.csv"), pending, "Europe/Rome")
+    assert pd.isna(got.iloc[-2]) and got.iloc[-1] == values[-1]
+    counts = [(c[2], int(np.asarray(c[0]).sum()), int(np.flatnonzero(c[0])[0])) for c in pending.calls]
+    assert counts == [("blanked", 1, 29_998)]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2025-01-01", "2024-03-01 10:00:01.123456789", None],  # a blank: pandas skips it
+        [None, None],
+        [],
+        ["2025-01-01"],
+    ],
+)
+def test_date_bounds_from_integers_are_pandas_min_and_max(values) -> None:
+    from cxlab.intake.checks import _bound
+
+    dates = pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]")
+    for last, expected in ((True, dates.max()), (False, dates.min())):
+        got = _bound(dates, last=last)
+        assert (pd.isna(got) and pd.isna(expected)) or (got == expected and got.unit == expected.unit)
+
+
+def _events_with_stray_quotes(folder: Path, rows: int, column: str, max_rows: int | None = None) -> Path:
+    """An events log of ``rows`` rows (and an unmapped ``note`` column) where a stray quote opens the
+    ``column`` value of row 7 and another closes that of row 12: a parser reads the rows between as one
+    value, with line breaks."""
+    rng = np.random.default_rng(5)
+    when = pd.Timestamp("2025-03-01") + pd.to_timedelta(rng.integers(0, 200 * 86400, rows), unit="s")
+    events = pd.DataFrame(
+        {
+            "case_id": np.char.add("C", np.sort(rng.integers(0, rows // 5 + 1, rows)).astype(str)),
+            "timestamp": when.strftime("%Y-%m-%d %H:%M:%S"),
+            "activity": rng.choice(["Order", "Ship", "Invoice"], rows),
+            "department": rng.choice(["Sales", "Logistics"], rows),
+            "customer_id": np.char.add("K", rng.integers(0, 900, rows).astype(str)),
+            "is_customer_contact": rng.choice(["sì", "no"], rows),
+            "note": rng.choice(["ok", "late"], rows),
+        }
+    )
+    events.loc[7, column] = '"' + events.loc[7, column]
+    events.loc[12, column] = events.loc[12, column] + '"'
+    folder.mkdir(parents=True)
+    lines = [",".join(events.columns)] + [",".join(row) for row in events.to_numpy().tolist()]
+    (folder / "events.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    limit = f"    max_rows: {max_rows}\n" if max_rows else ""
+    (folder / "client.yaml").write_text(f"name: q\ntables:\n  events:\n    file: events.csv\n{limit}")
+    return folder
+
+
+@pytest.mark.parametrize("rows", [400, 120_000], ids=["small", "threaded"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "activity",  # a category: its distinct values are searched
+        "case_id",  # the ids of the case codes, in runs
+        "customer_id",  # an id column: its bytes are searched
+        "timestamp",  # a date no fixed layout reads then
+        "is_customer_contact",
+        "note",  # a column the table does not map
+    ],
+)
+def test_rows_swallowed_by_stray_quotes_in_any_column_are_repaired(
+    tmp_path, monkeypatch, fast_reads, column: str, rows: int
+) -> None:
+    """The fast read leaves the search for line breaks to the conversions (a fixed layout or the distinct
+    values clear a column, else its bytes are searched): rows swallowed in any column, mapped or not,
+    still send the file to the string path, which drops the quote and keeps every row."""
+    folder = _events_with_stray_quotes(tmp_path / "stray", rows, column)
+    fast, reference = load_both(folder, monkeypatch)
+    assert fast_reads == ["events.csv"]  # read fast first, then again by the string path
+    assert_same_client(fast, reference)
+    assert fast.quality.tables["events"].rows_read == rows
+    issue = next(i for i in fast.quality.issues if i.expected == "quotes in pairs")
+    assert issue.rows == (9,)
+
+
+def test_a_file_over_max_rows_names_the_string_paths_row_count(tmp_path, monkeypatch) -> None:
+    """Over ``max_rows`` the fast read does not name its own row count (stray quotes may hide rows from
+    it): the message is the string path's."""
+    from cxlab.errors import FileFormatError
+
+    folder = _events_with_stray_quotes(tmp_path / "big", 400, "note", max_rows=390)
+    assert len(pd.read_csv(folder / "events.csv")) == 400 - 5  # the rows the fast read sees: above 390
+    with pytest.raises(FileFormatError) as fast:
+        load_client(folder)
+    with monkeypatch.context() as patch:
+        patch.setattr(cxlab.intake.read, "_FAST_CSV", False)
+        with pytest.raises(FileFormatError) as reference:
+            load_client(folder)
+    assert str(fast.value) == str(reference.value) and "400 rows" in str(fast.value)

@@ -45,28 +45,29 @@ def hour_offsets(local_ns: np.ndarray, zone: str) -> tuple[np.ndarray, np.ndarra
 
 
 def repeated_hour(local_ns: np.ndarray, zone: str) -> np.ndarray:
-    """True where a naive local time falls in the hour that occurs twice when clocks go back in ``zone``.
+    """True where a naive local time falls in the hour that occurs twice when clocks go back in ``zone``
+    (never on NaT).
 
-    The repeated hours of the span (one a year) are found on the hours, then each is one range test over
-    the values (≈25 ms for a million events, where :func:`hour_offsets` gathers two offsets for each)."""
+    The repeated hours of the span (one a year) are the hours pandas cannot localise unambiguously; each
+    is then one range test over the values (≈2 ms for a million events, where :func:`hour_offsets`
+    gathers two offsets for each)."""
     local_ns = np.asarray(local_ns, dtype=np.int64)
     out = np.zeros(len(local_ns), dtype=bool)
-    ok = local_ns != NAT
-    if not ok.any():
+    if not len(local_ns):
         return out
-    valid = local_ns if ok.all() else local_ns[ok]
-    lo, hi = int(valid.min()) // HOUR_NS, int(valid.max()) // HOUR_NS
+    lo, hi = int(local_ns.min()), int(local_ns.max())
+    if lo == NAT:  # NaT is the smallest int64: the span is that of the other values
+        valid = local_ns[local_ns != NAT]
+        if not len(valid):
+            return out
+        lo = int(valid.min())
+    lo, hi = lo // HOUR_NS, hi // HOUR_NS
     hours = pd.DatetimeIndex(np.arange(lo, hi + 1, dtype=np.int64) * HOUR_NS)
-    offsets = []
-    for summer in (True, False):
-        utc = hours.tz_localize(
-            zone, ambiguous=np.full(len(hours), summer, dtype=bool), nonexistent="shift_forward"
-        )
-        offsets.append(hours.asi8 - utc.tz_convert("UTC").tz_localize(None).asi8)
-    repeated = np.flatnonzero(offsets[0] != offsets[1]) + lo
+    utc = hours.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+    repeated = np.flatnonzero(utc.isna()) + lo
     if len(repeated) > 64:  # a span of many years: one division and a set lookup
-        return np.isin(local_ns // HOUR_NS, repeated) & ok
+        return np.isin(local_ns // HOUR_NS, repeated) & (local_ns != NAT)
     for hour in repeated:
-        start = int(hour) * HOUR_NS
-        out |= (local_ns >= start) & (local_ns < start + HOUR_NS)
+        start = int(hour) * HOUR_NS  # NaT, the smallest int64, is before any start
+        out |= (local_ns >= start) & (local_ns < start + HOUR_NS)  # no int64 temporary: ≈1.5× faster
     return out

@@ -36,7 +36,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from python_calamine import CalamineError
 
 from ..config import ClientConfig, TableSource, load_config
@@ -59,7 +58,7 @@ from .checks import (
     duplicate_lines,
     returns_note,
 )
-from .convert import WARNINGS_LOCK, convert_columns, string_chunks
+from .convert import WARNINGS_LOCK, LineBreakFound, convert_columns
 from .validate import (
     DataQuality,
     Issue,
@@ -72,6 +71,8 @@ from .validate import (
 )
 
 _SEPARATORS = (";", ",", "\t", "|")
+#: set in the attrs of a fast CSV read: its text is yet to be searched for line breaks (see load_table)
+UNCHECKED_BREAKS = "unchecked_line_breaks"
 #: the fast CSV read (:func:`_read_csv_fast`) may be switched off, e.g. by a test comparing both paths
 _FAST_CSV = True
 
@@ -179,12 +180,12 @@ def _detect_separator(sample: str, file: str) -> str:
 
 
 def _read_text_table(
-    path: Path, src: TableSource, file: str, table: Table | None = None
+    path: Path, src: TableSource, file: str, table: Table | None = None, fast: bool = True
 ) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     """Read a CSV/TXT file. Returns (frame, frame index -> row number, bad line numbers).
 
-    With the canonical ``table``, a clean UTF-8 file is read by :func:`_read_csv_fast`; otherwise, and for
-    previews, every column is read as strings."""
+    With the canonical ``table`` (and ``fast``), a clean UTF-8 file is read by :func:`_read_csv_fast`;
+    otherwise, and for previews, every column is read as strings."""
     with path.open("rb") as stream:
         start = stream.read(1_000_000)
     if not start.strip() and not path.read_bytes().strip():
@@ -198,7 +199,7 @@ def _read_text_table(
     sep = src.sep or _detect_separator(head, file)
     header_row = _find_header_line(head, sep, src) if src.header_row is None else src.header_row
     skip = header_row - 1
-    if table is not None and _FAST_CSV and encoding in ("utf-8", "utf-8-sig"):
+    if table is not None and fast and _FAST_CSV and encoding in ("utf-8", "utf-8-sig"):
         typed = _read_csv_fast(path, encoding, sep, header_row, src, table, file)
         if typed is not None:
             # data row i is on line header_row + 1 + i (a lazy range: only problem rows are looked up)
@@ -410,6 +411,8 @@ def _read_csv_fast(
     in yes/no columns; every other mapped or kept column must come back as text (its strings exactly as
     in the file), and when one does not, those columns are read again as strings. Any parse error
     (ragged line, bad quoting, invalid UTF-8) returns None and the string path reports it row by row.
+    A value with a line break (perhaps rows swallowed by a stray quote, which the string path repairs)
+    is looked for while the columns convert (``attrs[UNCHECKED_BREAKS]``, see :func:`load_table`).
     Keep the call eligible for the parallel read: a path, no ``usecols``, default ``low_memory``."""
 
     def read(**dtype: Any) -> pd.DataFrame | None:
@@ -432,8 +435,6 @@ def _read_csv_fast(
     frame = read()
     if frame is None or frame.empty or frame.columns.duplicated().any():
         return None
-    if _has_line_breaks(frame):  # perhaps rows swallowed by a stray quote:
-        return None  # the string path checks and repairs
     frame.columns = [str(c).strip() for c in frame.columns]
     try:
         rename = resolve_columns(list(frame.columns), src, table, file)
@@ -456,26 +457,8 @@ def _read_csv_fast(
         again.columns = frame.columns
         for name in retext:
             frame[name] = again[name].astype("str").where(again[name].notna())
+    frame.attrs[UNCHECKED_BREAKS] = True
     return frame
-
-
-def _has_line_breaks(frame: pd.DataFrame) -> bool:
-    """Whether a text column holds a value with a line break: a byte search over each column's Arrow
-    data (≈2 ms a column of a million short values)."""
-    for col in frame.columns:
-        values = frame[col]
-        if values.dtype != "str":
-            continue
-        text = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) else None
-        chunks = string_chunks(text) if text is not None else None
-        if chunks is None:
-            if values.str.contains("\n", regex=False).any():
-                return True
-            continue
-        for _chunk, offsets, data in chunks:
-            if data[offsets[0] : offsets[-1]].tobytes().find(b"\n") >= 0:
-                return True
-    return False
 
 
 def _find_header_line(head: str, sep: str, src: TableSource) -> int:
@@ -573,7 +556,7 @@ def read_raw(path: Path | str, source: TableSource) -> pd.DataFrame:
 
 
 def _read_any(
-    path: Path, src: TableSource, file: str, table: Table | None = None
+    path: Path, src: TableSource, file: str, table: Table | None = None, fast: bool = True
 ) -> tuple[pd.DataFrame, RowNumbers, list[int]]:
     if not path.exists():
         raise MissingFileError(
@@ -584,7 +567,7 @@ def _read_any(
     suffix = path.suffix.lower()
     _check_input_file(path, src, file, suffix)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_text_table(path, src, file, table)
+        return _read_text_table(path, src, file, table, fast)
     if suffix in (".xlsx", ".xlsm"):
         return _read_excel(path, src, file)
     if suffix in (".parquet", ".pq"):
@@ -714,13 +697,17 @@ def _check_row_count(frame: pd.DataFrame, src: TableSource, file: str) -> None:
 
 
 def load_table(
-    table_name: str, src: TableSource, config: ClientConfig, strict: bool = False
+    table_name: str, src: TableSource, config: ClientConfig, strict: bool = False, fast: bool = True
 ) -> tuple[pd.DataFrame, TableReport]:
-    """Read, map, convert and validate one canonical table."""
+    """Read, map, convert and validate one canonical table. ``fast=False`` reads a CSV by its string path
+    (as when its fast read turns out to hold a line break)."""
     table = TABLES[table_name]
     path = config.path(src.file)
     file = src.file
-    frame, row_numbers, bad_lines = _read_any(path, src, file, table)
+    frame, row_numbers, bad_lines = _read_any(path, src, file, table, fast)
+    unchecked = bool(frame.attrs.get(UNCHECKED_BREAKS))
+    if unchecked and len(frame) > src.max_rows:  # the string path counts the rows a stray quote may hide
+        return load_table(table_name, src, config, strict, fast=False)
     _check_row_count(frame, src, file)
     rec = Recorder(table_name, file, row_numbers)
     report = TableReport(table_name, file, rows_read=len(frame) + len(bad_lines))
@@ -747,7 +734,12 @@ def load_table(
 
     # events: which case each row belongs to, from the case ids' own conversion; counted after the drops
     codes_of = frozenset({"case_id"}) if table_name == "events" else frozenset()
-    converted, codes = convert_columns(canonical, table, src, rec, config.timezone, codes_of)
+    try:
+        converted, codes = convert_columns(
+            canonical, table, src, rec, config.timezone, codes_of, check_breaks=unchecked
+        )
+    except LineBreakFound:  # perhaps rows swallowed by a stray quote: the string path finds and repairs them
+        return load_table(table_name, src, config, strict, fast=False)
     result = pd.DataFrame(converted, copy=False)
     for keep in src.keep:
         result[keep] = canonical[keep].values
