@@ -379,9 +379,13 @@ def _repair_quotes(
                 break
         if at < 0:
             break
+        candidate = (text[:at] + text[at + 1 :]).encode(encoding)
+        try:
+            frame = read(candidate)
+        except pd.errors.ParserError:  # without that quote another one runs to the end: keep the read before
+            break
         repaired.append(text.count("\n", 0, at) + 1)
-        raw = (text[:at] + text[at + 1 :]).encode(encoding)
-        frame = read(raw)
+        raw = candidate
     return frame, raw, repaired
 
 
