@@ -27,6 +27,13 @@ and stamp), :mod:`.worker` (the per-client job in a warm kernel), :mod:`.schedul
 and :func:`run_batch`), :mod:`.index` (the index page), :mod:`.files` (the one file writer).
 """
 
+from ..kernel import skip_unused_iri_grammar
+
+# a batch runs in processes of its own (the command line's and its spawned workers, which import this
+# package first): spare each the ~1 s import of a grammar no report uses, before the imports below load
+# jsonschema
+skip_unused_iri_grammar()
+
 from .fingerprint import HASHED_LIBRARIES, client_digest, environment_digest
 from .index import render_index, write_index
 from .jobs import (

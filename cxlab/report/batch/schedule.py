@@ -61,13 +61,20 @@ class _Worker:
         child.close()
         self.job: ClientJob | None = None
         self.kernel_pid: int | None = None
+        self.stopping = False
+
+    def ask_to_stop(self) -> None:
+        """Tell the worker to end (its kernel with it) once it is idle; returns at once."""
+        if not self.stopping:
+            self.stopping = True
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                pass
 
     def stop(self, wait: float = 5.0) -> None:
         """Ask the worker to end (its kernel with it); kill it, and its kernel, if it does not."""
-        try:
-            self.conn.send(None)
-        except (OSError, ValueError):
-            pass
+        self.ask_to_stop()
         self.process.join(wait)
         if self.process.exitcode == 0:
             self.kernel_pid = None  # it shut its kernel down itself: that process id may be reused now
@@ -106,11 +113,17 @@ class _WorkerPool:
                     if worker.job is None and pending:
                         worker.job = pending.pop()
                         worker.conn.send(worker.job)
+                    elif worker.job is None:
+                        # nothing left for it: it shuts its kernel down while the others finish
+                        worker.ask_to_stop()
                 busy = [w for w in self.workers if w.job is not None]
                 ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
                 for worker in busy:
                     yield from self._collect(worker, ready)
         finally:
+            for worker in self.workers:  # all told first, so their kernels shut down side by side
+                if worker.job is None:
+                    worker.ask_to_stop()
             for worker in self.workers:
                 if worker.job is None:
                     worker.stop()
