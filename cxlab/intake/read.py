@@ -233,7 +233,7 @@ def _read_text_table(
         # repaired here as on the Arrow path (one running to the end of the file, or swallowing rows)
         reader = _CReader(options, file)
         frame, raw, line_notes["quote"] = reader.read_repairing(raw, sep, skip)
-        frame, raw, swallowed = _repair_quotes(frame, raw, options, sep, read=reader.read)
+        frame, raw, swallowed = _repair_quotes(frame, raw, options, sep, read=reader.read, last_resort=True)
         line_notes["quote"] = sorted(line_notes["quote"] + swallowed)
         caught = reader.caught
     bad = sorted(
@@ -355,11 +355,13 @@ def _repair_quotes(
     options: dict[str, Any],
     sep: str,
     read: Callable[[bytes], pd.DataFrame] | None = None,
+    last_resort: bool = False,
 ) -> tuple[pd.DataFrame, bytes, list[int]]:
     """An unmatched quote makes the parser read the following lines as one value: find such values (a
     line break followed by whole rows), drop the stray quote, read again (with ``read``, else the Arrow
     parser). Returns the frame, the bytes read and the 1-based lines whose quote was dropped (their rows
-    are then all kept, and named)."""
+    are then all kept, and named). A read that fails after a repair raises (the Arrow path then falls back
+    to the C parser), unless ``last_resort``: then the repair is undone and the read before it kept."""
     if read is None:
         read = lambda data: pd.read_csv(io.BytesIO(data), engine="pyarrow", **options)  # noqa: E731
     repaired: list[int] = []
@@ -382,7 +384,9 @@ def _repair_quotes(
         candidate = (text[:at] + text[at + 1 :]).encode(encoding)
         try:
             frame = read(candidate)
-        except pd.errors.ParserError:  # without that quote another one runs to the end: keep the read before
+        except pd.errors.ParserError:  # without that quote another one runs to the end of the file
+            if not last_resort:
+                raise
             break
         repaired.append(text.count("\n", 0, at) + 1)
         raw = candidate
