@@ -355,25 +355,25 @@ def _objectives(
     return objective, value_and_gradient
 
 
-def _minimise(objective, start: np.ndarray, value_and_gradient=None) -> optimize.OptimizeResult:
+def _minimise(objective, value_and_gradient, start: np.ndarray) -> optimize.OptimizeResult:
     """L-BFGS-B on log parameters with tight tolerances from several starts, the best polished by
     Nelder-Mead: on flat likelihoods (many customers, little dropout) the default tolerances stop short of
     the optimum by more than 1e-3 in log-likelihood. ``success`` is the best search's own verdict.
-    ``value_and_gradient`` (the objective and its gradient, when known) serves L-BFGS-B."""
+    L-BFGS-B gets ``value_and_gradient`` (the objective and its gradient), Nelder-Mead ``objective``."""
     # one BLAS thread: L-BFGS-B factorises 4×4 matrices, which a multi-threaded OpenBLAS makes 3-20× slower
     # (thread hand-offs per call, worse when the batch's workers share the cores)
     with threadpool_limits(limits=1, user_api="blas"):
-        return _minimise_from_starts(objective, start, value_and_gradient)
+        return _minimise_from_starts(objective, value_and_gradient, start)
 
 
-def _minimise_from_starts(objective, start: np.ndarray, value_and_gradient=None) -> optimize.OptimizeResult:
+def _minimise_from_starts(objective, value_and_gradient, start: np.ndarray) -> optimize.OptimizeResult:
     bounds = [_LOG_BOUNDS] * len(start)
     best: optimize.OptimizeResult | None = None
     for shift in _STARTS:
         res = optimize.minimize(
-            value_and_gradient or objective,
+            value_and_gradient,
             np.clip(start + shift, *_LOG_BOUNDS),
-            jac=value_and_gradient is not None,
+            jac=True,
             method="L-BFGS-B",
             bounds=bounds,
             options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
@@ -435,7 +435,7 @@ def fit_bgnbd(
         w,
         penalizer,
     )
-    best = _minimise(objective, start, value_and_gradient)
+    best = _minimise(objective, value_and_gradient, start)
     r, alpha, a, b = np.exp(best.x)
     if not np.all(np.isfinite([r, alpha, a, b])):
         raise AnalysisError("a finite BG/NBD fit", file="transactions", found="the optimiser diverged")
@@ -576,7 +576,7 @@ def fit_gamma_gamma(
         w,
         penalizer,
     )
-    best = _minimise(objective, start, value_and_gradient)
+    best = _minimise(objective, value_and_gradient, start)
     p, q, v = np.exp(best.x)
     return GammaGammaParams(float(p), float(q), float(v), float(-best.fun * n), bool(best.success))
 
