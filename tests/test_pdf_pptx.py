@@ -124,13 +124,13 @@ def test_pptx_has_eight_slides_with_pictures_and_no_empty_placeholder(built):
 
 
 def test_the_warm_up_starts_once_and_is_joined_before_the_steps():
-    """``cxlab report --pdf/--pptx`` starts WeasyPrint, vl-convert and python-pptx while the kernel runs:
-    once per process and kind; ``wait`` joins it (write_pdf / write_deck call it first)."""
+    """``cxlab report --pptx`` starts vl-convert and python-pptx while the kernel runs: once per process;
+    ``wait`` joins it (write_deck calls it first). The PDF warms up in its print worker."""
     import sys
 
     from cxlab.report import warm
 
-    assert warm.warm_up() is None  # neither a PDF nor a deck: nothing to start
+    assert warm.warm_up() is None  # no deck: nothing to start
     thread = warm.warm_up(pptx=True)
     assert thread is not None and warm.warm_up(pptx=True) is thread
     warm.wait()

@@ -27,6 +27,7 @@ from nbformat import NotebookNode
 from ..intake.write import write_bytes
 from .export import report_meta
 from .html import SECTION_METADATA
+from .printer import output_html
 
 #: how many chart slides at most (the first chart of every section first, then the next ones)
 MAX_CHART_SLIDES = 8
@@ -43,11 +44,6 @@ _TAG = re.compile(r"<[^>]+>")
 
 def _plain(fragment: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(_TAG.sub("", fragment))).strip()
-
-
-def _html_of(output: dict[str, Any]) -> str:
-    value = (output.get("data") or {}).get("text/html", "")
-    return value if isinstance(value, str) else "".join(value)
 
 
 def _takeaway(text: str, limit: int = 150) -> str:
@@ -76,7 +72,7 @@ def report_parts(nb: NotebookNode) -> tuple[list[dict[str, Any]], list[dict[str,
             meta = (output.get("metadata") or {}).get(SECTION_METADATA)
             if meta:
                 sections.append(dict(meta))
-            source = _html_of(output)
+            source = output_html(output)
             section_id = meta.get("id") if meta else (sections[-1]["id"] if sections else "")
             section_title = meta.get("title") if meta else (sections[-1]["title"] if sections else "")
             last = 0

@@ -25,6 +25,7 @@ from ..jupyter.charts import spec_from_output
 from ..resources import shipped
 from .charts import CHART_CLASS, chart_html, vega_bundle
 from .html import REPORT_MIMETYPE
+from .printer import output_html
 
 TEMPLATE_NAME = "cxlab_report"
 DEFAULT_META: dict[str, Any] = {
@@ -57,12 +58,6 @@ def report_meta(nb: NotebookNode) -> dict[str, Any]:
     return meta
 
 
-def _html_of(output: dict[str, Any]) -> str:
-    """An output's text/html as one string (nbformat may store it as a list of lines)."""
-    value = (output.get("data") or {}).get("text/html", "")
-    return value if isinstance(value, str) else "".join(value)
-
-
 def rerender_charts(nb: NotebookNode, static: bool = False) -> int:
     """Replace every Altair chart output drawn by another renderer with the report's form; how many."""
     count = 0
@@ -70,7 +65,7 @@ def rerender_charts(nb: NotebookNode, static: bool = False) -> int:
         for output in cell.get("outputs", []):
             if output.get("output_type") not in ("display_data", "execute_result"):
                 continue
-            if CHART_CLASS in _html_of(output):
+            if CHART_CLASS in output_html(output):
                 continue  # already the report's form
             spec = spec_from_output(output)
             if spec is not None:
@@ -84,7 +79,7 @@ def _has_interactive_charts(nb: NotebookNode) -> bool:
         if "report" not in cell.get("metadata", {}).get("tags", []):
             continue
         for output in cell.get("outputs", []):
-            if "cx-chart-spec" in _html_of(output):
+            if "cx-chart-spec" in output_html(output):
                 return True
     return False
 

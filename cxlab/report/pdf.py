@@ -25,7 +25,6 @@ from ..intake.write import write_bytes
 from .charts import CHART_CLASS
 from .export import export_notebook_html, report_meta
 from .printer import CHART_FIGURE, PrintWorker, chart_image, output_html, pdf_bytes
-from .warm import wait
 
 #: paged-media rules for WeasyPrint; HEADER is replaced by a CSS string
 PAGED_CSS = """
@@ -58,19 +57,18 @@ def _css_string(text: str) -> str:
 def static_notebook(nb: NotebookNode, printer: PrintWorker | None = None) -> NotebookNode:
     """A copy of an executed report notebook whose interactive charts are static images, collected from
     ``printer`` (drawn while the kernel ran) or drawn here."""
+
+    def static(match: re.Match[str]) -> str:
+        spec = match.group("spec")
+        image = printer.image(spec) if printer is not None else chart_image(spec)
+        return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{image}</figure>'
+
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             source = output_html(output)
-            if "cx-chart-spec" not in source:
-                continue
-
-            def static(match: re.Match[str]) -> str:
-                spec = match.group("spec")
-                image = printer.image(spec) if printer is not None else chart_image(spec)
-                return f'<figure class="{CHART_CLASS} cx-static"{match.group("attrs")}>{image}</figure>'
-
-            output["data"]["text/html"] = CHART_FIGURE.sub(static, source)
+            if "cx-chart-spec" in source:
+                output["data"]["text/html"] = CHART_FIGURE.sub(static, source)
     return nb
 
 
@@ -97,6 +95,5 @@ def start_pdf(nb: NotebookNode, printer: PrintWorker | None = None) -> Callable[
     ``printer`` the layout runs in its worker, and this process is free meanwhile (for the deck)."""
     if printer is not None:
         return printer.submit_pdf(pdf_html(nb, printer))
-    wait()  # the head start of cxlab.report.warm, when the run gave it one
     page = pdf_html(nb)
     return lambda: pdf_bytes(page)

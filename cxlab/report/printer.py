@@ -188,7 +188,7 @@ class PrintWorker:
     def submit(self, spec_json: str) -> None:
         """Start drawing a chart (once per spec)."""
         with self._lock:
-            if spec_json in self._drawn or self._worker is None:
+            if spec_json in self._drawn:
                 return
         future = self._submit("chart", spec_json)
         if future is not None:
@@ -205,7 +205,8 @@ class PrintWorker:
         """The chart's ``<img>``: the worker's when it drew it, drawn here otherwise."""
         with self._lock:
             drawn = self._drawn.get(spec_json)
-        return _collect(drawn, chart_image, spec_json)
+        image = _answer(drawn)
+        return image if image is not None else chart_image(spec_json)
 
     def submit_pdf(self, page: str) -> Callable[[], bytes]:
         """Start laying out the PDF of ``page``; the returned function waits for its bytes (laid out here
@@ -213,12 +214,8 @@ class PrintWorker:
         future = self._submit("pdf", page)
 
         def collected() -> bytes:
-            if future is not None:
-                try:
-                    return base64.b64decode(future.result())
-                except RuntimeError:  # the worker failed or stopped: laid out here (the same error, if any)
-                    pass
-            return pdf_bytes(page)
+            data = _answer(future)
+            return base64.b64decode(data) if data is not None else pdf_bytes(page)
 
         return collected
 
@@ -237,13 +234,15 @@ class PrintWorker:
         self.close()
 
 
-def _collect(future: Future[str] | None, here: Callable[[str], str], text: str) -> str:
-    if future is not None:
-        try:
-            return future.result()
-        except RuntimeError:  # the worker failed or stopped: done here (the same error, if any)
-            pass
-    return here(text)
+def _answer(future: Future[str] | None) -> str | None:
+    """The worker's answer to a request; None when there was no worker, or it failed or stopped (the
+    caller then does the work itself, and meets the same error, if any)."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except RuntimeError:
+        return None
 
 
 def _serve() -> None:
