@@ -27,6 +27,15 @@ def format_rows(rows: Sequence[int], limit: int = MAX_ROWS_SHOWN, unit: str = "r
     return f"{word} {shown}{more}"
 
 
+def printable(name: str) -> str:
+    """A file, column or key name as a message shows it: characters that do not print (a line break or
+    carriage return inside a YAML key or a header) escaped as Python writes them (``\\r``), so an error
+    stays one line; letters such as "è" as they are."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def format_problem(
     file: str | None = None,
     column: str | None = None,
@@ -40,10 +49,10 @@ def format_problem(
     the numbers in ``rows`` count."""
     where = []
     if column:
-        where.append(f"{label} '{column}'")
+        where.append(f"{label} '{printable(column)}'")
     if rows:
         where.append(format_rows(rows, unit=unit))
-    head = file or "input"
+    head = printable(file) if file else "input"
     message = head + (": " + ", ".join(where) if where else "")
     details = []
     if expected:

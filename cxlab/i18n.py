@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_format_percent
 
-from .errors import MAX_ROWS_SHOWN, ConfigError, format_problem
+from .errors import MAX_ROWS_SHOWN, ConfigError, format_problem, printable
 
 if TYPE_CHECKING:  # annotations only: the CLI and config import this module and stay free of pandas
     import pandas as pd
@@ -186,7 +186,8 @@ def problem_text(
     where = []
     if column:
         name = _WHERE.get(label)
-        where.append(gettext(lang, name, name=column) if name else f"{label} '{column}'")
+        shown_column = printable(column)
+        where.append(gettext(lang, name, name=shown_column) if name else f"{label} '{shown_column}'")
     if rows:
         shown = ", ".join(str(r) for r in rows[:MAX_ROWS_SHOWN])
         one = len(rows) == 1
@@ -197,7 +198,9 @@ def problem_text(
         if len(rows) > MAX_ROWS_SHOWN:
             text += " " + gettext(lang, "(+{n} more)", n=len(rows) - MAX_ROWS_SHOWN)
         where.append(text)
-    message = (gettext(lang, file) if file else "input") + (": " + ", ".join(where) if where else "")
+    message = (printable(gettext(lang, file)) if file else "input") + (
+        ": " + ", ".join(where) if where else ""
+    )
     details = []
     if expected:
         said = translated(expected, lang)

@@ -149,6 +149,10 @@ def test_any_csv_bytes_under_a_valid_client_yaml(data: bytes, sep: str) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=client_yaml(), data=csv_bytes())
+# found by this test: a key holding a carriage return printed it raw, and the one-line error became two
+@example(
+    config=b'name: 0\ntables:\n  events:\n    columns:\n      "\\r": null\n    file: events.csv\n', data=b""
+)
 def test_any_bytes_through_cxlab_validate(config: bytes, data: bytes) -> None:
     with client_of(config, data) as folder:
         result = CliRunner().invoke(main, ["validate", str(folder)])
